@@ -1,0 +1,317 @@
+//! `fromDockerfile(content)` (protocol §8.2): drives the builder methods as the
+//! official SDK does, with its checks and errors. Deliberate differences, only in
+//! Dockerfiles that use the forms concerned (DIFFERENCES.md): every source of a
+//! multi-source COPY/ADD is kept, `ENV K v1 v2` sets `K="v1 v2"`, and quoted words
+//! group (quotes removed from ENV/ARG/COPY/ADD/WORKDIR/USER values, as Docker does).
+
+use crate::call_description::lit;
+use crate::dockerfile_lexer::{escape_of, lex, unquote, RawInstruction};
+use crate::error::ModelError;
+use crate::js_object::JsObject;
+use crate::ready_cmd::wait_for_timeout;
+use crate::template::{CopyOptions, Template, DEFAULT_BASE_IMAGE};
+
+/// What `from_dockerfile` reports besides the template changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DockerfileImport {
+    /// The base image taken from FROM.
+    pub base_image: String,
+    /// One `Unsupported instruction: KEYWORD` per skipped instruction (the official SDK
+    /// prints these with `console.warn`; the caller decides what to do with them).
+    pub warnings: Vec<String>,
+}
+
+/// A parsed instruction's words, flags split off, with the unquoting the mode needs.
+struct Words {
+    flags: Vec<(String, Option<String>)>,
+    args: Vec<String>,
+    /// True when the instruction uses quotes and the Docker-like words are in use.
+    grouped: bool,
+}
+
+fn words_of(ins: &RawInstruction, takes_flags: bool) -> Words {
+    let (raw, grouped) = match &ins.grouped {
+        Some(g) => (g.clone(), true),
+        None => (ins.official.clone(), false),
+    };
+    let mut flags = Vec::new();
+    let mut args = Vec::new();
+    let mut in_flags = takes_flags;
+    for w in raw {
+        if in_flags {
+            if let Some(f) = w.strip_prefix("--") {
+                match f.split_once('=') {
+                    Some((n, v)) => flags.push((n.to_string(), Some(v.to_string()))),
+                    None => flags.push((f.to_string(), None)),
+                }
+                continue;
+            }
+            in_flags = false;
+        }
+        args.push(w);
+    }
+    Words {
+        flags,
+        args,
+        grouped,
+    }
+}
+
+fn describe(ins: &RawInstruction) -> String {
+    let mut text = format!("{} {}", ins.keyword, ins.official.join(" "));
+    if text.chars().count() > 80 {
+        text = text.chars().take(77).collect::<String>() + "...";
+    }
+    format!("fromDockerfile (line {}: {})", ins.line, text.trim_end())
+}
+
+/// `Array.prototype.join(" ")` over a parsed JSON array, with JavaScript's element
+/// conversions (null -> "", nested arrays joined by ",", objects -> "[object Object]").
+fn js_join(items: &[serde_json::Value], sep: &str) -> String {
+    fn to_js_string(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+                Some(f) => f.to_string(),
+                None => n.to_string(),
+            },
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => js_join(a, ","),
+            serde_json::Value::Object(_) => "[object Object]".to_string(),
+        }
+    }
+    items.iter().map(to_js_string).collect::<Vec<_>>().join(sep)
+}
+
+/// ENV/ARG words to the variables object, following the official rules
+/// (protocol §8.2) plus the legacy `ENV K v1 v2` form and quote removal.
+fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
+    let a = &words.args;
+    let mut vars = JsObject::new();
+    let clean = |s: &str| {
+        if words.grouped {
+            unquote(s, escape)
+        } else {
+            s.to_string()
+        }
+    };
+    let set = |vars: &mut JsObject, k: &str, v: &str| {
+        let k = clean(k);
+        if !k.is_empty() {
+            vars.insert(&k, &clean(v));
+        }
+    };
+    let split = |s: &str| {
+        s.find('=')
+            .filter(|&i| i > 0)
+            .map(|i| (s[..i].to_string(), s[i + 1..].to_string()))
+    };
+    match a.len() {
+        0 => {}
+        1 => {
+            if let Some((k, v)) = split(&a[0]) {
+                set(&mut vars, &k, &v);
+            } else if keyword == "ARG" && !a[0].trim().is_empty() {
+                set(&mut vars, a[0].trim(), "");
+            }
+        }
+        2 => {
+            if a[0].contains('=') && a[1].contains('=') {
+                for w in a {
+                    if let Some((k, v)) = split(w) {
+                        set(&mut vars, &k, &v);
+                    }
+                }
+            } else {
+                set(&mut vars, &a[0], &a[1]);
+            }
+        }
+        _ => {
+            if keyword == "ENV" && !a[0].contains('=') {
+                // Legacy `ENV key value words...`: the official SDK drops it entirely.
+                let value: Vec<String> = a[1..].iter().map(|w| clean(w)).collect();
+                let k = clean(&a[0]);
+                if !k.is_empty() {
+                    vars.insert(&k, &value.join(" "));
+                }
+            } else {
+                for w in a {
+                    if let Some((k, v)) = split(w) {
+                        set(&mut vars, &k, &v);
+                    } else if keyword == "ARG" {
+                        set(&mut vars, w, "");
+                    }
+                }
+            }
+        }
+    }
+    vars
+}
+
+impl Template {
+    /// `fromDockerfile(content)`: parses Dockerfile text (the caller reads files) and
+    /// records what the official SDK records. On error the template is unchanged.
+    pub fn from_dockerfile(&mut self, content: &str) -> Result<DockerfileImport, ModelError> {
+        let instructions = lex(content);
+        let escape = escape_of(content);
+        let froms: Vec<&RawInstruction> = instructions
+            .iter()
+            .filter(|i| i.keyword == "FROM")
+            .collect();
+        if froms.len() > 1 {
+            return Err(ModelError::error(
+                "Multi-stage Dockerfiles are not supported",
+            ));
+        }
+        let Some(from) = froms.first() else {
+            return Err(ModelError::error(
+                "Dockerfile must contain a FROM instruction",
+            ));
+        };
+        let from_words = words_of(from, true);
+        let base_image = match from_words.args.first() {
+            Some(img) if from_words.grouped => unquote(img, escape),
+            Some(img) => img.clone(),
+            None => DEFAULT_BASE_IMAGE.to_string(),
+        };
+        if base_image.is_empty() {
+            return Err(ModelError::invalid(
+                "fromDockerfile: FROM names an empty image",
+            ));
+        }
+
+        let mut t = self.clone();
+        let mut warnings = Vec::new();
+        let mut user_changed = false;
+        let mut workdir_changed = false;
+        t.set_user("root")?;
+        relabel_last(&mut t, "fromDockerfile (implicit setUser(\"root\"))");
+        t.set_workdir("/")?;
+        relabel_last(&mut t, "fromDockerfile (implicit setWorkdir(\"/\"))");
+
+        for ins in &instructions {
+            let origin = describe(ins);
+            match ins.keyword.as_str() {
+                "FROM" | "EXPOSE" | "VOLUME" => {}
+                "RUN" => {
+                    let w = words_of(ins, true);
+                    if !w.args.is_empty() {
+                        t.run_cmd(&[w.args.join(" ")], None)?;
+                        relabel_last(&mut t, &origin);
+                    }
+                }
+                "COPY" | "ADD" => {
+                    let w = words_of(ins, true);
+                    if w.args.len() >= 2 {
+                        let clean = |s: &str| {
+                            if w.grouped {
+                                unquote(s, escape)
+                            } else {
+                                s.to_string()
+                            }
+                        };
+                        let srcs: Vec<String> = w.args[..w.args.len() - 1]
+                            .iter()
+                            .map(|s| clean(s))
+                            .collect();
+                        let dest = clean(&w.args[w.args.len() - 1]);
+                        let user = w
+                            .flags
+                            .iter()
+                            .find(|(n, _)| n == "chown")
+                            .and_then(|(_, v)| v.as_deref().map(clean))
+                            .filter(|u| !u.is_empty());
+                        let before = t.instructions.len();
+                        t.copy(
+                            &srcs,
+                            &dest,
+                            &CopyOptions {
+                                user,
+                                ..CopyOptions::default()
+                            },
+                        )?;
+                        for i in &mut t.instructions[before..] {
+                            i.origin = origin.clone();
+                        }
+                    }
+                }
+                "WORKDIR" => {
+                    let w = words_of(ins, false);
+                    if let Some(dir) = w.args.first() {
+                        let dir = if w.grouped {
+                            unquote(dir, escape)
+                        } else {
+                            dir.clone()
+                        };
+                        t.set_workdir(&dir)?;
+                        relabel_last(&mut t, &origin);
+                    }
+                    workdir_changed = true;
+                }
+                "USER" => {
+                    let w = words_of(ins, false);
+                    if let Some(user) = w.args.first() {
+                        let user = if w.grouped {
+                            unquote(user, escape)
+                        } else {
+                            user.clone()
+                        };
+                        t.set_user(&user)?;
+                        relabel_last(&mut t, &origin);
+                    }
+                    user_changed = true;
+                }
+                "ENV" | "ARG" => {
+                    let w = words_of(ins, false);
+                    let vars = env_object(&ins.keyword, &w, escape);
+                    t.set_envs_object(&vars, origin);
+                }
+                "CMD" | "ENTRYPOINT" => {
+                    let w = words_of(ins, false);
+                    if !w.args.is_empty() {
+                        let mut command = w.args.join(" ");
+                        if let Ok(serde_json::Value::Array(items)) =
+                            serde_json::from_str::<serde_json::Value>(&command)
+                        {
+                            command = js_join(&items, " ");
+                        }
+                        let ready = wait_for_timeout(20000.0)?;
+                        // An empty command is what the official SDK records for `CMD []`.
+                        t.start_cmd = Some(command);
+                        t.ready_cmd = Some(ready);
+                        t.finalize_origin = Some(origin);
+                    }
+                }
+                other => warnings.push(format!("Unsupported instruction: {other}")),
+            }
+        }
+        if !user_changed {
+            t.set_user("user")?;
+            relabel_last(&mut t, "fromDockerfile (implicit setUser(\"user\"))");
+        }
+        if !workdir_changed {
+            t.set_workdir("/home/user")?;
+            relabel_last(
+                &mut t,
+                "fromDockerfile (implicit setWorkdir(\"/home/user\"))",
+            );
+        }
+        t.finish_dockerfile_base(
+            &base_image,
+            format!("fromDockerfile(FROM {})", lit(&base_image)),
+        );
+        *self = t;
+        Ok(DockerfileImport {
+            base_image,
+            warnings,
+        })
+    }
+}
+
+fn relabel_last(t: &mut Template, origin: &str) {
+    if let Some(last) = t.instructions.last_mut() {
+        last.origin = origin.to_string();
+    }
+}

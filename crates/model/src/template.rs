@@ -1,0 +1,1192 @@
+//! The template builder state (protocol §1.1) and one method per official builder
+//! method (§1.2, §1.3), recording exactly the official instructions.
+//!
+//! Every method validates all of its arguments before it changes anything, so a
+//! rejected call leaves the template as it was.
+
+use crate::call_description::{call, lit, lit_num, lit_one_or_list, lit_opts};
+use crate::error::ModelError;
+use crate::instruction::{Instruction, InstructionKind};
+use crate::js_object::JsObject;
+use crate::numbers::{file_mode, integer_in, pad_octal};
+use crate::ready_cmd;
+use crate::registry::RegistryConfig;
+use crate::shell_quote::quote_word;
+use crate::source_path::validate_source;
+
+/// The image every template starts from.
+pub const DEFAULT_BASE_IMAGE: &str = "novita/base";
+
+/// Options of `Template(options)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateOptions {
+    /// `fileContextPath`; the caller resolves the official default (the calling
+    /// module's directory in Node, `"."` in the browser). `None` means `"."`.
+    pub file_context_path: Option<String>,
+    /// `fileIgnorePatterns`, kept as plain data for the file crate.
+    pub file_ignore_patterns: Vec<String>,
+}
+
+/// `{username, password}` of `fromImage`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryCredentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// `{accessKeyId, secretAccessKey, region}` of `fromAWSRegistry` / `fromHuaweiCloudRegistry`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKeyCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub region: String,
+}
+
+/// `{tenancyOcid, userOcid, fingerprint, privateKey, region}` of `fromOCIRegistry`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OciCredentials {
+    pub tenancy_ocid: String,
+    pub user_ocid: String,
+    pub fingerprint: String,
+    pub private_key: String,
+    pub region: String,
+}
+
+/// Options of `copy()` (and one item of `copyItems()`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopyOptions {
+    pub force_upload: Option<bool>,
+    pub user: Option<String>,
+    /// File mode as JavaScript passes it (an integer `0..=0o7777`; 0 means "unset").
+    pub mode: Option<f64>,
+    pub resolve_symlinks: Option<bool>,
+}
+
+/// One item of `copyItems()`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopyItem {
+    pub src: Vec<String>,
+    pub dest: String,
+    pub options: CopyOptions,
+}
+
+/// Options of `remove()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoveOptions {
+    pub force: bool,
+    pub recursive: bool,
+    pub user: Option<String>,
+}
+
+/// Options of `rename()` and `makeSymlink()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForceUserOptions {
+    pub force: bool,
+    pub user: Option<String>,
+}
+
+/// Options of `makeDir()`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MakeDirOptions {
+    pub mode: Option<f64>,
+    pub user: Option<String>,
+}
+
+/// Options of `npmInstall()` / `bunInstall()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageOptions {
+    /// Global install (runs as root).
+    pub g: bool,
+    /// Dev dependency.
+    pub dev: bool,
+}
+
+/// Options of `aptInstall()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AptOptions {
+    pub no_install_recommends: bool,
+    pub fix_missing: bool,
+}
+
+/// Options of `gitClone()`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GitCloneOptions {
+    pub branch: Option<String>,
+    /// Clone depth, an integer >= 1.
+    pub depth: Option<f64>,
+    pub user: Option<String>,
+}
+
+/// What the registry reader needs to fetch the base image's config (protocol §4.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageConfigRequest {
+    pub image: String,
+    /// The `fromImage` credentials, if any (used for Basic auth).
+    pub credentials: Option<RegistryCredentials>,
+}
+
+/// Why the image config could not be applied (`TemplateBase.imageConfigFailure`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageConfigFailure {
+    pub error: String,
+    pub unusable: Option<bool>,
+}
+
+/// The template builder state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub(crate) base_image: Option<String>,
+    pub(crate) base_template: Option<String>,
+    pub(crate) registry_config: Option<RegistryConfig>,
+    pub(crate) image_credentials: Option<RegistryCredentials>,
+    pub(crate) start_cmd: Option<String>,
+    pub(crate) ready_cmd: Option<String>,
+    pub(crate) patch_cmd: Option<String>,
+    pub(crate) force: bool,
+    pub(crate) force_next_layer: bool,
+    pub(crate) instructions: Vec<Instruction>,
+    pub(crate) envs: JsObject,
+    pub(crate) inherit_image_config: bool,
+    pub(crate) file_context_path: String,
+    pub(crate) file_ignore_patterns: Vec<String>,
+    pub(crate) base_origin: String,
+    pub(crate) finalize_origin: Option<String>,
+    pub(crate) image_config_failure: Option<ImageConfigFailure>,
+}
+
+impl Default for Template {
+    fn default() -> Self {
+        Self::new(TemplateOptions::default())
+    }
+}
+
+pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), ModelError> {
+    if value.is_empty() {
+        Err(ModelError::invalid(format!(
+            "{what} must be a non-empty string"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+fn require_user(user: &Option<String>, method: &str) -> Result<(), ModelError> {
+    match user {
+        Some(u) => require_non_empty(u, &format!("{method}: user")),
+        None => Ok(()),
+    }
+}
+
+fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), ModelError> {
+    if items.is_empty() {
+        return Err(ModelError::invalid(format!(
+            "{what} must contain at least one non-empty string"
+        )));
+    }
+    for item in items {
+        require_non_empty(item.as_ref(), what)?;
+    }
+    Ok(())
+}
+
+fn optional_lit(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(lit)
+}
+
+fn flag_lit(v: bool) -> Option<String> {
+    v.then(|| "true".to_string())
+}
+
+impl Template {
+    /// `Template(options)`: the initial state of §1.1.
+    pub fn new(options: TemplateOptions) -> Self {
+        Self {
+            base_image: Some(DEFAULT_BASE_IMAGE.to_string()),
+            base_template: None,
+            registry_config: None,
+            image_credentials: None,
+            start_cmd: None,
+            ready_cmd: None,
+            patch_cmd: None,
+            force: false,
+            force_next_layer: false,
+            instructions: Vec::new(),
+            envs: JsObject::new(),
+            inherit_image_config: false,
+            file_context_path: options.file_context_path.unwrap_or_else(|| ".".to_string()),
+            file_ignore_patterns: options.file_ignore_patterns,
+            base_origin: "Template()".to_string(),
+            finalize_origin: None,
+            image_config_failure: None,
+        }
+    }
+
+    // ----------------------------------------------------------------- reading
+
+    /// `baseImage` (`fromImage` on the wire), `None` after `fromTemplate`.
+    pub fn base_image(&self) -> Option<&str> {
+        self.base_image.as_deref()
+    }
+    /// `baseTemplate` (`fromTemplate` on the wire).
+    pub fn base_template(&self) -> Option<&str> {
+        self.base_template.as_deref()
+    }
+    /// `fromImageRegistry`; never cleared once set.
+    pub fn registry_config(&self) -> Option<&RegistryConfig> {
+        self.registry_config.as_ref()
+    }
+    /// `startCmd`.
+    pub fn start_cmd(&self) -> Option<&str> {
+        self.start_cmd.as_deref()
+    }
+    /// `readyCmd`.
+    pub fn ready_cmd(&self) -> Option<&str> {
+        self.ready_cmd.as_deref()
+    }
+    /// `patchCmd` (`preBootScript` on the wire).
+    pub fn patch_cmd(&self) -> Option<&str> {
+        self.patch_cmd.as_deref()
+    }
+    /// Template-level `force`.
+    pub fn force(&self) -> bool {
+        self.force
+    }
+    /// The build option `skipCache: true` sets the template-level force, persistently.
+    pub fn set_force(&mut self, force: bool) {
+        self.force = force;
+    }
+    /// The sticky `skipCache()` flag.
+    pub fn force_next_layer(&self) -> bool {
+        self.force_next_layer
+    }
+    /// The recorded instructions (without the serialization-time runtime-env step).
+    pub fn instructions(&self) -> &[Instruction] {
+        &self.instructions
+    }
+    /// Number of COPY instructions: the length of the `files_hashes` list serialization takes.
+    pub fn copy_count(&self) -> usize {
+        self.instructions
+            .iter()
+            .filter(|i| i.kind == InstructionKind::Copy)
+            .count()
+    }
+    /// The accumulated environment, in JavaScript object order.
+    pub fn envs(&self) -> Vec<(&str, &str)> {
+        self.envs.entries()
+    }
+    /// Whether the base image's config will be read at build/`toJSON` time.
+    pub fn inherit_image_config(&self) -> bool {
+        self.inherit_image_config
+    }
+    /// `fileContextPath`.
+    pub fn file_context_path(&self) -> &str {
+        &self.file_context_path
+    }
+    /// `fileIgnorePatterns`.
+    pub fn file_ignore_patterns(&self) -> &[String] {
+        &self.file_ignore_patterns
+    }
+    /// `TemplateBase.imageConfigFailure(t)`.
+    pub fn image_config_failure(&self) -> Option<&ImageConfigFailure> {
+        self.image_config_failure.as_ref()
+    }
+
+    /// Starts the image-config read as `resolveInheritedConfig` does: returns what to
+    /// read (or `None` when nothing should be read) and clears the flag, so the read
+    /// happens at most once per template.
+    pub fn take_image_config_request(&mut self) -> Option<ImageConfigRequest> {
+        if !self.inherit_image_config {
+            return None;
+        }
+        let image = self.base_image.clone()?;
+        self.inherit_image_config = false;
+        Some(ImageConfigRequest {
+            image,
+            credentials: self.image_credentials.clone(),
+        })
+    }
+
+    /// Records a failed image-config read; the template is otherwise unchanged.
+    pub fn record_image_config_failure(&mut self, error: &str, unusable: Option<bool>) {
+        self.image_config_failure = Some(ImageConfigFailure {
+            error: error.to_string(),
+            unusable,
+        });
+    }
+
+    // ----------------------------------------------------------------- internals
+
+    fn after_base(&mut self, origin: String) {
+        if self.force_next_layer {
+            self.force = true;
+        }
+        self.base_origin = origin;
+    }
+
+    fn push(&mut self, kind: InstructionKind, args: Vec<String>, origin: String) {
+        self.instructions.push(Instruction {
+            kind,
+            args,
+            force: self.force_next_layer,
+            force_upload: None,
+            resolve_symlinks: None,
+            origin,
+        });
+    }
+
+    fn push_run(&mut self, command: String, user: Option<&str>, origin: String) {
+        let mut args = vec![command];
+        if let Some(u) = user {
+            args.push(u.to_string());
+        }
+        self.push(InstructionKind::Run, args, origin);
+    }
+
+    // ----------------------------------------------------------------- bases
+
+    /// `fromImage(image, credentials?, {inheritConfig?})`.
+    pub fn from_image(
+        &mut self,
+        image: &str,
+        credentials: Option<RegistryCredentials>,
+        inherit_config: Option<bool>,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(image, "fromImage: image")?;
+        let origin = call(
+            "fromImage",
+            vec![
+                Some(lit(image)),
+                credentials
+                    .as_ref()
+                    .map(|c| format!("{{ username: {}, password: \"***\" }}", lit(&c.username))),
+                inherit_config.map(|b| format!("{{ inheritConfig: {b} }}")),
+            ],
+        );
+        self.set_image_base(image, credentials, inherit_config, origin);
+        Ok(self)
+    }
+
+    fn set_image_base(
+        &mut self,
+        image: &str,
+        credentials: Option<RegistryCredentials>,
+        inherit_config: Option<bool>,
+        origin: String,
+    ) {
+        self.base_image = Some(image.to_string());
+        self.base_template = None;
+        self.inherit_image_config = inherit_config.unwrap_or(true);
+        if let Some(c) = &credentials {
+            self.registry_config = Some(RegistryConfig::Registry {
+                username: c.username.clone(),
+                password: c.password.clone(),
+            });
+        }
+        self.image_credentials = credentials;
+        self.after_base(origin);
+    }
+
+    fn from_image_helper(
+        &mut self,
+        method: &str,
+        prefix: &str,
+        variant: Option<&str>,
+        default: &str,
+    ) -> Result<&mut Self, ModelError> {
+        if let Some(v) = variant {
+            require_non_empty(v, &format!("{method}: variant"))?;
+        }
+        let image = format!("{prefix}{}", variant.unwrap_or(default));
+        let origin = call(method, vec![variant.map(lit)]);
+        self.set_image_base(&image, None, None, origin);
+        Ok(self)
+    }
+
+    /// `fromDebianImage(variant = "stable")`.
+    pub fn from_debian_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+        self.from_image_helper("fromDebianImage", "debian:", variant, "stable")
+    }
+    /// `fromUbuntuImage(variant = "latest")`.
+    pub fn from_ubuntu_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+        self.from_image_helper("fromUbuntuImage", "ubuntu:", variant, "latest")
+    }
+    /// `fromPythonImage(version = "3")`.
+    pub fn from_python_image(&mut self, version: Option<&str>) -> Result<&mut Self, ModelError> {
+        self.from_image_helper("fromPythonImage", "python:", version, "3")
+    }
+    /// `fromNodeImage(variant = "lts")`.
+    pub fn from_node_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+        self.from_image_helper("fromNodeImage", "node:", variant, "lts")
+    }
+    /// `fromBunImage(variant = "latest")`.
+    pub fn from_bun_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+        self.from_image_helper("fromBunImage", "oven/bun:", variant, "latest")
+    }
+    /// `fromBaseImage()`: `fromImage("novita/base")`.
+    pub fn from_base_image(&mut self) -> Result<&mut Self, ModelError> {
+        self.set_image_base(
+            DEFAULT_BASE_IMAGE,
+            None,
+            None,
+            "fromBaseImage()".to_string(),
+        );
+        Ok(self)
+    }
+
+    /// `fromTemplate(id)`.
+    pub fn from_template(&mut self, template: &str) -> Result<&mut Self, ModelError> {
+        require_non_empty(template, "fromTemplate: template")?;
+        self.base_template = Some(template.to_string());
+        self.base_image = None;
+        self.after_base(call("fromTemplate", vec![Some(lit(template))]));
+        Ok(self)
+    }
+
+    fn set_registry_base(&mut self, image: &str, config: RegistryConfig, origin: String) {
+        self.base_image = Some(image.to_string());
+        self.base_template = None;
+        self.registry_config = Some(config);
+        self.after_base(origin);
+    }
+
+    /// `fromAWSRegistry(image, {accessKeyId, secretAccessKey, region})`.
+    pub fn from_aws_registry(
+        &mut self,
+        image: &str,
+        credentials: AccessKeyCredentials,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(image, "fromAWSRegistry: image")?;
+        let origin = call(
+            "fromAWSRegistry",
+            vec![Some(lit(image)), Some("{ ... }".into())],
+        );
+        let AccessKeyCredentials {
+            access_key_id,
+            secret_access_key,
+            region,
+        } = credentials;
+        self.set_registry_base(
+            image,
+            RegistryConfig::Aws {
+                access_key_id,
+                secret_access_key,
+                region,
+            },
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// `fromGCPRegistry(image, {serviceAccountJSON})`, given the service-account JSON text
+    /// (reading a file or stringifying an object is the caller's job).
+    pub fn from_gcp_registry(
+        &mut self,
+        image: &str,
+        service_account_json: &str,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(image, "fromGCPRegistry: image")?;
+        let origin = call(
+            "fromGCPRegistry",
+            vec![Some(lit(image)), Some("{ ... }".into())],
+        );
+        self.set_registry_base(
+            image,
+            RegistryConfig::Gcp {
+                service_account_json: service_account_json.to_string(),
+            },
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// `fromOCIRegistry(image, {tenancyOcid, userOcid, fingerprint, privateKey, region})`.
+    pub fn from_oci_registry(
+        &mut self,
+        image: &str,
+        credentials: OciCredentials,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(image, "fromOCIRegistry: image")?;
+        let origin = call(
+            "fromOCIRegistry",
+            vec![Some(lit(image)), Some("{ ... }".into())],
+        );
+        let OciCredentials {
+            tenancy_ocid,
+            user_ocid,
+            fingerprint,
+            private_key,
+            region,
+        } = credentials;
+        self.set_registry_base(
+            image,
+            RegistryConfig::Oci {
+                tenancy_ocid,
+                user_ocid,
+                fingerprint,
+                private_key,
+                region,
+            },
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// `fromHuaweiCloudRegistry(image, {accessKeyId, secretAccessKey, region})`.
+    pub fn from_huawei_cloud_registry(
+        &mut self,
+        image: &str,
+        credentials: AccessKeyCredentials,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(image, "fromHuaweiCloudRegistry: image")?;
+        let origin = call(
+            "fromHuaweiCloudRegistry",
+            vec![Some(lit(image)), Some("{ ... }".into())],
+        );
+        let AccessKeyCredentials {
+            access_key_id,
+            secret_access_key,
+            region,
+        } = credentials;
+        self.set_registry_base(
+            image,
+            RegistryConfig::Huawei {
+                access_key_id,
+                secret_access_key,
+                region,
+            },
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// Applies a parsed Dockerfile's base (the tail of official `fromDockerfile`).
+    pub(crate) fn finish_dockerfile_base(&mut self, image: &str, origin: String) {
+        self.base_image = Some(image.to_string());
+        self.base_template = None;
+        self.inherit_image_config = true;
+        self.after_base(origin);
+    }
+
+    /// `skipCache()`: every later instruction (and a later `from*`) is forced.
+    pub fn skip_cache(&mut self) -> &mut Self {
+        self.force_next_layer = true;
+        self
+    }
+
+    // ----------------------------------------------------------------- instructions
+
+    /// `runCmd(command | commands[], {user?})`: one RUN of the commands joined by ` && `.
+    pub fn run_cmd<S: AsRef<str>>(
+        &mut self,
+        commands: &[S],
+        user: Option<&str>,
+    ) -> Result<&mut Self, ModelError> {
+        if commands.is_empty() || commands.iter().any(|c| c.as_ref().is_empty()) {
+            return Err(ModelError::invalid(
+                "runCmd: command must be a non-empty string",
+            ));
+        }
+        if let Some(u) = user {
+            require_non_empty(u, "runCmd: user")?;
+        }
+        let joined: Vec<&str> = commands.iter().map(|c| c.as_ref()).collect();
+        let origin = call(
+            "runCmd",
+            vec![
+                Some(lit_one_or_list(commands)),
+                lit_opts(&[("user", user.map(lit))]),
+            ],
+        );
+        self.push_run(joined.join(" && "), user, origin);
+        Ok(self)
+    }
+
+    /// `setWorkdir(path)`.
+    pub fn set_workdir(&mut self, workdir: &str) -> Result<&mut Self, ModelError> {
+        require_non_empty(workdir, "setWorkdir: workdir")?;
+        let origin = call("setWorkdir", vec![Some(lit(workdir))]);
+        self.push(InstructionKind::Workdir, vec![workdir.to_string()], origin);
+        Ok(self)
+    }
+
+    /// `setUser(user)`.
+    pub fn set_user(&mut self, user: &str) -> Result<&mut Self, ModelError> {
+        require_non_empty(user, "setUser: user")?;
+        let origin = call("setUser", vec![Some(lit(user))]);
+        self.push(InstructionKind::User, vec![user.to_string()], origin);
+        Ok(self)
+    }
+
+    /// `setEnvs({...})` with the object's entries in order. An empty list records
+    /// nothing. A key given twice keeps its first position and its last value, as in
+    /// a JavaScript object literal.
+    pub fn set_envs<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        envs: &[(K, V)],
+    ) -> Result<&mut Self, ModelError> {
+        for (k, _) in envs {
+            if k.as_ref().is_empty() {
+                return Err(ModelError::invalid(
+                    "setEnvs: variable names must be non-empty strings",
+                ));
+            }
+        }
+        let mut obj = JsObject::new();
+        for (k, v) in envs {
+            obj.insert(k.as_ref(), v.as_ref());
+        }
+        let origin = {
+            let inner: Vec<String> = obj
+                .entries()
+                .iter()
+                .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
+                .collect();
+            format!("setEnvs({{ {} }})", inner.join(", "))
+        };
+        self.set_envs_object(&obj, origin);
+        Ok(self)
+    }
+
+    pub(crate) fn set_envs_object(&mut self, obj: &JsObject, origin: String) {
+        if obj.is_empty() {
+            return;
+        }
+        let mut args = Vec::with_capacity(obj.len() * 2);
+        for (k, v) in obj.entries() {
+            args.push(k.to_string());
+            args.push(v.to_string());
+            self.envs.insert(k, v);
+        }
+        self.push(InstructionKind::Env, args, origin);
+    }
+
+    fn validate_copy(
+        src: &[String],
+        dest: &str,
+        options: &CopyOptions,
+        method: &str,
+    ) -> Result<String, ModelError> {
+        if src.is_empty() {
+            return Err(ModelError::invalid(format!(
+                "{method}: src must contain at least one path"
+            )));
+        }
+        for s in src {
+            require_non_empty(s, &format!("{method}: src"))?;
+            validate_source(s)?;
+        }
+        require_non_empty(dest, &format!("{method}: dest"))?;
+        require_user(&options.user, method)?;
+        let mode = match options.mode {
+            Some(m) => file_mode(m, &format!("{method}: mode"))?,
+            None => 0,
+        };
+        Ok(if mode == 0 {
+            String::new()
+        } else {
+            pad_octal(mode)
+        })
+    }
+
+    fn push_copies(
+        &mut self,
+        src: &[String],
+        dest: &str,
+        options: &CopyOptions,
+        mode: String,
+        origin: &str,
+    ) {
+        for s in src {
+            self.instructions.push(Instruction {
+                kind: InstructionKind::Copy,
+                args: vec![
+                    s.clone(),
+                    dest.to_string(),
+                    options.user.clone().unwrap_or_default(),
+                    mode.clone(),
+                ],
+                force: options.force_upload.unwrap_or(false) || self.force_next_layer,
+                force_upload: options.force_upload,
+                resolve_symlinks: options.resolve_symlinks,
+                origin: origin.to_string(),
+            });
+        }
+    }
+
+    fn copy_origin(src: &[String], dest: &str, o: &CopyOptions) -> String {
+        call(
+            "copy",
+            vec![
+                Some(lit_one_or_list(src)),
+                Some(lit(dest)),
+                lit_opts(&[
+                    ("forceUpload", o.force_upload.map(|b| b.to_string())),
+                    ("user", optional_lit(&o.user)),
+                    ("mode", o.mode.map(|m| format!("0o{:o}", m as u32))),
+                    ("resolveSymlinks", o.resolve_symlinks.map(|b| b.to_string())),
+                ]),
+            ],
+        )
+    }
+
+    /// `copy(src | src[], dest, options)`: one COPY per source. Sources are checked as
+    /// §6.2 (absolute or escaping sources raise the official `TemplateError`).
+    pub fn copy<S: AsRef<str>>(
+        &mut self,
+        src: &[S],
+        dest: &str,
+        options: &CopyOptions,
+    ) -> Result<&mut Self, ModelError> {
+        let src: Vec<String> = src.iter().map(|s| s.as_ref().to_string()).collect();
+        let mode = Self::validate_copy(&src, dest, options, "copy")?;
+        let origin = Self::copy_origin(&src, dest, options);
+        self.push_copies(&src, dest, options, mode, &origin);
+        Ok(self)
+    }
+
+    /// `copyItems([{src, dest, ...options}])`: all items are validated before any is recorded.
+    pub fn copy_items(&mut self, items: &[CopyItem]) -> Result<&mut Self, ModelError> {
+        let mut modes = Vec::with_capacity(items.len());
+        for item in items {
+            modes.push(Self::validate_copy(
+                &item.src,
+                &item.dest,
+                &item.options,
+                "copyItems",
+            )?);
+        }
+        for (item, mode) in items.iter().zip(modes) {
+            let origin = format!(
+                "copyItems(... {})",
+                Self::copy_origin(&item.src, &item.dest, &item.options)
+            );
+            self.push_copies(&item.src, &item.dest, &item.options, mode, &origin);
+        }
+        Ok(self)
+    }
+
+    /// `remove(path | paths[], {force?, recursive?, user?})`: `rm [-r] [-f] PATHS`.
+    pub fn remove<S: AsRef<str>>(
+        &mut self,
+        paths: &[S],
+        options: &RemoveOptions,
+    ) -> Result<&mut Self, ModelError> {
+        require_list(paths, "remove: path")?;
+        require_user(&options.user, "remove")?;
+        let mut words = vec!["rm".to_string()];
+        if options.recursive {
+            words.push("-r".into());
+        }
+        if options.force {
+            words.push("-f".into());
+        }
+        words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
+        let origin = call(
+            "remove",
+            vec![
+                Some(lit_one_or_list(paths)),
+                lit_opts(&[
+                    ("force", flag_lit(options.force)),
+                    ("recursive", flag_lit(options.recursive)),
+                    ("user", optional_lit(&options.user)),
+                ]),
+            ],
+        );
+        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        Ok(self)
+    }
+
+    /// `rename(src, dest, {force?, user?})`: `mv SRC DEST [-f]`.
+    pub fn rename(
+        &mut self,
+        src: &str,
+        dest: &str,
+        options: &ForceUserOptions,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(src, "rename: src")?;
+        require_non_empty(dest, "rename: dest")?;
+        require_user(&options.user, "rename")?;
+        let mut cmd = format!("mv {} {}", quote_word(src), quote_word(dest));
+        if options.force {
+            cmd.push_str(" -f");
+        }
+        let origin = call(
+            "rename",
+            vec![
+                Some(lit(src)),
+                Some(lit(dest)),
+                lit_opts(&[
+                    ("force", flag_lit(options.force)),
+                    ("user", optional_lit(&options.user)),
+                ]),
+            ],
+        );
+        self.push_run(cmd, options.user.as_deref(), origin);
+        Ok(self)
+    }
+
+    /// `makeDir(path | paths[], {mode?, user?})`: `mkdir -p [-m MODE] PATHS`.
+    pub fn make_dir<S: AsRef<str>>(
+        &mut self,
+        paths: &[S],
+        options: &MakeDirOptions,
+    ) -> Result<&mut Self, ModelError> {
+        require_list(paths, "makeDir: path")?;
+        require_user(&options.user, "makeDir")?;
+        let mode = match options.mode {
+            Some(m) => file_mode(m, "makeDir: mode")?,
+            None => 0,
+        };
+        let mut words = vec!["mkdir".to_string(), "-p".to_string()];
+        if mode != 0 {
+            words.push(format!("-m {}", pad_octal(mode)));
+        }
+        words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
+        let origin = call(
+            "makeDir",
+            vec![
+                Some(lit_one_or_list(paths)),
+                lit_opts(&[
+                    ("mode", options.mode.map(|m| format!("0o{:o}", m as u32))),
+                    ("user", optional_lit(&options.user)),
+                ]),
+            ],
+        );
+        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        Ok(self)
+    }
+
+    /// `makeSymlink(src, dest, {force?, user?})`: `ln -s [-f] SRC DEST`.
+    pub fn make_symlink(
+        &mut self,
+        src: &str,
+        dest: &str,
+        options: &ForceUserOptions,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(src, "makeSymlink: src")?;
+        require_non_empty(dest, "makeSymlink: dest")?;
+        require_user(&options.user, "makeSymlink")?;
+        let mut words = vec!["ln".to_string(), "-s".to_string()];
+        if options.force {
+            words.push("-f".into());
+        }
+        words.push(quote_word(src));
+        words.push(quote_word(dest));
+        let origin = call(
+            "makeSymlink",
+            vec![
+                Some(lit(src)),
+                Some(lit(dest)),
+                lit_opts(&[
+                    ("force", flag_lit(options.force)),
+                    ("user", optional_lit(&options.user)),
+                ]),
+            ],
+        );
+        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        Ok(self)
+    }
+
+    /// `pipInstall(packages?, {g? = true})`: `pip install [--user] PKGS|.`; as root when `g`.
+    pub fn pip_install<S: AsRef<str>>(
+        &mut self,
+        packages: Option<&[S]>,
+        g: Option<bool>,
+    ) -> Result<&mut Self, ModelError> {
+        if let Some(p) = packages {
+            require_list(p, "pipInstall: packages")?;
+        }
+        let global = g.unwrap_or(true);
+        let mut words = vec!["pip".to_string(), "install".to_string()];
+        if !global {
+            words.push("--user".into());
+        }
+        match packages {
+            Some(p) => words.extend(p.iter().map(|s| s.as_ref().to_string())),
+            None => words.push(".".into()),
+        }
+        let origin = call(
+            "pipInstall",
+            vec![
+                packages.map(lit_one_or_list),
+                lit_opts(&[("g", g.map(|b| b.to_string()))]),
+            ],
+        );
+        self.push_run(words.join(" "), global.then_some("root"), origin);
+        Ok(self)
+    }
+
+    fn js_package_install<S: AsRef<str>>(
+        &mut self,
+        method: &str,
+        tool: &str,
+        dev_flag: &str,
+        packages: Option<&[S]>,
+        options: &PackageOptions,
+    ) -> Result<&mut Self, ModelError> {
+        if let Some(p) = packages {
+            require_list(p, &format!("{method}: packages"))?;
+        }
+        let mut words = vec![tool.to_string(), "install".to_string()];
+        if options.g {
+            words.push("-g".into());
+        }
+        if options.dev {
+            words.push(dev_flag.into());
+        }
+        if let Some(p) = packages {
+            words.extend(p.iter().map(|s| s.as_ref().to_string()));
+        }
+        let origin = call(
+            method,
+            vec![
+                packages.map(lit_one_or_list),
+                lit_opts(&[("g", flag_lit(options.g)), ("dev", flag_lit(options.dev))]),
+            ],
+        );
+        self.push_run(words.join(" "), options.g.then_some("root"), origin);
+        Ok(self)
+    }
+
+    /// `npmInstall(packages?, {g?, dev?})`: `npm install [-g] [--save-dev] [PKGS]`.
+    pub fn npm_install<S: AsRef<str>>(
+        &mut self,
+        packages: Option<&[S]>,
+        options: &PackageOptions,
+    ) -> Result<&mut Self, ModelError> {
+        self.js_package_install("npmInstall", "npm", "--save-dev", packages, options)
+    }
+
+    /// `bunInstall(packages?, {g?, dev?})`: `bun install [-g] [--dev] [PKGS]`.
+    pub fn bun_install<S: AsRef<str>>(
+        &mut self,
+        packages: Option<&[S]>,
+        options: &PackageOptions,
+    ) -> Result<&mut Self, ModelError> {
+        self.js_package_install("bunInstall", "bun", "--dev", packages, options)
+    }
+
+    /// `aptInstall(packages, {noInstallRecommends?, fixMissing?})`, as root.
+    pub fn apt_install<S: AsRef<str>>(
+        &mut self,
+        packages: &[S],
+        options: &AptOptions,
+    ) -> Result<&mut Self, ModelError> {
+        require_list(packages, "aptInstall: packages")?;
+        let list: Vec<&str> = packages.iter().map(|s| s.as_ref()).collect();
+        let cmd = format!(
+            "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y {}{}{}",
+            if options.no_install_recommends { "--no-install-recommends " } else { "" },
+            if options.fix_missing { "--fix-missing " } else { "" },
+            list.join(" ")
+        );
+        let origin = call(
+            "aptInstall",
+            vec![
+                Some(lit_one_or_list(packages)),
+                lit_opts(&[
+                    (
+                        "noInstallRecommends",
+                        flag_lit(options.no_install_recommends),
+                    ),
+                    ("fixMissing", flag_lit(options.fix_missing)),
+                ]),
+            ],
+        );
+        self.push_run(cmd, Some("root"), origin);
+        Ok(self)
+    }
+
+    /// `addMcpServer(name | names[])`: only on the `mcp-gateway` template.
+    pub fn add_mcp_server<S: AsRef<str>>(
+        &mut self,
+        servers: &[S],
+    ) -> Result<&mut Self, ModelError> {
+        if self.base_template.as_deref() != Some("mcp-gateway") {
+            return Err(ModelError::build(
+                "MCP servers can only be added to mcp-gateway template",
+            ));
+        }
+        require_list(servers, "addMcpServer: servers")?;
+        let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
+        let origin = call("addMcpServer", vec![Some(lit_one_or_list(servers))]);
+        self.push_run(
+            format!("mcp-gateway pull {}", list.join(" ")),
+            Some("root"),
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// `gitClone(url, path?, {branch?, depth?, user?})`.
+    pub fn git_clone(
+        &mut self,
+        url: &str,
+        path: Option<&str>,
+        options: &GitCloneOptions,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(url, "gitClone: url")?;
+        if let Some(p) = path {
+            require_non_empty(p, "gitClone: path")?;
+        }
+        if let Some(b) = &options.branch {
+            require_non_empty(b, "gitClone: branch")?;
+        }
+        let depth = match options.depth {
+            Some(d) => Some(integer_in(d, 1, i64::from(u32::MAX), "gitClone: depth")?),
+            None => None,
+        };
+        require_user(&options.user, "gitClone")?;
+        let mut words = vec!["git".to_string(), "clone".to_string(), quote_word(url)];
+        if let Some(b) = &options.branch {
+            words.push(format!("--branch {}", quote_word(b)));
+            words.push("--single-branch".into());
+        }
+        if let Some(d) = depth {
+            words.push(format!("--depth {d}"));
+        }
+        if let Some(p) = path {
+            words.push(quote_word(p));
+        }
+        let origin = call(
+            "gitClone",
+            vec![
+                Some(lit(url)),
+                path.map(lit),
+                lit_opts(&[
+                    ("branch", optional_lit(&options.branch)),
+                    ("depth", options.depth.map(lit_num)),
+                    ("user", optional_lit(&options.user)),
+                ]),
+            ],
+        );
+        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        Ok(self)
+    }
+
+    /// `setStartCmd(cmd, ready)`: `ready` is a ready-command string (a `ReadyCmd`'s
+    /// `getCmd()`); `None` leaves `readyCmd` unset, as passing `undefined` does.
+    pub fn set_start_cmd(
+        &mut self,
+        start_cmd: &str,
+        ready_cmd: Option<&str>,
+    ) -> Result<&mut Self, ModelError> {
+        require_non_empty(start_cmd, "setStartCmd: startCommand")?;
+        if let Some(r) = ready_cmd {
+            require_non_empty(r, "setStartCmd: readyCommand")?;
+        }
+        let origin = call(
+            "setStartCmd",
+            vec![Some(lit(start_cmd)), ready_cmd.map(lit)],
+        );
+        self.start_cmd = Some(start_cmd.to_string());
+        self.ready_cmd = ready_cmd.map(str::to_string);
+        self.finalize_origin = Some(origin);
+        Ok(self)
+    }
+
+    /// `setReadyCmd(ready)`.
+    pub fn set_ready_cmd(&mut self, ready_cmd: &str) -> Result<&mut Self, ModelError> {
+        require_non_empty(ready_cmd, "setReadyCmd: readyCommand")?;
+        self.ready_cmd = Some(ready_cmd.to_string());
+        self.finalize_origin = Some(call("setReadyCmd", vec![Some(lit(ready_cmd))]));
+        Ok(self)
+    }
+
+    /// `setPatchCmd(cmd)`: sent as `preBootScript`.
+    pub fn set_patch_cmd(&mut self, cmd: &str) -> Result<&mut Self, ModelError> {
+        require_non_empty(cmd, "setPatchCmd: cmd")?;
+        self.patch_cmd = Some(cmd.to_string());
+        Ok(self)
+    }
+
+    fn require_devcontainer(&self, dir: &str, method: &str) -> Result<(), ModelError> {
+        if self.base_template.as_deref() != Some("devcontainer") {
+            return Err(ModelError::build(
+                "Devcontainers can only used in the devcontainer template",
+            ));
+        }
+        require_non_empty(dir, &format!("{method}: devcontainerDirectory"))
+    }
+
+    /// `betaDevContainerPrebuild(dir)`: only on the `devcontainer` template.
+    pub fn beta_dev_container_prebuild(
+        &mut self,
+        devcontainer_directory: &str,
+    ) -> Result<&mut Self, ModelError> {
+        self.require_devcontainer(devcontainer_directory, "betaDevContainerPrebuild")?;
+        let origin = call(
+            "betaDevContainerPrebuild",
+            vec![Some(lit(devcontainer_directory))],
+        );
+        self.push_run(
+            format!(
+                "devcontainer build --workspace-folder {}",
+                quote_word(devcontainer_directory)
+            ),
+            Some("root"),
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// `betaSetDevContainerStart(dir)`: start command bringing the devcontainer up,
+    /// ready when `/devcontainer.up` exists.
+    pub fn beta_set_dev_container_start(
+        &mut self,
+        devcontainer_directory: &str,
+    ) -> Result<&mut Self, ModelError> {
+        self.require_devcontainer(devcontainer_directory, "betaSetDevContainerStart")?;
+        let dir = quote_word(devcontainer_directory);
+        let start = format!(
+            "sudo devcontainer up --workspace-folder {dir} && sudo /prepare-exec.sh {dir} | sudo tee /devcontainer.sh > /dev/null && sudo chmod +x /devcontainer.sh && sudo touch /devcontainer.up"
+        );
+        let ready = ready_cmd::wait_for_file("/devcontainer.up")?;
+        self.start_cmd = Some(start);
+        self.ready_cmd = Some(ready);
+        self.finalize_origin = Some(call(
+            "betaSetDevContainerStart",
+            vec![Some(lit(devcontainer_directory))],
+        ));
+        Ok(self)
+    }
+
+    // ----------------------------------------------------------------- step origins
+
+    /// The builder call that produced the server's build step `step` (the
+    /// `reason.step` of a failed build): `"base"` (or `"0"`) is the `from*` call,
+    /// `"finalize"` the start/ready command call, and `"N"` (N >= 1) the N-th step of
+    /// the serialized `steps` list (so the inherited WORKDIR and the runtime-env step
+    /// are counted, and multi-source copies are not misaligned as in the official SDK).
+    pub fn step_origin(&self, step: &str) -> Option<String> {
+        match step {
+            "base" => return Some(self.base_origin.clone()),
+            "finalize" => {
+                return Some(
+                    self.finalize_origin.clone().unwrap_or_else(|| {
+                        "the start/ready command (inherited or unset)".to_string()
+                    }),
+                )
+            }
+            _ => {}
+        }
+        let n: usize = step.trim().parse().ok()?;
+        if n == 0 {
+            return Some(self.base_origin.clone());
+        }
+        if let Some(i) = self.instructions.get(n - 1) {
+            return Some(i.origin.clone());
+        }
+        if n == self.instructions.len() + 1
+            && crate::runtime_env::runtime_env_command(&self.envs).is_some()
+        {
+            return Some("setEnvs (runtime environment step, added at serialization)".to_string());
+        }
+        None
+    }
+
+    /// Describes the call of a base-inherited step (used by `image_config::apply`).
+    pub(crate) fn base_origin(&self) -> &str {
+        &self.base_origin
+    }
+}
