@@ -1,1 +1,50 @@
-//! placeholder
+//! COPY support for Novita sandbox templates, pure Rust and sans-IO.
+//!
+//! A `copy()` step carries a `filesHash` that must equal what the official
+//! SDK (novita-sandbox 2.1.1) computes, and may need its files uploaded as a
+//! `.tar.gz`. This crate re-implements both without touching a filesystem:
+//!
+//! - the host describes the context directory through [`FileTree`]
+//!   (Node `fs`, or a [`MemoryTree`] filled from browser `File`s);
+//! - [`plan_copy`] discovers the source's entries with glob 11's rules
+//!   (minimatch patterns, `dot: true`, ignore patterns, descending-name
+//!   breadth-first order) and says, per entry, what is hashed and archived;
+//! - the host streams file bytes into a [`FilesHasher`] and, for uploads, a
+//!   [`TarWriter`] whose output goes to any [`ByteSink`] (optionally through
+//!   [`GzipWriter`]).
+//!
+//! The order choice and the defaults for browser sources are documented in
+//! this crate's README.
+
+mod brace_expansion;
+mod byte_sink;
+mod copy_plan;
+mod discovery;
+mod error;
+mod files_hash;
+mod glob_pattern;
+mod gzip_writer;
+mod ignore;
+mod memory_tree;
+mod posix_path;
+#[cfg(any(test, feature = "std-fs"))]
+mod std_fs_tree;
+mod tar_writer;
+mod tree;
+
+pub use byte_sink::ByteSink;
+pub use copy_plan::{plan_copy, CopyContext, CopyPlan, HashBody, PlanEntry, TarEntryPlan};
+pub use discovery::{discover, source_has_magic, validate_source, Discovered};
+pub use error::{FilesError, JsErrorClass};
+pub use files_hash::FilesHasher;
+pub use glob_pattern::{has_magic, GlobPattern};
+pub use gzip_writer::{crc32, GzipWriter};
+pub use ignore::{dockerignore_patterns, IgnoreSet};
+pub use memory_tree::{
+    MemoryTree, DEFAULT_DIR_MODE, DEFAULT_DIR_SIZE, DEFAULT_FILE_MODE, DEFAULT_SYMLINK_MODE,
+};
+pub use posix_path::{join as posix_join, normalize as posix_normalize};
+#[cfg(any(test, feature = "std-fs"))]
+pub use std_fs_tree::StdFsTree;
+pub use tar_writer::{TarHeader, TarKind, TarWriter};
+pub use tree::{EntryKind, FileTree, Meta, TreeError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};

@@ -1,0 +1,250 @@
+//! Brace expansion (`{a,b}`, `{1..3}`, `{a..e}`) as minimatch applies it
+//! before matching: each pattern becomes a list of alternatives.
+
+use crate::error::FilesError;
+
+/// Upper bound on the alternatives one pattern may expand to, so that a
+/// pattern such as `{a,b}{a,b}…` cannot exhaust memory.
+pub const MAX_ALTERNATIVES: usize = 4096;
+
+/// Expands every brace set of `pattern`, leftmost first.
+pub fn expand_braces(pattern: &str) -> Result<Vec<String>, FilesError> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let out = expand(&chars).ok_or_else(|| FilesError::Pattern {
+        pattern: pattern.to_string(),
+        message: format!("brace expansion gives more than {MAX_ALTERNATIVES} alternatives"),
+    })?;
+    Ok(out.into_iter().map(|c| c.into_iter().collect()).collect())
+}
+
+/// `None` when the result would exceed [`MAX_ALTERNATIVES`].
+fn expand(s: &[char]) -> Option<Vec<Vec<char>>> {
+    let Some((open, close)) = first_balanced(s) else {
+        return Some(vec![s.to_vec()]);
+    };
+    let pre = &s[..open];
+    let body = &s[open + 1..close];
+    let post = &s[close + 1..];
+    let items: Vec<Vec<char>> = if let Some(seq) = sequence(body) {
+        seq?
+    } else {
+        let parts = split_top_level_commas(body);
+        if parts.len() < 2 {
+            // `{a}` is not a brace set: keep `{` literally, expand what follows.
+            let rest = expand(&s[open + 1..])?;
+            return Some(
+                rest.into_iter()
+                    .map(|r| pre.iter().copied().chain(['{']).chain(r).collect())
+                    .collect(),
+            );
+        }
+        let mut items = Vec::new();
+        for part in parts {
+            items.extend(expand(part)?);
+            if items.len() > MAX_ALTERNATIVES {
+                return None;
+            }
+        }
+        items
+    };
+    let posts = expand(post)?;
+    if items.len().saturating_mul(posts.len()) > MAX_ALTERNATIVES {
+        return None;
+    }
+    let mut out = Vec::with_capacity(items.len() * posts.len());
+    for item in &items {
+        for p in &posts {
+            out.push(pre.iter().chain(item).chain(p).copied().collect());
+        }
+    }
+    Some(out)
+}
+
+/// The first `{` (not backslash-escaped) that has a matching `}`.
+fn first_balanced(s: &[char]) -> Option<(usize, usize)> {
+    let mut start = 0;
+    while start < s.len() {
+        let open = find_unescaped(s, start, '{')?;
+        let mut depth = 0usize;
+        let mut i = open;
+        while i < s.len() {
+            match s[i] {
+                '\\' => i += 1,
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some((open, i));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        start = open + 1;
+    }
+    None
+}
+
+fn find_unescaped(s: &[char], from: usize, wanted: char) -> Option<usize> {
+    let mut i = from;
+    while i < s.len() {
+        if s[i] == '\\' {
+            i += 2;
+            continue;
+        }
+        if s[i] == wanted {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn split_top_level_commas(body: &[char]) -> Vec<&[char]> {
+    let mut parts = Vec::new();
+    let (mut depth, mut last, mut i) = (0usize, 0usize, 0usize);
+    while i < body.len() {
+        match body[i] {
+            '\\' => i += 1,
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&body[last..i]);
+                last = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&body[last.min(body.len())..]);
+    parts
+}
+
+/// `x..y[..step]` with integers (zero padding kept) or single characters.
+/// `None`: not a sequence; `Some(None)`: a sequence that is too long.
+fn sequence(body: &[char]) -> Option<Option<Vec<Vec<char>>>> {
+    let text: String = body.iter().collect();
+    let parts: Vec<&str> = text.split("..").collect();
+    if !(parts.len() == 2 || parts.len() == 3) {
+        return None;
+    }
+    let step: i64 = match parts.get(2) {
+        Some(s) => s.parse::<i64>().ok()?.checked_abs()?.max(1),
+        None => 1,
+    };
+    let as_int = |s: &str| -> Option<i64> {
+        if s.is_empty()
+            || !s
+                .trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        s.parse().ok()
+    };
+    if let (Some(a), Some(b)) = (as_int(parts[0]), as_int(parts[1])) {
+        let count = (a.abs_diff(b) / step as u64) + 1;
+        if count > MAX_ALTERNATIVES as u64 {
+            return Some(None);
+        }
+        let padded = |s: &str| {
+            s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0')
+        };
+        let width = if padded(parts[0]) || padded(parts[1]) {
+            parts[0].len().max(parts[1].len())
+        } else {
+            0
+        };
+        let mut out = Vec::new();
+        let mut v = a;
+        for _ in 0..count {
+            let digits = v.unsigned_abs().to_string();
+            let sign = if v < 0 { "-" } else { "" };
+            let pad = width.saturating_sub(digits.len() + sign.len());
+            out.push(
+                format!("{sign}{}{digits}", "0".repeat(pad))
+                    .chars()
+                    .collect(),
+            );
+            v = if a <= b {
+                v.saturating_add(step)
+            } else {
+                v.saturating_sub(step)
+            };
+        }
+        return Some(Some(out));
+    }
+    let (mut ca, mut cb) = (parts[0].chars(), parts[1].chars());
+    let (a, b) = match (ca.next(), ca.next(), cb.next(), cb.next()) {
+        (Some(a), None, Some(b), None) => (a as u32, b as u32),
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    let mut v = a;
+    loop {
+        if let Some(c) = char::from_u32(v) {
+            out.push(vec![c]);
+        }
+        if out.len() > MAX_ALTERNATIVES {
+            return Some(None);
+        }
+        if v == b {
+            break;
+        }
+        let next = if a <= b {
+            v.checked_add(step as u32)
+        } else {
+            v.checked_sub(step as u32)
+        };
+        match next {
+            Some(n) if (a <= b && n <= b) || (a > b && n >= b) => v = n,
+            _ => break,
+        }
+    }
+    Some(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(p: &str) -> Vec<String> {
+        expand_braces(p).expect("expands")
+    }
+
+    #[test]
+    fn lists_and_nesting() {
+        assert_eq!(ex("a{b,c}d"), ["abd", "acd"]);
+        assert_eq!(ex("a{,b}"), ["a", "ab"]);
+        assert_eq!(ex("{a,{b,c}}x"), ["ax", "bx", "cx"]);
+        assert_eq!(ex("{x,y}/{1,2}"), ["x/1", "x/2", "y/1", "y/2"]);
+    }
+
+    #[test]
+    fn non_sets_stay_literal() {
+        assert_eq!(ex("{a}"), ["{a}"]);
+        assert_eq!(ex("a{b"), ["a{b"]);
+        assert_eq!(ex("{}"), ["{}"]);
+        assert_eq!(ex("{a}{b,c}"), ["{a}b", "{a}c"]);
+        assert_eq!(ex("\\{a,b}"), ["\\{a,b}"]);
+    }
+
+    #[test]
+    fn sequences() {
+        assert_eq!(ex("{1..3}"), ["1", "2", "3"]);
+        assert_eq!(ex("{3..1}"), ["3", "2", "1"]);
+        assert_eq!(ex("{01..03}"), ["01", "02", "03"]);
+        assert_eq!(ex("{a..c}"), ["a", "b", "c"]);
+        assert_eq!(ex("{0..6..3}"), ["0", "3", "6"]);
+    }
+
+    #[test]
+    fn explosion_is_an_error() {
+        let p = "{a,b}".repeat(20);
+        let e = expand_braces(&p).unwrap_err();
+        assert!(e.to_string().contains("alternatives"), "{e}");
+        assert!(expand_braces("{1..99999999}").is_err());
+    }
+}

@@ -1,0 +1,352 @@
+//! Which paths a COPY source stands for, in the order the official SDK
+//! hashes and archives them (protocol doc §5.2-5.3).
+//!
+//! Order: within a directory, names in descending byte order (what glob 11
+//! on path-scurry yields, since path-scurry prepends each child of a sorted
+//! readdir); directories are walked breadth-first, each directory's children
+//! after those of the directories emitted before it. Where the official
+//! order races (several sibling subdirectories with contents) this gives the
+//! "idealized" order the protocol doc recommends, every time.
+
+use std::collections::{HashSet, VecDeque};
+
+use crate::error::FilesError;
+use crate::glob_pattern::{
+    has_magic, match_segments, may_match_below, split_path, GlobPattern, Segment,
+};
+use crate::ignore::IgnoreSet;
+use crate::posix_path;
+use crate::tree::{EntryKind, FileTree, Meta, TreeError};
+
+/// One discovered path with its `lstat` metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    /// Relative posix path; `""` for the context directory.
+    pub path: String,
+    pub lstat: Meta,
+}
+
+/// Checks a COPY source the way `copy()` does (§6.2): absolute sources and
+/// sources that normalise to `..` or `../…` are `TemplateError`s.
+pub fn validate_source(src: &str) -> Result<(), FilesError> {
+    if src.starts_with('/') {
+        return Err(FilesError::AbsoluteSource {
+            src: src.to_string(),
+        });
+    }
+    let n = posix_path::normalize(src);
+    if n == ".." || n.starts_with("../") {
+        return Err(FilesError::EscapingSource {
+            src: src.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Every path `src` stands for, in hashing order (see the module doc).
+///
+/// `context_display` is the context path as the user wrote it; it is only
+/// used in the `No files found in …` message (`path.join(context, src)`).
+pub fn discover<T: FileTree + ?Sized>(
+    tree: &T,
+    src: &str,
+    ignore: &IgnoreSet,
+    context_display: &str,
+) -> Result<Vec<Discovered>, FilesError> {
+    validate_source(src)?;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for m in match_source(tree, src, ignore)? {
+        let is_dir = m.lstat.kind == EntryKind::Dir;
+        let dir = m.path.clone();
+        push_unique(&mut out, &mut seen, m);
+        if is_dir {
+            walk(tree, &dir, ignore, |_| true, |_| true, &mut |d| {
+                push_unique(&mut out, &mut seen, d)
+            })?;
+        }
+    }
+    if out.is_empty() {
+        return Err(FilesError::NoFilesFound {
+            joined: posix_path::join(context_display, src),
+        });
+    }
+    Ok(out)
+}
+
+fn push_unique(out: &mut Vec<Discovered>, seen: &mut HashSet<String>, d: Discovered) {
+    if seen.insert(d.path.clone()) {
+        out.push(d);
+    }
+}
+
+fn tree_err(path: &str) -> impl FnOnce(TreeError) -> FilesError + '_ {
+    move |e| FilesError::Tree {
+        path: path.to_string(),
+        message: e.0,
+    }
+}
+
+/// The entries the source pattern itself matches (glob step 1).
+fn match_source<T: FileTree + ?Sized>(
+    tree: &T,
+    src: &str,
+    ignore: &IgnoreSet,
+) -> Result<Vec<Discovered>, FilesError> {
+    let normalized = posix_path::normalize(src);
+    let dir_only = normalized.ends_with('/');
+    let pattern = GlobPattern::new(&normalized)?;
+    let mut out = Vec::new();
+    for alt in pattern.alternatives() {
+        let mut segs: Vec<Segment> = alt.clone();
+        if segs.last() == Some(&Segment::Literal(String::new())) {
+            segs.pop();
+        }
+        let is_dir = |path: &str| -> Result<bool, FilesError> {
+            Ok(tree
+                .stat(path)
+                .map_err(tree_err(path))?
+                .is_some_and(|m| m.kind == EntryKind::Dir))
+        };
+        if let Some(path) = literal_path(&segs) {
+            if let Some(lstat) = tree.lstat(&path).map_err(tree_err(&path))? {
+                if !ignore.is_ignored(&path) && (!dir_only || is_dir(&path)?) {
+                    out.push(Discovered { path, lstat });
+                }
+            }
+            continue;
+        }
+        // Walk from the longest literal directory prefix.
+        let prefix: Vec<&str> = segs
+            .iter()
+            .take_while(|s| matches!(s, Segment::Literal(_)))
+            .map(|s| {
+                if let Segment::Literal(l) = s {
+                    l.as_str()
+                } else {
+                    ""
+                }
+            })
+            .collect();
+        let start = prefix.join("/");
+        if !is_dir(&start)? || ignore.children_ignored(&start) {
+            continue;
+        }
+        let mut found = Vec::new();
+        walk(
+            tree,
+            &start,
+            ignore,
+            |p| match_segments(&segs, &split_path(p), false),
+            |d| may_match_below(&segs, d),
+            &mut |d| found.push(d),
+        )?;
+        for d in found {
+            if !dir_only || is_dir(&d.path)? {
+                out.push(d);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The path a pattern without wildcards names, or `None` if it has magic.
+fn literal_path(segs: &[Segment]) -> Option<String> {
+    let mut parts = Vec::new();
+    for s in segs {
+        match s {
+            Segment::Literal(l) => parts.push(l.as_str()),
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Breadth-first walk below `root` (not emitting `root`): each directory's
+/// children in descending byte order of their names, not ignored, accepted
+/// by `wanted`; descends into real directories (never symlinks) whose
+/// children are not ignored and where `descend` allows.
+fn walk<T: FileTree + ?Sized>(
+    tree: &T,
+    root: &str,
+    ignore: &IgnoreSet,
+    wanted: impl Fn(&str) -> bool,
+    descend: impl Fn(&str) -> bool,
+    emit: &mut dyn FnMut(Discovered),
+) -> Result<(), FilesError> {
+    let mut queue = VecDeque::from([root.to_string()]);
+    while let Some(dir) = queue.pop_front() {
+        let mut names = tree.list_dir(&dir).map_err(tree_err(&dir))?;
+        names.sort_unstable_by(|a, b| b.as_bytes().cmp(a.as_bytes()));
+        names.dedup();
+        for name in names {
+            if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                return Err(FilesError::Tree {
+                    path: dir.clone(),
+                    message: format!("invalid entry name {name:?}"),
+                });
+            }
+            let path = posix_path::child(&dir, &name);
+            let Some(lstat) = tree.lstat(&path).map_err(tree_err(&path))? else {
+                continue; // vanished between listing and stat
+            };
+            let is_dir = lstat.kind == EntryKind::Dir;
+            if !ignore.is_ignored(&path) && wanted(&path) {
+                emit(Discovered {
+                    path: path.clone(),
+                    lstat,
+                });
+            }
+            if is_dir && !ignore.children_ignored(&path) && descend(&path) {
+                queue.push_back(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a source string contains glob syntax (for callers that want to
+/// tell users why a pattern matched nothing).
+pub fn source_has_magic(src: &str) -> bool {
+    has_magic(src)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory_tree::MemoryTree;
+
+    fn context() -> MemoryTree {
+        let mut t = MemoryTree::new();
+        for (p, n) in [
+            (".dockerignore", 60),
+            ("a.txt", 6),
+            ("b.txt", 6),
+            ("requirements.txt", 30),
+            ("secret.txt", 12),
+            ("setup.sh", 21),
+            ("app/README.md", 11),
+            ("app/main.py", 55),
+            ("app/lib/helpers.py", 44),
+            ("app/lib/scratch.tmp", 15),
+        ] {
+            t.add_file(p, n).expect("insert");
+        }
+        t.add_symlink("link-to-req.txt", "requirements.txt")
+            .expect("insert");
+        t
+    }
+
+    fn paths(src: &str) -> Result<Vec<String>, FilesError> {
+        let ignore = IgnoreSet::new(&["**/*.tmp", "secret.txt"]).expect("ignore");
+        Ok(discover(&context(), src, &ignore, "ctx")?
+            .into_iter()
+            .map(|d| d.path)
+            .collect())
+    }
+
+    #[test]
+    fn fixture_orders() {
+        let app = [
+            "app",
+            "app/main.py",
+            "app/lib",
+            "app/README.md",
+            "app/lib/helpers.py",
+        ];
+        assert_eq!(paths("app").expect("ok"), app);
+        assert_eq!(paths("./app/").expect("ok"), app);
+        assert_eq!(
+            paths(".").expect("ok"),
+            [
+                "",
+                "setup.sh",
+                "requirements.txt",
+                "link-to-req.txt",
+                "b.txt",
+                "app",
+                "a.txt",
+                ".dockerignore",
+                "app/main.py",
+                "app/lib",
+                "app/README.md",
+                "app/lib/helpers.py"
+            ]
+        );
+        assert_eq!(paths("app/*.py").expect("ok"), ["app/main.py"]);
+        assert_eq!(paths("**/*.md").expect("ok"), ["app/README.md"]);
+        assert_eq!(
+            paths("*.txt").expect("ok"),
+            ["requirements.txt", "link-to-req.txt", "b.txt", "a.txt"]
+        );
+        assert_eq!(paths("{b,a}.txt").expect("ok"), ["b.txt", "a.txt"]);
+    }
+
+    #[test]
+    fn ignored_and_missing_sources() {
+        let e = paths("secret.txt").unwrap_err();
+        assert_eq!(e.to_string(), "No files found in ctx/secret.txt");
+        assert_eq!(e.js_class().name(), "Error");
+        assert!(paths("nope/*.x").is_err());
+        assert!(
+            paths("a.txt/").is_err(),
+            "a trailing slash requires a directory"
+        );
+    }
+
+    #[test]
+    fn source_validation() {
+        let e = validate_source("/etc/passwd").unwrap_err();
+        assert_eq!(e.js_class().name(), "TemplateError");
+        assert_eq!(
+            e.to_string(),
+            "Invalid source path \"/etc/passwd\": absolute paths are not allowed. Use a relative path within the context directory."
+        );
+        let e = validate_source("foo/../../bar").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Invalid source path \"foo/../../bar\": path escapes the context directory. The path must stay within the context directory."
+        );
+        assert!(validate_source("..").is_err());
+        assert!(validate_source("app/../a.txt").is_ok());
+        assert_eq!(paths("app/../a.txt").expect("ok"), ["a.txt"]);
+    }
+
+    #[test]
+    fn symlinked_directories_are_not_descended() {
+        let mut t = context();
+        t.add_symlink("applink", "app").expect("insert");
+        let d = discover(&t, "applink", &IgnoreSet::empty(), "ctx").expect("ok");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].lstat.kind, EntryKind::Symlink);
+        let all = discover(&t, "**", &IgnoreSet::empty(), "ctx").expect("ok");
+        assert!(!all.iter().any(|d| d.path.starts_with("applink/")));
+    }
+
+    #[test]
+    fn breadth_first_idealized_order() {
+        let mut t = MemoryTree::new();
+        for p in ["x/b/2", "x/b/1", "x/a/9", "x/a/sub/z", "x/c"] {
+            t.add_file(p, 1).expect("insert");
+        }
+        let d: Vec<String> = discover(&t, "x", &IgnoreSet::empty(), "c")
+            .expect("ok")
+            .into_iter()
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(
+            d,
+            [
+                "x",
+                "x/c",
+                "x/b",
+                "x/a",
+                "x/b/2",
+                "x/b/1",
+                "x/a/sub",
+                "x/a/9",
+                "x/a/sub/z"
+            ]
+        );
+    }
+}

@@ -1,0 +1,461 @@
+//! A small glob matcher with minimatch semantics as glob 11 uses them for
+//! COPY sources and ignore patterns (`dot: true`, no comments, no negation):
+//! `*`, `?`, `**` (a whole segment), `[...]` / `[!...]` / `[^...]` with ranges
+//! and POSIX classes, `{a,b}` / `{1..3}` braces, `\` escapes.
+//!
+//! Not supported (characters are taken literally): extglobs such as `+(a|b)`.
+
+use crate::brace_expansion::expand_braces;
+use crate::error::FilesError;
+
+/// A compiled pattern: one segment list per brace alternative.
+#[derive(Debug, Clone)]
+pub struct GlobPattern {
+    alternatives: Vec<Vec<Segment>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Segment {
+    Literal(String),
+    GlobStar,
+    Wild(Vec<Token>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Token {
+    Char(char),
+    AnyChar,
+    Star,
+    Class {
+        negated: bool,
+        items: Vec<ClassItem>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ClassItem {
+    Range(char, char),
+    Posix(PosixClass),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum PosixClass {
+    Alnum,
+    Alpha,
+    Ascii,
+    Blank,
+    Cntrl,
+    Digit,
+    Graph,
+    Lower,
+    Print,
+    Punct,
+    Space,
+    Upper,
+    Word,
+    Xdigit,
+}
+
+impl PosixClass {
+    fn from_name(name: &str) -> Option<PosixClass> {
+        Some(match name {
+            "alnum" => PosixClass::Alnum,
+            "alpha" => PosixClass::Alpha,
+            "ascii" => PosixClass::Ascii,
+            "blank" => PosixClass::Blank,
+            "cntrl" => PosixClass::Cntrl,
+            "digit" => PosixClass::Digit,
+            "graph" => PosixClass::Graph,
+            "lower" => PosixClass::Lower,
+            "print" => PosixClass::Print,
+            "punct" => PosixClass::Punct,
+            "space" => PosixClass::Space,
+            "upper" => PosixClass::Upper,
+            "word" => PosixClass::Word,
+            "xdigit" => PosixClass::Xdigit,
+            _ => return None,
+        })
+    }
+
+    fn contains(self, c: char) -> bool {
+        match self {
+            PosixClass::Alnum => c.is_alphanumeric(),
+            PosixClass::Alpha => c.is_alphabetic(),
+            PosixClass::Ascii => c.is_ascii(),
+            PosixClass::Blank => c == ' ' || c == '\t',
+            PosixClass::Cntrl => c.is_control(),
+            PosixClass::Digit => c.is_ascii_digit(),
+            PosixClass::Graph => !c.is_control() && !c.is_whitespace(),
+            PosixClass::Lower => c.is_lowercase(),
+            PosixClass::Print => !c.is_control(),
+            PosixClass::Punct => c.is_ascii_punctuation(),
+            PosixClass::Space => c.is_whitespace(),
+            PosixClass::Upper => c.is_uppercase(),
+            PosixClass::Word => c.is_alphanumeric() || c == '_',
+            PosixClass::Xdigit => c.is_ascii_hexdigit(),
+        }
+    }
+}
+
+impl GlobPattern {
+    /// Compiles `pattern`. Errors only when brace expansion explodes.
+    pub fn new(pattern: &str) -> Result<GlobPattern, FilesError> {
+        let alternatives = expand_braces(pattern)?
+            .iter()
+            .map(|alt| parse_alternative(alt))
+            .collect();
+        Ok(GlobPattern { alternatives })
+    }
+
+    /// The compiled alternatives (one per brace expansion result).
+    pub(crate) fn alternatives(&self) -> &[Vec<Segment>] {
+        &self.alternatives
+    }
+
+    /// Whether the `/`-separated `path` matches (a trailing `/` on the path
+    /// is allowed to stay unmatched, as in minimatch).
+    pub fn matches(&self, path: &str) -> bool {
+        let segs = split_path(path);
+        self.alternatives
+            .iter()
+            .any(|alt| match_segments(alt, &segs, false))
+    }
+}
+
+/// Splits a path into segments, collapsing repeated slashes; `""` has none.
+pub(crate) fn split_path(path: &str) -> Vec<&str> {
+    if path.is_empty() {
+        return Vec::new();
+    }
+    let mut segs: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = path.split('/').collect();
+    let last = parts.len() - 1;
+    for (i, p) in parts.into_iter().enumerate() {
+        // Keep a leading "" (absolute path) and a trailing "" (trailing slash).
+        if !p.is_empty() || (i == 0 && last > 0) || (i == last && i > 0) {
+            if p.is_empty() && segs.last() == Some(&"") {
+                continue;
+            }
+            segs.push(p);
+        }
+    }
+    segs
+}
+
+/// Parses one brace-free alternative into segments. `.` segments are dropped
+/// (glob's optimisation), `**` alone is the globstar, repeated slashes collapse.
+pub(crate) fn parse_alternative(alt: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for seg in split_path(alt) {
+        if seg == "." {
+            continue;
+        }
+        if seg == "**" {
+            if out.last() != Some(&Segment::GlobStar) {
+                out.push(Segment::GlobStar);
+            }
+            continue;
+        }
+        out.push(parse_segment(seg));
+    }
+    out
+}
+
+fn parse_segment(seg: &str) -> Segment {
+    let chars: Vec<char> = seg.chars().collect();
+    let mut toks = Vec::new();
+    let mut magic = false;
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if i + 1 < chars.len() => {
+                toks.push(Token::Char(chars[i + 1]));
+                i += 2;
+                continue;
+            }
+            '*' => {
+                magic = true;
+                if toks.last() != Some(&Token::Star) {
+                    toks.push(Token::Star);
+                }
+            }
+            '?' => {
+                magic = true;
+                toks.push(Token::AnyChar);
+            }
+            '[' => {
+                if let Some((tok, next)) = parse_class(&chars, i) {
+                    magic = true;
+                    toks.push(tok);
+                    i = next;
+                    continue;
+                }
+                toks.push(Token::Char('['));
+            }
+            c => toks.push(Token::Char(c)),
+        }
+        i += 1;
+    }
+    if magic {
+        Segment::Wild(toks)
+    } else {
+        Segment::Literal(
+            toks.into_iter()
+                .filter_map(|t| {
+                    if let Token::Char(c) = t {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Parses `[...]` starting at `open`; returns the token and the index after `]`.
+fn parse_class(chars: &[char], open: usize) -> Option<(Token, usize)> {
+    let mut i = open + 1;
+    let negated = matches!(chars.get(i), Some('!') | Some('^'));
+    if negated {
+        i += 1;
+    }
+    let mut items = Vec::new();
+    let first = i;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ']' && i > first {
+            return Some((Token::Class { negated, items }, i + 1));
+        }
+        if c == '[' && chars.get(i + 1) == Some(&':') {
+            let rest: String = chars[i + 2..].iter().collect();
+            if let Some(end) = rest.find(":]") {
+                if let Some(class) = PosixClass::from_name(&rest[..end]) {
+                    items.push(ClassItem::Posix(class));
+                    i += 2 + rest[..end].chars().count() + 2;
+                    continue;
+                }
+            }
+        }
+        let (lo, after) = if c == '\\' && i + 1 < chars.len() {
+            (chars[i + 1], i + 2)
+        } else {
+            (c, i + 1)
+        };
+        if chars.get(after) == Some(&'-') && after + 1 < chars.len() && chars[after + 1] != ']' {
+            let (hi, next) = if chars[after + 1] == '\\' && after + 2 < chars.len() {
+                (chars[after + 2], after + 3)
+            } else {
+                (chars[after + 1], after + 2)
+            };
+            items.push(ClassItem::Range(lo, hi));
+            i = next;
+        } else {
+            items.push(ClassItem::Range(lo, lo));
+            i = after;
+        }
+    }
+    None
+}
+
+fn token_matches(tok: &Token, c: char) -> bool {
+    match tok {
+        Token::Char(x) => *x == c,
+        Token::AnyChar => true,
+        Token::Star => false,
+        Token::Class { negated, items } => {
+            let hit = items.iter().any(|it| match it {
+                ClassItem::Range(lo, hi) => *lo <= c && c <= *hi,
+                ClassItem::Posix(p) => p.contains(c),
+            });
+            hit != *negated
+        }
+    }
+}
+
+/// Matches one path segment against a wildcard token list (iterative, with
+/// single-star backtracking: linear in practice, never exponential).
+fn wild_matches(toks: &[Token], name: &str) -> bool {
+    // dot:true still never lets wildcards match `.`/`..`, and a wildcard
+    // segment never matches an empty segment.
+    if name.is_empty() || name == "." || name == ".." {
+        return false;
+    }
+    let name: Vec<char> = name.chars().collect();
+    let (mut t, mut n) = (0usize, 0usize);
+    let mut backtrack: Option<(usize, usize)> = None;
+    loop {
+        if t < toks.len() {
+            if toks[t] == Token::Star {
+                backtrack = Some((t, n));
+                t += 1;
+                continue;
+            }
+            if n < name.len() && token_matches(&toks[t], name[n]) {
+                t += 1;
+                n += 1;
+                continue;
+            }
+        } else if n == name.len() {
+            return true;
+        }
+        match backtrack {
+            Some((st, sn)) if sn < name.len() => {
+                backtrack = Some((st, sn + 1));
+                t = st + 1;
+                n = sn + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn segment_matches(seg: &Segment, name: &str) -> bool {
+    match seg {
+        Segment::Literal(l) => l == name,
+        Segment::Wild(toks) => wild_matches(toks, name),
+        Segment::GlobStar => false,
+    }
+}
+
+/// Dynamic programming over (pattern index, path index), so that many `**`
+/// cannot make matching exponential. With `partial`, a path that runs out
+/// before the pattern counts as a (prefix) match: used to prune walks.
+pub(crate) fn match_segments(pat: &[Segment], path: &[&str], partial: bool) -> bool {
+    let (np, nf) = (pat.len(), path.len());
+    // row[fi] = does pat[pi..] match path[fi..]; computed from pi = np down.
+    let mut next: Vec<bool> = (0..=nf)
+        .map(|fi| fi == nf || (fi + 1 == nf && path[fi].is_empty()))
+        .collect();
+    for pi in (0..np).rev() {
+        let mut row = vec![false; nf + 1];
+        row[nf] = partial || matches!(pat[pi], Segment::GlobStar) && next[nf];
+        for fi in (0..nf).rev() {
+            row[fi] = match &pat[pi] {
+                Segment::GlobStar => {
+                    next[fi] || (path[fi] != "." && path[fi] != ".." && row[fi + 1])
+                }
+                seg => segment_matches(seg, path[fi]) && next[fi + 1],
+            };
+        }
+        next = row;
+    }
+    next[0]
+}
+
+/// Whether some path below `dir` could match (used to avoid walking
+/// directories a pattern can never reach).
+pub(crate) fn may_match_below(pat: &[Segment], dir: &str) -> bool {
+    let segs = split_path(dir);
+    match_segments(pat, &segs, true) && pattern_can_extend(pat, &segs)
+}
+
+/// True unless the pattern is exhausted exactly at `dir` (no `**` left).
+fn pattern_can_extend(pat: &[Segment], segs: &[&str]) -> bool {
+    if pat.iter().any(|s| matches!(s, Segment::GlobStar)) {
+        return true;
+    }
+    pat.len() > segs.len()
+}
+
+/// True if `s` contains an unescaped glob metacharacter (`*?[{`).
+pub fn has_magic(s: &str) -> bool {
+    let mut escaped = false;
+    for c in s.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '*' | '?' | '[' | '{' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, path: &str) -> bool {
+        GlobPattern::new(p).expect("pattern").matches(path)
+    }
+
+    #[test]
+    fn star_and_question() {
+        assert!(m("*.txt", "a.txt"));
+        assert!(m("*.txt", ".hidden.txt"), "dot:true");
+        assert!(!m("*.txt", "app/a.txt"));
+        assert!(m("app/*.py", "app/main.py"));
+        assert!(!m("app/*", "app/"), "a star never matches an empty segment");
+        assert!(m("a?c", "abc"));
+        assert!(!m("a?c", "ac"));
+        assert!(m("a*b*c", "aXXbYYbc"));
+        assert!(!m("*", "."));
+    }
+
+    #[test]
+    fn globstar() {
+        assert!(m("**/*.tmp", "scratch.tmp"));
+        assert!(m("**/*.tmp", "app/lib/scratch.tmp"));
+        assert!(m("app/**", "app"));
+        assert!(m("app/**", "app/"));
+        assert!(m("app/**", "app/lib/x"));
+        assert!(m("a/**/b", "a/b"));
+        assert!(m("a/**/b", "a/x/y/b"));
+        assert!(!m("a/**/b", "a/x/y/c"));
+        assert!(m("**", "x/y"));
+        assert!(!m("**", "."));
+        assert!(m("a**b", "axyb"), "** inside a segment is a star");
+        assert!(!m("a**b", "ax/yb"));
+    }
+
+    #[test]
+    fn literal_and_trailing_slash() {
+        assert!(m("secret.txt", "secret.txt"));
+        assert!(m("secret.txt", "secret.txt/"));
+        assert!(!m("secret.txt", "app/secret.txt"));
+        assert!(m("app/", "app/"));
+        assert!(!m("app/", "app"));
+        assert!(m("./secret.txt", "secret.txt"));
+        assert!(m("a//b", "a/b"));
+    }
+
+    #[test]
+    fn classes() {
+        assert!(m("[abc].txt", "b.txt"));
+        assert!(!m("[abc].txt", "d.txt"));
+        assert!(m("[!abc].txt", "d.txt"));
+        assert!(m("[^abc].txt", "d.txt"));
+        assert!(m("file[0-9]", "file7"));
+        assert!(m("[]]x", "]x"));
+        assert!(m("[[:digit:]]x", "5x"));
+        assert!(!m("[[:digit:]]x", "ax"));
+        assert!(m("[a-", "[a-"), "unclosed class is literal");
+        assert!(m("\\*", "*"));
+        assert!(!m("\\*", "a"));
+    }
+
+    #[test]
+    fn braces() {
+        assert!(m("{a,b}.txt", "a.txt"));
+        assert!(m("{a,b}.txt", "b.txt"));
+        assert!(!m("{a,b}.txt", "c.txt"));
+        assert!(m("app/{lib,x}/*.py", "app/lib/helpers.py"));
+        assert!(m("f{1..3}", "f2"));
+    }
+
+    #[test]
+    fn partial() {
+        let p = GlobPattern::new("app/*/x.py").expect("pattern");
+        let alt = &p.alternatives()[0];
+        assert!(may_match_below(alt, "app"));
+        assert!(may_match_below(alt, "app/lib"));
+        assert!(!may_match_below(alt, "other"));
+        assert!(!may_match_below(alt, "app/lib/deeper"));
+        let g = GlobPattern::new("**/*.md").expect("pattern");
+        assert!(may_match_below(&g.alternatives()[0], "a/b/c"));
+    }
+}
