@@ -1,0 +1,184 @@
+//! The front of every request: CORS preflight, fault injection, API-key check, then
+//! static files or the route table, and CORS headers on the way out.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use axum::Router;
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::api::{json_reply, Shared, UPLOAD_PATH_PREFIX};
+use crate::cors;
+use crate::faults::{Fault, FaultInjector};
+use crate::static_files;
+
+/// What kind of resource a path names; decides auth and faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteClass {
+    /// The REST API: needs a key, subject to faults.
+    Api,
+    /// The presigned upload URL: token instead of key, subject to faults.
+    Upload,
+    /// The test registry: open, no faults.
+    Registry,
+    /// Anything else: static files, open, no faults.
+    Static,
+}
+
+fn under(path: &str, prefix: &str) -> bool {
+    path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+pub fn classify(path: &str) -> RouteClass {
+    if under(path, "/registry") {
+        RouteClass::Registry
+    } else if path.starts_with(UPLOAD_PATH_PREFIX) {
+        RouteClass::Upload
+    } else if ["/v2", "/v3", "/templates", "/sandboxes"]
+        .iter()
+        .any(|p| under(path, p))
+    {
+        RouteClass::Api
+    } else {
+        RouteClass::Static
+    }
+}
+
+/// Returned instead of a reply to make hyper close the connection silently.
+#[derive(Debug)]
+pub struct DroppedByFault;
+
+impl std::fmt::Display for DroppedByFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DroppedByFault {}
+
+pub struct Front {
+    pub state: Shared,
+    pub router: Router,
+    pub faults: FaultInjector,
+    pub api_keys: Vec<String>,
+}
+
+fn authorized(keys: &[String], headers: &HeaderMap) -> bool {
+    let given = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(k) = given(header::HeaderName::from_static("x-api-key")) {
+        if keys.iter().any(|key| key == k) {
+            return true;
+        }
+    }
+    given(header::AUTHORIZATION)
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|k| keys.iter().any(|key| key == k.trim()))
+}
+
+fn fault_reply(status: StatusCode, message: &str) -> Response<Body> {
+    json_reply(
+        status,
+        &json!({"code": status.as_u16(), "message": message}),
+    )
+}
+
+impl Front {
+    pub async fn handle<B>(
+        self: Arc<Self>,
+        req: Request<B>,
+    ) -> Result<Response<Body>, DroppedByFault>
+    where
+        B: http_body::Body<Data = axum::body::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
+        let headers = req.headers().clone();
+        if req.method() == Method::OPTIONS {
+            return Ok(cors::preflight(&headers));
+        }
+        let mut response = self.respond(req.map(Body::new)).await?;
+        cors::decorate(&headers, &mut response);
+        Ok(response)
+    }
+
+    async fn respond(&self, req: Request<Body>) -> Result<Response<Body>, DroppedByFault> {
+        let path = req.uri().path().to_string();
+        let class = classify(&path);
+        if matches!(class, RouteClass::Api | RouteClass::Upload) {
+            if let Some(delay) = self.faults.latency() {
+                tokio::time::sleep(delay).await;
+            }
+            match self.faults.roll() {
+                Fault::None => {}
+                Fault::Drop => return Err(DroppedByFault),
+                Fault::RateLimit => {
+                    let mut r = fault_reply(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "injected fault: rate limit exceeded, retry after 1 second",
+                    );
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    return Ok(r);
+                }
+                Fault::ServerError => {
+                    return Ok(fault_reply(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "injected fault: internal server error",
+                    ))
+                }
+            }
+        }
+        if class == RouteClass::Api && !authorized(&self.api_keys, req.headers()) {
+            return Ok(fault_reply(
+                StatusCode::UNAUTHORIZED,
+                "invalid or missing API key: send it as X-API-KEY (or Authorization: Bearer)",
+            ));
+        }
+        if class == RouteClass::Static && matches!(*req.method(), Method::GET | Method::HEAD) {
+            let head = req.method() == Method::HEAD;
+            let config = &self.state.config;
+            let mounted = match (&config.serve_pkg, path.strip_prefix("/pkg")) {
+                (Some(dir), Some(rest)) if rest.is_empty() || rest.starts_with('/') => {
+                    Some((dir, rest))
+                }
+                _ => config.serve.as_ref().map(|dir| (dir, path.as_str())),
+            };
+            if let Some((dir, rest)) = mounted {
+                if let Some(r) = static_files::serve(dir, rest, head).await {
+                    return Ok(r);
+                }
+            }
+        }
+        Ok(self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap_or_else(|never| match never {}))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        assert_eq!(classify("/v3/templates"), RouteClass::Api);
+        assert_eq!(classify("/templates/x/tags"), RouteClass::Api);
+        assert_eq!(classify("/sandboxes"), RouteClass::Api);
+        assert_eq!(classify("/uploads/abc"), RouteClass::Upload);
+        assert_eq!(classify("/registry/v2/x"), RouteClass::Registry);
+        assert_eq!(classify("/"), RouteClass::Static);
+        assert_eq!(classify("/pkg/index.js"), RouteClass::Static);
+        assert_eq!(classify("/templatesx"), RouteClass::Static);
+    }
+}
