@@ -1,0 +1,464 @@
+//! Connection settings (protocol §2.1) and the request headers (§2.2).
+//!
+//! The host passes the user's options plus an environment map (Node's
+//! `NOVITA_*` variables; empty in browsers). Secrets never appear in `Debug`
+//! output or error messages.
+
+use std::fmt;
+
+use crate::errors::{ErrorClass, FlowError};
+use crate::http::is_secret_header;
+
+/// The SDK version the headers announce (the official SDK this crate mirrors).
+pub const SDK_VERSION: &str = "2.1.1";
+/// The default domain when neither the options nor the environment give one.
+pub const DEFAULT_DOMAIN: &str = "us-phx-1.sandbox.novita.ai";
+/// The default per-request timeout.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
+/// The default per-request timeout on legacy domains.
+pub const LEGACY_REQUEST_TIMEOUT_MS: u64 = 1_800_000;
+
+/// Domains the template API refuses to serve (§2.1).
+pub const LEGACY_DOMAINS: [&str; 8] = [
+    "sandbox.novita.ai",
+    "us-01.sandbox.novita.ai",
+    "us-ga-01.sandbox.novita.ai",
+    "us-ga-1.sandbox.novita.ai",
+    "sandbox-dev.novita.ai",
+    "us-01.sandbox-dev.novita.ai",
+    "us-ga-01.sandbox-dev.novita.ai",
+    "us-ca-1.sandbox-dev.novita.ai",
+];
+
+/// Where the code runs; decides the runtime headers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostKind {
+    /// Node.js: `version` like `20.20.2`, `os` like `Linux`, `OS X`, `Windows`.
+    Node { version: String, os: String },
+    /// A browser. `name`/`version`/`os` may be `unknown`. No `User-Agent` is
+    /// set, since browsers refuse or drop it.
+    Browser {
+        name: String,
+        version: String,
+        os: String,
+    },
+}
+
+/// What the user passed (all optional, as in the JS options object).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ConnectionOptions {
+    pub api_key: Option<String>,
+    pub access_token: Option<String>,
+    pub domain: Option<String>,
+    pub debug: Option<bool>,
+    pub api_url: Option<String>,
+    /// `Some(0)` means no timeout.
+    pub request_timeout_ms: Option<u64>,
+    /// Extra headers, in the user's order.
+    pub headers: Vec<(String, String)>,
+    /// Allow `http://` to a non-loopback host (credentials would travel in clear).
+    pub allow_insecure_http: bool,
+}
+
+/// Settings after resolution, ready to build requests with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectionConfig {
+    pub api_key: Option<String>,
+    pub access_token: Option<String>,
+    pub domain: String,
+    pub debug: bool,
+    /// No trailing `/`.
+    pub api_url: String,
+    /// `None`: no timeout.
+    pub request_timeout_ms: Option<u64>,
+    /// User headers followed by the SDK identification headers (§2.1 `headers`).
+    pub headers: Vec<(String, String)>,
+    pub host: HostKind,
+}
+
+fn redact(value: &Option<String>) -> &'static str {
+    if value.is_some() {
+        "Some(<redacted>)"
+    } else {
+        "None"
+    }
+}
+
+fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                if is_secret_header(k) { "<redacted>" } else { v.as_str() },
+            )
+        })
+        .collect()
+}
+
+impl fmt::Debug for ConnectionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionOptions")
+            .field("api_key", &format_args!("{}", redact(&self.api_key)))
+            .field("access_token", &format_args!("{}", redact(&self.access_token)))
+            .field("domain", &self.domain)
+            .field("debug", &self.debug)
+            .field("api_url", &self.api_url)
+            .field("request_timeout_ms", &self.request_timeout_ms)
+            .field("headers", &redacted_headers(&self.headers))
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ConnectionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionConfig")
+            .field("api_key", &format_args!("{}", redact(&self.api_key)))
+            .field("access_token", &format_args!("{}", redact(&self.access_token)))
+            .field("domain", &self.domain)
+            .field("debug", &self.debug)
+            .field("api_url", &self.api_url)
+            .field("request_timeout_ms", &self.request_timeout_ms)
+            .field("headers", &redacted_headers(&self.headers))
+            .field("host", &self.host)
+            .finish()
+    }
+}
+
+/// JavaScript `a || b` for optional strings: an empty string counts as absent.
+fn or_env(value: &Option<String>, env: &[(String, String)], key: &str) -> Option<String> {
+    value
+        .clone()
+        .filter(|v| !v.is_empty())
+        .or_else(|| env_get(env, key))
+}
+
+fn env_get(env: &[(String, String)], key: &str) -> Option<String> {
+    env.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_empty())
+}
+
+/// True when `host` (without port) is a loopback name or address.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    if host == "::1" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n <= 255))
+}
+
+/// Hides a `user:password@` part so that a URL can go into an error message.
+fn redact_userinfo(url: &str) -> String {
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{}://<redacted>@{}", &url[..scheme_end], &rest[at + 1..]);
+        }
+    }
+    url.to_string()
+}
+
+/// Checks that `url` is an absolute http(s) URL with a host, and that plain
+/// http goes only to loopback unless `allow_insecure_http`.
+fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), FlowError> {
+    let bad = |why: &str| {
+        FlowError::new(
+            ErrorClass::InvalidArgumentError,
+            format!("apiUrl \"{}\" {why}", redact_userinfo(url)),
+        )
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("must not contain whitespace or control characters"));
+    }
+    let Some(scheme_end) = url.find("://") else {
+        return Err(bad("is not an absolute http(s) URL"));
+    };
+    let scheme = url[..scheme_end].to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(bad("is not an absolute http(s) URL"));
+    }
+    let rest = &url[scheme_end + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(stripped) = host_port.strip_prefix('[') {
+        match stripped.find(']') {
+            Some(end) => &host_port[..end + 2],
+            None => return Err(bad("has an unterminated IPv6 address")),
+        }
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() || host == "[]" {
+        return Err(bad("has no host"));
+    }
+    let port = &host_port[host.len()..];
+    if let Some(port) = port.strip_prefix(':') {
+        if !port.is_empty() && (port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u32>().map_or(true, |p| p > 65_535)) {
+            return Err(bad("has an invalid port"));
+        }
+    } else if !port.is_empty() {
+        return Err(bad("has an invalid host"));
+    }
+    if scheme == "http" && !allow_insecure_http && !is_loopback_host(host) {
+        return Err(bad(
+            "uses plain http to a non-loopback host; use https, or set allowInsecureHttp to send credentials unencrypted",
+        ));
+    }
+    Ok(())
+}
+
+impl ConnectionConfig {
+    /// Resolves the options against the environment (§2.1). `env` holds
+    /// `NOVITA_API_KEY`, `NOVITA_ACCESS_TOKEN`, `NOVITA_DOMAIN`, `NOVITA_DEBUG`,
+    /// `NOVITA_API_URL` when the host has them.
+    pub fn resolve(
+        options: &ConnectionOptions,
+        env: &[(String, String)],
+        host: HostKind,
+    ) -> Result<ConnectionConfig, FlowError> {
+        let api_key = or_env(&options.api_key, env, "NOVITA_API_KEY");
+        let access_token = or_env(&options.access_token, env, "NOVITA_ACCESS_TOKEN");
+        let domain = or_env(&options.domain, env, "NOVITA_DOMAIN")
+            .unwrap_or_else(|| DEFAULT_DOMAIN.to_string());
+        let debug = options.debug == Some(true)
+            || env_get(env, "NOVITA_DEBUG").is_some_and(|v| v.to_lowercase() == "true");
+        let raw_url = or_env(&options.api_url, env, "NOVITA_API_URL").unwrap_or_else(|| {
+            if debug {
+                "http://localhost:3000".to_string()
+            } else {
+                format!("https://api.{domain}")
+            }
+        });
+        let trimmed = raw_url.trim();
+        if trimmed.is_empty() {
+            return Err(FlowError::new(ErrorClass::InvalidArgumentError, "API URL cannot be empty"));
+        }
+        let has_scheme = trimmed
+            .find("://")
+            .is_some_and(|i| i > 0 && trimmed[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)));
+        let mut api_url = if has_scheme {
+            trimmed.to_string()
+        } else {
+            format!("https://{trimmed}")
+        };
+        while api_url.ends_with('/') {
+            api_url.pop();
+        }
+        validate_api_url(&api_url, options.allow_insecure_http)?;
+        let is_legacy = LEGACY_DOMAINS.contains(&domain.as_str());
+        let request_timeout_ms = match options.request_timeout_ms {
+            Some(0) => None,
+            Some(ms) => Some(ms),
+            None if is_legacy => Some(LEGACY_REQUEST_TIMEOUT_MS),
+            None => Some(DEFAULT_REQUEST_TIMEOUT_MS),
+        };
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for (k, v) in &options.headers {
+            set_header(&mut headers, k, v);
+        }
+        if !matches!(host, HostKind::Browser { .. }) {
+            set_header(&mut headers, "User-Agent", &format!("novita-sandbox-sdk-js/{SDK_VERSION}"));
+        } else {
+            remove_header(&mut headers, "User-Agent");
+        }
+        set_header(&mut headers, "X-Novita-SDK-Name", "sdk_js");
+        set_header(&mut headers, "X-Novita-SDK-Version", SDK_VERSION);
+        Ok(ConnectionConfig {
+            api_key,
+            access_token,
+            domain,
+            debug,
+            api_url,
+            request_timeout_ms,
+            headers,
+            host,
+        })
+    }
+
+    /// Whether the domain is one the template API refuses (§2.1).
+    pub fn is_legacy_domain(&self) -> bool {
+        LEGACY_DOMAINS.contains(&self.domain.as_str())
+    }
+
+    /// `BuildError("<feature> is not supported on legacy domains")` on a legacy domain.
+    pub fn reject_legacy(&self, feature: &str) -> Result<(), FlowError> {
+        if self.is_legacy_domain() {
+            return Err(FlowError::new(
+                ErrorClass::BuildError,
+                format!("{feature} is not supported on legacy domains"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Headers of the typed API client (§2.2), in sending order.
+    /// `Content-Type: application/json` leads when the request has a body.
+    pub fn api_headers(&self, has_body: bool) -> Vec<(String, String)> {
+        let mut headers: Vec<(String, String)> = Vec::new();
+        if has_body {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        let (browser, lang_version, runtime, os) = match &self.host {
+            HostKind::Node { version, os } => ("unknown", version.as_str(), "node", os.as_str()),
+            HostKind::Browser { name, version, os } => (name.as_str(), version.as_str(), "browser", os.as_str()),
+        };
+        for (k, v) in [
+            ("browser", browser),
+            ("lang", "js"),
+            ("lang_version", lang_version),
+            ("package_version", SDK_VERSION),
+            ("publisher", "Novita"),
+            ("sdk_runtime", runtime),
+            ("system", os),
+        ] {
+            set_header(&mut headers, k, v);
+        }
+        self.push_auth_and_config_headers(&mut headers);
+        headers
+    }
+
+    /// Headers of the raw list call (§2.2): auth and config headers only.
+    pub fn raw_headers(&self) -> Vec<(String, String)> {
+        let mut headers = Vec::new();
+        self.push_auth_and_config_headers(&mut headers);
+        headers
+    }
+
+    fn push_auth_and_config_headers(&self, headers: &mut Vec<(String, String)>) {
+        if let Some(key) = &self.api_key {
+            set_header(headers, "X-API-KEY", key);
+        }
+        if let Some(token) = &self.access_token {
+            set_header(headers, "Authorization", &format!("Bearer {token}"));
+        }
+        for (k, v) in &self.headers {
+            set_header(headers, k, v);
+        }
+    }
+}
+
+/// Sets `name` like `Headers.set`: replaces the value in place when a header of
+/// that name (case-insensitive) exists, appends otherwise.
+pub fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+    if let Some(slot) = headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+        slot.1 = value.to_string();
+    } else {
+        headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+fn remove_header(headers: &mut Vec<(String, String)>, name: &str) {
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node() -> HostKind {
+        HostKind::Node {
+            version: "20.20.2".into(),
+            os: "Linux".into(),
+        }
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn resolves_defaults_and_env() {
+        let c = ConnectionConfig::resolve(&ConnectionOptions::default(), &[], node()).unwrap();
+        assert_eq!(c.api_url, "https://api.us-phx-1.sandbox.novita.ai");
+        assert_eq!(c.request_timeout_ms, Some(60_000));
+        assert_eq!(c.api_key, None);
+        let e = env(&[("NOVITA_API_KEY", "k"), ("NOVITA_DOMAIN", "sandbox.novita.ai"), ("NOVITA_DEBUG", "TRUE")]);
+        let c = ConnectionConfig::resolve(&ConnectionOptions::default(), &e, node()).unwrap();
+        assert_eq!(c.api_key.as_deref(), Some("k"));
+        assert!(c.debug && c.is_legacy_domain());
+        assert_eq!(c.api_url, "http://localhost:3000");
+        assert_eq!(c.request_timeout_ms, Some(1_800_000));
+        let err = c.reject_legacy("Template.build").unwrap_err();
+        assert_eq!((err.class, err.message.as_str()), (ErrorClass::BuildError, "Template.build is not supported on legacy domains"));
+        // Options win over the environment; empty strings fall through (JS `||`).
+        let o = ConnectionOptions { api_key: Some(String::new()), domain: Some("eu.example".into()), ..Default::default() };
+        let c = ConnectionConfig::resolve(&o, &e, node()).unwrap();
+        assert_eq!(c.api_key.as_deref(), Some("k"));
+        assert_eq!(c.domain, "eu.example");
+    }
+
+    #[test]
+    fn api_url_normalisation_and_refusals() {
+        let url = |s: &str, insecure: bool| {
+            let o = ConnectionOptions { api_url: Some(s.into()), allow_insecure_http: insecure, ..Default::default() };
+            ConnectionConfig::resolve(&o, &[], node()).map(|c| c.api_url)
+        };
+        assert_eq!(url("  api.example.com/ ", false).unwrap(), "https://api.example.com");
+        assert_eq!(url("http://127.0.0.1:3000//", false).unwrap(), "http://127.0.0.1:3000");
+        assert_eq!(url("http://[::1]:8080", false).unwrap(), "http://[::1]:8080");
+        let e = url("   ", false).unwrap_err();
+        assert_eq!((e.class, e.message.as_str()), (ErrorClass::InvalidArgumentError, "API URL cannot be empty"));
+        let e = url("ftp://x.y", false).unwrap_err();
+        assert_eq!(e.class, ErrorClass::InvalidArgumentError);
+        assert!(e.message.contains("apiUrl"), "{}", e.message);
+        assert!(url("http://api.example.com", false).unwrap_err().message.contains("allowInsecureHttp"));
+        assert_eq!(url("http://api.example.com", true).unwrap(), "http://api.example.com");
+        assert!(url("https://", false).is_err());
+        assert!(url("https://host:99999", false).is_err());
+        assert!(url("https://a b", false).is_err());
+        let e = url("ftp://user:hunter2@x.y", false).unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{}", e.message);
+    }
+
+    #[test]
+    fn header_order_for_node_and_browser() {
+        let o = ConnectionOptions {
+            api_key: Some("nvk".into()),
+            access_token: Some("tok".into()),
+            headers: vec![("X-Custom".into(), "1".into()), ("user-agent".into(), "mine".into())],
+            ..Default::default()
+        };
+        let c = ConnectionConfig::resolve(&o, &[], node()).unwrap();
+        let headers = c.api_headers(true);
+        let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Content-Type", "browser", "lang", "lang_version", "package_version", "publisher", "sdk_runtime", "system", "X-API-KEY", "Authorization", "X-Custom", "user-agent", "X-Novita-SDK-Name", "X-Novita-SDK-Version"]
+        );
+        let h = c.api_headers(false);
+        assert_eq!(h.iter().find(|(k, _)| k == "user-agent").unwrap().1, "novita-sandbox-sdk-js/2.1.1");
+        assert_eq!(h.iter().find(|(k, _)| k == "Authorization").unwrap().1, "Bearer tok");
+        let b = HostKind::Browser { name: "chrome".into(), version: "130".into(), os: "Linux".into() };
+        let c = ConnectionConfig::resolve(&o, &[], b).unwrap();
+        let h = c.api_headers(false);
+        assert!(h.iter().all(|(k, _)| !k.eq_ignore_ascii_case("user-agent")));
+        assert_eq!(h[0], ("browser".to_string(), "chrome".to_string()));
+        assert!(h.iter().any(|(k, v)| k == "sdk_runtime" && v == "browser"));
+        let raw: Vec<String> = c.raw_headers().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(raw, ["X-API-KEY", "Authorization", "X-Custom", "X-Novita-SDK-Name", "X-Novita-SDK-Version"]);
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let o = ConnectionOptions {
+            api_key: Some("nvk_live_secret".into()),
+            access_token: Some("tok_secret".into()),
+            headers: vec![("Authorization".into(), "Bearer hdr_secret".into())],
+            ..Default::default()
+        };
+        let c = ConnectionConfig::resolve(&o, &[], node()).unwrap();
+        for text in [format!("{o:?}"), format!("{c:?}")] {
+            assert!(!text.contains("secret"), "{text}");
+        }
+    }
+}

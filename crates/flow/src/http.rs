@@ -1,0 +1,196 @@
+//! The plain HTTP exchange types the sans-IO code emits and consumes. The host
+//! (fetch in wasm, canned replies in tests) turns an [`HttpRequest`] into an
+//! [`HttpResponse`] or a [`TransportError`].
+
+use std::fmt;
+
+/// HTTP methods used by the template API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    /// The method name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request ready to send. `url` is absolute; `headers` are in sending order.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    /// Per-attempt timeout the host must enforce (`None`: no timeout).
+    pub timeout_ms: Option<u64>,
+    /// Whether repeating the request cannot change the outcome; drives retries.
+    pub idempotent: bool,
+}
+
+impl HttpRequest {
+    /// The path plus query of `url` (everything after the authority).
+    pub fn path_and_query(&self) -> &str {
+        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
+        self.url[after_scheme..]
+            .find('/')
+            .map_or("/", |i| &self.url[after_scheme + i..])
+    }
+
+    /// The value of header `name` (case-insensitive), if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// True for header names whose values are credentials and must never be printed.
+pub fn is_secret_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "authorization"
+        || lower == "cookie"
+        || lower == "proxy-authorization"
+        || lower.contains("key")
+        || lower.contains("token")
+        || lower.contains("secret")
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if is_secret_header(k) { "<redacted>" } else { v.as_str() };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+/// A response as received. Header names must be lower-case.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub status_text: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The value of header `name` (expects lower-case names; compares case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True for 2xx statuses.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// True when there is no body to read (204, or zero bytes).
+    pub fn is_bodiless(&self) -> bool {
+        self.status == 204 || self.body.is_empty()
+    }
+
+    /// The status text, or the standard reason phrase when the server (or
+    /// HTTP/2, which has none) left it empty.
+    pub fn status_text_or_reason(&self) -> String {
+        if !self.status_text.trim().is_empty() {
+            return self.status_text.clone();
+        }
+        reason_phrase(self.status).to_string()
+    }
+}
+
+/// The standard reason phrase for common statuses ("" when unknown).
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// Why a request produced no response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// The per-request timeout (`timeout_ms`) fired.
+    Timeout,
+    /// DNS, connection, TLS or similar failure, with the host's description.
+    Network(String),
+    /// The caller cancelled the request.
+    Aborted,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_credentials() {
+        let req = HttpRequest {
+            method: Method::Get,
+            url: "https://api.example/x".into(),
+            headers: vec![
+                ("X-API-KEY".into(), "nvk_secret".into()),
+                ("Authorization".into(), "Bearer tok".into()),
+                ("lang".into(), "js".into()),
+            ],
+            body: None,
+            timeout_ms: Some(1),
+            idempotent: true,
+        };
+        let text = format!("{req:?}");
+        assert!(!text.contains("nvk_secret") && !text.contains("Bearer tok"), "{text}");
+        assert!(text.contains("\"js\""));
+        assert_eq!(req.path_and_query(), "/x");
+    }
+
+    #[test]
+    fn status_text_falls_back_to_reason_phrase() {
+        let resp = HttpResponse {
+            status: 503,
+            ..Default::default()
+        };
+        assert_eq!(resp.status_text_or_reason(), "Service Unavailable");
+    }
+}

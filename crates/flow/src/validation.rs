@@ -1,0 +1,114 @@
+//! Checks on build options, made before any request or log entry so that a bad
+//! argument fails fast with a message that names it.
+
+use crate::errors::{ErrorClass, FlowError};
+
+/// Longest template name or tag accepted.
+pub const MAX_NAME_LEN: usize = 128;
+
+fn invalid(message: String) -> FlowError {
+    FlowError::new(ErrorClass::InvalidArgumentError, message)
+}
+
+/// Shows a user value in a message: quoted like JSON and cut to 64 characters.
+fn shown(value: &str) -> String {
+    let cut: String = value.chars().take(64).collect();
+    let ellipsis = if cut.len() < value.len() { "…" } else { "" };
+    format!("{}{ellipsis}", crate::json_text::quote(&cut))
+}
+
+fn check_token(option: &str, value: &str) -> Result<(), FlowError> {
+    if value.is_empty() {
+        return Err(invalid(format!("{option} must not be empty")));
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(format!(
+            "{option} {} must not contain whitespace or control characters",
+            shown(value)
+        )));
+    }
+    let len = value.chars().count();
+    if len > MAX_NAME_LEN {
+        return Err(invalid(format!(
+            "{option} must be at most {MAX_NAME_LEN} characters long (got {len})"
+        )));
+    }
+    Ok(())
+}
+
+/// The template name (`name` or `name:tag`). Empty gives the official
+/// `TemplateError("Name must be provided")`.
+pub fn validate_name(name: &str) -> Result<(), FlowError> {
+    if name.is_empty() {
+        return Err(FlowError::new(ErrorClass::TemplateError, "Name must be provided"));
+    }
+    check_token("name", name)?;
+    let parts: Vec<&str> = name.split(':').collect();
+    if parts.len() > 2 {
+        return Err(invalid(format!("name {} may contain at most one ':'", shown(name))));
+    }
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(invalid(format!(
+            "name {} must have text on both sides of ':' (name:tag)",
+            shown(name)
+        )));
+    }
+    Ok(())
+}
+
+/// Each tag: non-empty, no whitespace or control characters, bounded length.
+pub fn validate_tags(option: &str, tags: &[String]) -> Result<(), FlowError> {
+    for (i, tag) in tags.iter().enumerate() {
+        check_token(&format!("{option}[{i}]"), tag)?;
+    }
+    Ok(())
+}
+
+/// A positive whole number given as a JS number (`cpuCount`, `memoryMB`).
+pub fn positive_integer(option: &str, value: Option<f64>, default: u32) -> Result<u32, FlowError> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    if !v.is_finite() || v.fract() != 0.0 || v < 1.0 || v > f64::from(u32::MAX) {
+        return Err(invalid(format!("{option} must be a positive integer (got {v})")));
+    }
+    Ok(v as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let e = validate_name("").unwrap_err();
+        assert_eq!((e.class, e.message.as_str()), (ErrorClass::TemplateError, "Name must be provided"));
+        assert!(validate_name("py-web").is_ok());
+        assert!(validate_name("bg-build:v2").is_ok());
+        for (bad, needle) in [
+            ("a b", "whitespace"),
+            ("a\u{7}", "control"),
+            ("a:b:c", "at most one"),
+            (":tag", "both sides"),
+            ("name:", "both sides"),
+        ] {
+            let e = validate_name(bad).unwrap_err();
+            assert_eq!(e.class, ErrorClass::InvalidArgumentError);
+            assert!(e.message.starts_with("name") && e.message.contains(needle), "{}", e.message);
+        }
+        let e = validate_name(&"x".repeat(129)).unwrap_err();
+        assert!(e.message.contains("at most 128"), "{}", e.message);
+    }
+
+    #[test]
+    fn tags_and_numbers() {
+        let e = validate_tags("tags", &["ok".into(), "".into()]).unwrap_err();
+        assert_eq!(e.message, "tags[1] must not be empty");
+        assert_eq!(positive_integer("cpuCount", None, 2).unwrap(), 2);
+        assert_eq!(positive_integer("cpuCount", Some(4.0), 2).unwrap(), 4);
+        for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
+            let e = positive_integer("memoryMB", Some(bad), 1024).unwrap_err();
+            assert!(e.message.starts_with("memoryMB must be a positive integer"), "{}", e.message);
+        }
+    }
+}
