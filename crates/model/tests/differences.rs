@@ -13,7 +13,11 @@ fn runs(t: &Template) -> Vec<String> {
 fn steps(t: &Template) -> Vec<Vec<String>> {
     t.instructions()
         .iter()
-        .map(|i| std::iter::once(i.kind.as_str().to_string()).chain(i.args.iter().cloned()).collect())
+        .map(|i| {
+            std::iter::once(i.kind.as_str().to_string())
+                .chain(i.args.iter().cloned())
+                .collect()
+        })
         .collect()
 }
 
@@ -34,18 +38,31 @@ fn helper_arguments_are_shell_quoted_only_when_needed() {
     let mut t = Template::default();
     t.from_template("base")
         .unwrap()
-        .remove(&["/tmp/my dir", "/tmp/plain"], &RemoveOptions { recursive: true, ..Default::default() })
+        .remove(
+            &["/tmp/my dir", "/tmp/plain"],
+            &RemoveOptions {
+                recursive: true,
+                ..Default::default()
+            },
+        )
         .unwrap()
         .rename("/tmp/it's", "/tmp/b", &ForceUserOptions::default())
         .unwrap()
         .make_dir(&["/opt/a b"], &MakeDirOptions::default())
         .unwrap()
-        .make_symlink("/opt/$(x)", "/usr/local/bin/x", &ForceUserOptions::default())
+        .make_symlink(
+            "/opt/$(x)",
+            "/usr/local/bin/x",
+            &ForceUserOptions::default(),
+        )
         .unwrap()
         .git_clone(
             "https://example.com/r.git",
             Some("/opt/my repo"),
-            &GitCloneOptions { branch: Some("feat;rm".into()), ..Default::default() },
+            &GitCloneOptions {
+                branch: Some("feat;rm".into()),
+                ..Default::default()
+            },
         )
         .unwrap();
     let ours = runs(&t);
@@ -64,7 +81,9 @@ fn helper_arguments_are_shell_quoted_only_when_needed() {
     }
     // Plain arguments keep the official bytes (fixture 05 checks the full set).
     let mut plain = Template::default();
-    plain.remove(&["/tmp/x"], &RemoveOptions::default()).unwrap();
+    plain
+        .remove(&["/tmp/x"], &RemoveOptions::default())
+        .unwrap();
     assert_eq!(runs(&plain), v(&["rm /tmp/x"]));
 }
 
@@ -84,7 +103,8 @@ fn ready_and_devcontainer_arguments_are_quoted_only_when_needed() {
     assert_eq!(
         ours,
         [
-            "curl -s -o /dev/null -w \"%{http_code}\" 'http://x/?a=1&b=2' | grep -q \"200\"".to_string(),
+            "curl -s -o /dev/null -w \"%{http_code}\" 'http://x/?a=1&b=2' | grep -q \"200\""
+                .to_string(),
             "pgrep 'my proc' > /dev/null".to_string(),
             "[ -f '/tmp/a b' ]".to_string(),
         ]
@@ -101,7 +121,10 @@ fn ready_and_devcontainer_arguments_are_quoted_only_when_needed() {
         .unwrap()
         .beta_set_dev_container_start("/work space")
         .unwrap();
-    assert_eq!(runs(&d), v(&["devcontainer build --workspace-folder '/work space'"]));
+    assert_eq!(
+        runs(&d),
+        v(&["devcontainer build --workspace-folder '/work space'"])
+    );
     assert_ne!(runs(&d)[0], OFFICIAL_RUN);
     assert_eq!(
         d.start_cmd(),
@@ -118,7 +141,10 @@ fn import(content: &str) -> Template {
 /// Difference 2a: `COPY a b /dst` keeps every source.
 #[test]
 fn dockerfile_multi_source_copy_keeps_every_source() {
-    let official = vec![v(&["COPY", "a.txt", "/dst/", "", ""]), v(&["COPY", "c", "/e/", "u", ""])];
+    let official = vec![
+        v(&["COPY", "a.txt", "/dst/", "", ""]),
+        v(&["COPY", "c", "/e/", "u", ""]),
+    ];
     let t = import("FROM a\nCOPY a.txt b.txt /dst/\nADD --chown=u c d /e/");
     let ours: Vec<Vec<String>> = steps(&t).into_iter().filter(|s| s[0] == "COPY").collect();
     assert_eq!(
@@ -139,19 +165,36 @@ fn dockerfile_legacy_env_form_is_kept() {
     let official = vec![v(&["ENV", "a", "b"])];
     let t = import("FROM a\nENV K v1 v2\nENV L a=b c");
     let ours: Vec<Vec<String>> = steps(&t).into_iter().filter(|s| s[0] == "ENV").collect();
-    assert_eq!(ours, vec![v(&["ENV", "K", "v1 v2"]), v(&["ENV", "L", "a=b c"])]);
+    assert_eq!(
+        ours,
+        vec![v(&["ENV", "K", "v1 v2"]), v(&["ENV", "L", "a=b c"])]
+    );
     assert_ne!(ours, official);
 }
 
 /// Difference 2c: quoted words group and lose their quotes in ENV/ARG values.
 #[test]
 fn dockerfile_quoted_env_values_are_unquoted() {
-    let official = vec![v(&["ENV", "S", "\"a", "T", "'x"]), v(&["ENV", "Q", "\"x\""]), v(&["ENV", "G=\"1", "2\""])];
+    let official = vec![
+        v(&["ENV", "S", "\"a", "T", "'x"]),
+        v(&["ENV", "Q", "\"x\""]),
+        v(&["ENV", "G=\"1", "2\""]),
+    ];
     let t = import("FROM a\nENV S=\"a b\" T='x  y'\nENV Q=\"x\"\nARG G=\"1 2\"");
     let ours: Vec<Vec<String>> = steps(&t).into_iter().filter(|s| s[0] == "ENV").collect();
-    assert_eq!(ours, vec![v(&["ENV", "S", "a b", "T", "x  y"]), v(&["ENV", "Q", "x"]), v(&["ENV", "G", "1 2"])]);
+    assert_eq!(
+        ours,
+        vec![
+            v(&["ENV", "S", "a b", "T", "x  y"]),
+            v(&["ENV", "Q", "x"]),
+            v(&["ENV", "G", "1 2"])
+        ]
+    );
     assert_ne!(ours, official);
-    assert_eq!(t.envs(), vec![("S", "a b"), ("T", "x  y"), ("Q", "x"), ("G", "1 2")]);
+    assert_eq!(
+        t.envs(),
+        vec![("S", "a b"), ("T", "x  y"), ("Q", "x"), ("G", "1 2")]
+    );
 }
 
 /// Difference 2c: a quoted RUN keeps its text for the shell (inner spaces, escapes).
@@ -167,10 +210,21 @@ fn dockerfile_quoted_run_keeps_inner_whitespace() {
 /// Difference 2c: quoted COPY paths, WORKDIR and USER are unquoted.
 #[test]
 fn dockerfile_quoted_paths_are_unquoted() {
-    let official = vec![v(&["COPY", "\"my", "dir/\"", "", ""]), v(&["WORKDIR", "\"/w"]), v(&["USER", "\"bob\""])];
+    let official = vec![
+        v(&["COPY", "\"my", "dir/\"", "", ""]),
+        v(&["WORKDIR", "\"/w"]),
+        v(&["USER", "\"bob\""]),
+    ];
     let t = import("FROM a\nCOPY \"my file.txt\" \"/dst dir/\"\nWORKDIR \"/w s\"\nUSER \"bob\"");
     let ours: Vec<Vec<String>> = steps(&t)[2..5].to_vec();
-    assert_eq!(ours, vec![v(&["COPY", "my file.txt", "/dst dir/", "", ""]), v(&["WORKDIR", "/w s"]), v(&["USER", "bob"])]);
+    assert_eq!(
+        ours,
+        vec![
+            v(&["COPY", "my file.txt", "/dst dir/", "", ""]),
+            v(&["WORKDIR", "/w s"]),
+            v(&["USER", "bob"])
+        ]
+    );
     assert_ne!(ours, official);
 }
 
@@ -190,14 +244,29 @@ fn failed_step_names_the_right_call() {
         .unwrap()
         .set_start_cmd("serve", Some("true"))
         .unwrap();
-    assert_eq!(t.step_origin("base").as_deref(), Some("fromTemplate(\"base\")"));
-    assert_eq!(t.step_origin("1").as_deref(), Some("copy([\"a.txt\", \"b.txt\"], \"/data/\")"));
-    assert_eq!(t.step_origin("2").as_deref(), Some("copy([\"a.txt\", \"b.txt\"], \"/data/\")"));
+    assert_eq!(
+        t.step_origin("base").as_deref(),
+        Some("fromTemplate(\"base\")")
+    );
+    assert_eq!(
+        t.step_origin("1").as_deref(),
+        Some("copy([\"a.txt\", \"b.txt\"], \"/data/\")")
+    );
+    assert_eq!(
+        t.step_origin("2").as_deref(),
+        Some("copy([\"a.txt\", \"b.txt\"], \"/data/\")")
+    );
     // The official SDK would name the runCmd frame for step 2 and setEnvs for step 3.
     assert_eq!(t.step_origin("3").as_deref(), Some("runCmd(\"make\")"));
-    assert_eq!(t.step_origin("4").as_deref(), Some("setEnvs({ \"A\": \"1\" })"));
+    assert_eq!(
+        t.step_origin("4").as_deref(),
+        Some("setEnvs({ \"A\": \"1\" })")
+    );
     assert!(t.step_origin("5").unwrap().contains("runtime environment"));
     assert_eq!(t.step_origin("6"), None);
-    assert_eq!(t.step_origin("finalize").as_deref(), Some("setStartCmd(\"serve\", \"true\")"));
+    assert_eq!(
+        t.step_origin("finalize").as_deref(),
+        Some("setStartCmd(\"serve\", \"true\")")
+    );
     assert_eq!(t.step_origin("x"), None);
 }

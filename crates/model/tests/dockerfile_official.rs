@@ -16,7 +16,11 @@ fn kind_name(k: InstructionKind) -> &'static str {
 
 #[test]
 fn from_dockerfile_matches_official_sdk() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/dockerfile_official.json")).expect("data file");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/dockerfile_official.json"
+    ))
+    .expect("data file");
     let cases: serde_json::Map<String, Value> = serde_json::from_str(&text).expect("json");
     let mut compared = 0;
     let mut failures = Vec::new();
@@ -30,7 +34,11 @@ fn from_dockerfile_matches_official_sdk() {
                     failures.push(format!("{name}: error {e} != {err:?}"));
                 }
                 // A rejected Dockerfile leaves the template untouched.
-                assert_eq!(t, Template::default(), "{name}: template changed by a failed import");
+                assert_eq!(
+                    t,
+                    Template::default(),
+                    "{name}: template changed by a failed import"
+                );
             }
             (Value::Object(err), Ok(_)) => failures.push(format!("{name}: expected error {err:?}")),
             (_, Err(e)) => failures.push(format!("{name}: unexpected error {e}")),
@@ -41,9 +49,17 @@ fn from_dockerfile_matches_official_sdk() {
                     .map(|i| serde_json::json!({"type": kind_name(i.kind), "args": i.args, "force": i.force}))
                     .collect();
                 if Value::Array(got.clone()) != case["instructions"] {
-                    failures.push(format!("{name}: instructions\n  got  {}\n  want {}", Value::Array(got), case["instructions"]));
+                    failures.push(format!(
+                        "{name}: instructions\n  got  {}\n  want {}",
+                        Value::Array(got),
+                        case["instructions"]
+                    ));
                 }
-                let mut got_envs: Vec<(String, String)> = t.envs().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                let mut got_envs: Vec<(String, String)> = t
+                    .envs()
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
                 let mut want_envs: Vec<(String, String)> = case["envs"]
                     .as_object()
                     .expect("envs")
@@ -55,22 +71,39 @@ fn from_dockerfile_matches_official_sdk() {
                 if got_envs != want_envs {
                     failures.push(format!("{name}: envs {got_envs:?} != {want_envs:?}"));
                 }
-                for (field, got) in [("startCmd", t.start_cmd()), ("readyCmd", t.ready_cmd()), ("baseImage", t.base_image())] {
+                for (field, got) in [
+                    ("startCmd", t.start_cmd()),
+                    ("readyCmd", t.ready_cmd()),
+                    ("baseImage", t.base_image()),
+                ] {
                     if case[field].as_str() != got {
                         failures.push(format!("{name}: {field} {got:?} != {}", case[field]));
                     }
                 }
-                let want_warnings: Vec<String> =
-                    case["warnings"].as_array().expect("warnings").iter().map(|w| w.as_str().unwrap_or_default().to_string()).collect();
+                let want_warnings: Vec<String> = case["warnings"]
+                    .as_array()
+                    .expect("warnings")
+                    .iter()
+                    .map(|w| w.as_str().unwrap_or_default().to_string())
+                    .collect();
                 if import.warnings != want_warnings {
-                    failures.push(format!("{name}: warnings {:?} != {want_warnings:?}", import.warnings));
+                    failures.push(format!(
+                        "{name}: warnings {:?} != {want_warnings:?}",
+                        import.warnings
+                    ));
                 }
-                assert!(t.inherit_image_config(), "{name}: fromDockerfile must turn on image-config inheritance");
+                assert!(
+                    t.inherit_image_config(),
+                    "{name}: fromDockerfile must turn on image-config inheritance"
+                );
             }
         }
         compared += 1;
     }
-    println!("fromDockerfile: {compared} Dockerfiles compared with the official SDK, {} mismatches", failures.len());
+    println!(
+        "fromDockerfile: {compared} Dockerfiles compared with the official SDK, {} mismatches",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(compared >= 30);
 }

@@ -12,6 +12,9 @@ use novita_template_model::*;
 use serde_json::Value;
 use std::path::PathBuf;
 
+/// A fixture file, the function that rebuilds its template, and a flag.
+type Case = (&'static str, fn() -> Template, bool);
+
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/template-fixtures")
 }
@@ -142,7 +145,7 @@ impl Tally {
     }
 
     /// Compares toJSON text (and its compact form against the build's trigger body).
-    fn to_json(
+    fn check_to_json(
         &mut self,
         what: &str,
         t: &Template,
@@ -225,7 +228,7 @@ fn check_variant(
                 .unwrap_or("none"),
         );
     }
-    tally.to_json(what, &t, tojson, hashes);
+    tally.check_to_json(what, &t, tojson, hashes);
     if !tojson["dockerfileAfterToJSON"].is_null() {
         tally.dockerfile(
             &format!("{what} (after toJSON)"),
@@ -622,7 +625,7 @@ fn other_bases() -> Vec<(&'static str, Template)> {
 fn fixtures_match_official_bytes() {
     let mut tally = Tally::default();
 
-    let simple: [(&str, fn() -> Template, bool); 7] = [
+    let simple: [Case; 7] = [
         ("01-python-pip-start.json", t01, false),
         ("02-registry-credentials.json", t02, false),
         ("03-dockerfile.json", t03, true),
@@ -647,7 +650,7 @@ fn fixtures_match_official_bytes() {
     }
 
     let fx = load("06-skip-cache.json");
-    let cases: [(&str, fn() -> Template, bool); 3] = [
+    let cases: [Case; 3] = [
         ("midChain", t06_mid_chain, false),
         ("beforeFrom", t06_before_from, false),
         ("buildOption", t06_build_option, true),
@@ -726,7 +729,8 @@ fn fixtures_match_official_bytes() {
             tally.other += 1;
         }
     }
-    let defaults: [(&str, fn(&mut Template)); 7] = [
+    type Apply = fn(&mut Template);
+    let defaults: [(&str, Apply); 7] = [
         ("fromDebianImage()", |t| drop(t.from_debian_image(None))),
         ("fromUbuntuImage()", |t| drop(t.from_ubuntu_image(None))),
         ("fromPythonImage()", |t| drop(t.from_python_image(None))),

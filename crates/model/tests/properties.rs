@@ -1,0 +1,146 @@
+//! Property tests: no input makes the Dockerfile parser or the JSON writer panic, and
+//! the JSON writer's output parses back (serde_json) to exactly the strings written.
+
+use novita_template_model::dockerfile::to_dockerfile;
+use novita_template_model::wire::{to_json_compact, to_json_pretty};
+use novita_template_model::{CopyOptions, JsonValue, Template};
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// Dockerfile-ish text: keywords, quotes, escapes, heredocs, comments, continuations,
+/// directives and arbitrary characters, so the parser's corners are actually reached.
+fn dockerfile_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("FROM ".to_string()),
+        Just("RUN ".to_string()),
+        Just("COPY ".to_string()),
+        Just("ADD --chown=".to_string()),
+        Just("ENV ".to_string()),
+        Just("ARG ".to_string()),
+        Just("CMD ".to_string()),
+        Just("ENTRYPOINT [\"a\", ".to_string()),
+        Just("WORKDIR ".to_string()),
+        Just("USER ".to_string()),
+        Just("LABEL ".to_string()),
+        Just("# escape=`\n".to_string()),
+        Just("<<EOF".to_string()),
+        Just("<<-".to_string()),
+        Just("EOF".to_string()),
+        Just("\\\n".to_string()),
+        Just("`\n".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\r".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just("\\".to_string()),
+        Just("=".to_string()),
+        Just(" ".to_string()),
+        Just("\t".to_string()),
+        Just("#".to_string()),
+        Just("--".to_string()),
+        Just("/abs".to_string()),
+        Just("../up".to_string()),
+        Just("\u{feff}".to_string()),
+        "[a-zA-Z0-9_./:$@{}\\[\\],-]{0,8}",
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+/// Collects every string in a parsed JSON value, in document order.
+fn strings_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings_in(x, out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            strings_in(x, out)
+        }),
+        _ => {}
+    }
+}
+
+fn json_tree() -> impl Strategy<Value = JsonValue> {
+    let leaf = prop_oneof![
+        any::<String>().prop_map(JsonValue::Str),
+        any::<bool>().prop_map(JsonValue::Bool)
+    ];
+    leaf.prop_recursive(4, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(JsonValue::Array),
+            prop::collection::vec(("[a-z]{1,6}", inner), 0..6).prop_map(|members| {
+                // JSON objects need unique keys to parse back to the same members.
+                let mut seen = std::collections::HashSet::new();
+                JsonValue::Object(
+                    members
+                        .into_iter()
+                        .filter(|(k, _)| seen.insert(k.clone()))
+                        .collect(),
+                )
+            }),
+        ]
+    })
+}
+
+fn json_of(v: &JsonValue) -> Value {
+    match v {
+        JsonValue::Bool(b) => Value::Bool(*b),
+        JsonValue::Str(s) => Value::String(s.clone()),
+        JsonValue::Array(a) => Value::Array(a.iter().map(json_of).collect()),
+        JsonValue::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), json_of(v))).collect())
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn dockerfile_import_never_panics(text in dockerfile_text()) {
+        let mut t = Template::default();
+        let before = t.clone();
+        match t.from_dockerfile(&text) {
+            Ok(_) => {
+                // Whatever was imported serializes and prints without panicking.
+                let body = to_json_pretty(&t, None).expect("serializes");
+                prop_assert!(serde_json::from_str::<Value>(&body).is_ok());
+                let _ = to_dockerfile(&t);
+                prop_assert!(t.inherit_image_config());
+            }
+            Err(_) => prop_assert_eq!(t, before),
+        }
+    }
+
+    #[test]
+    fn json_writer_round_trips(tree in json_tree()) {
+        let expected = json_of(&tree);
+        prop_assert_eq!(serde_json::from_str::<Value>(&tree.to_compact()).expect("compact parses"), expected.clone());
+        prop_assert_eq!(serde_json::from_str::<Value>(&tree.to_pretty()).expect("pretty parses"), expected);
+    }
+
+    #[test]
+    fn trigger_body_keeps_every_string(
+        cmd in any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
+        key in "[A-Za-z_][A-Za-z0-9_ ]{0,8}",
+        value in any::<String>(),
+        src in "[a-z][a-z0-9 ._-]{0,10}",
+        hash in any::<String>(),
+    ) {
+        let mut t = Template::default();
+        t.run_cmd(&[cmd.as_str()], None).unwrap();
+        t.set_envs(&[(key.as_str(), value.as_str())]).unwrap();
+        t.copy(&[src.as_str()], "/dst", &CopyOptions::default()).unwrap();
+        let hashes = [hash.clone()];
+        for text in [to_json_compact(&t, Some(&hashes)).unwrap(), to_json_pretty(&t, Some(&hashes)).unwrap()] {
+            let parsed: Value = serde_json::from_str(&text).expect("parses");
+            let mut strings = Vec::new();
+            strings_in(&parsed, &mut strings);
+            prop_assert_eq!(&parsed["steps"][0]["args"][0], &Value::String(cmd.clone()));
+            prop_assert_eq!(&parsed["steps"][1]["args"], &serde_json::json!([key.clone(), value.clone()]));
+            prop_assert_eq!(&parsed["steps"][2]["filesHash"], &Value::String(hash.clone()));
+            prop_assert!(strings.contains(&src));
+        }
+    }
+}
