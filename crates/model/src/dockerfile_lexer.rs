@@ -305,7 +305,7 @@ pub fn lex(content: &str) -> Vec<RawInstruction> {
         let keyword = keyword_words.concat().to_uppercase();
         let rest = &logical[keyword_end..];
         let mut official = official_words(rest, escape);
-        let grouped = grouped_words(rest, escape);
+        let mut grouped = grouped_words(rest, escape);
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
             let delimiters: Vec<(String, bool)> = official
                 .iter()
@@ -315,7 +315,12 @@ pub fn lex(content: &str) -> Vec<RawInstruction> {
                 while i < lines.len() {
                     let body = lines[i];
                     i += 1;
-                    official.extend(official_words(body, '\u{0}'));
+                    // Heredoc bodies are plain words in both tokenizations.
+                    let body_words = official_words(body, '\u{0}');
+                    if let Some(g) = grouped.as_mut() {
+                        g.extend(body_words.iter().cloned());
+                    }
+                    official.extend(body_words);
                     let candidate = if strip_tabs {
                         body.trim_start_matches('\t')
                     } else {
@@ -432,6 +437,16 @@ mod tests {
             g("ENV A=\"x \\\"y\\\"\" B=2"),
             Some(vec!["A=\"x \\\"y\\\"\"".into(), "B=2".into()])
         );
+    }
+
+    #[test]
+    fn heredoc_body_is_kept_in_both_tokenizations() {
+        let ins = lex("FROM a\nRUN <<\"EOF\"\necho $x\nEOF\nUSER bob").remove(1);
+        assert_eq!(ins.official, ["<<\"EOF\"", "echo", "$x", "EOF"]);
+        let grouped: Vec<String> = ["<<\"EOF\"", "echo", "$x", "EOF"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(ins.grouped, Some(grouped));
     }
 
     #[test]
