@@ -46,7 +46,7 @@ fn uploaded_archives_match_the_sdk() {
             // The step that produced this hash (06's a.txt is recorded in 04).
             let step = all_steps
                 .iter()
-                .find(|st| st["filesHash"] == Value::from(hash.as_str()))
+                .find(|st| st["filesHash"] == hash.as_str())
                 .expect("step for upload");
             let resolve = step["resolveSymlinks"].as_bool().expect("bool");
             let plan = plan_copy(

@@ -2,6 +2,8 @@
 //! copy of a fixture context, and a small tar reader to parse output back.
 #![allow(dead_code)]
 
+pub mod temp_dir;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
