@@ -173,6 +173,8 @@ pub fn assert_same_request(ours: &HttpRequest, fixture: &FixtureRequest, what: &
 /// What a driven session did.
 #[derive(Debug, Default)]
 pub struct Trace {
+    /// `"METHOD /path?query"` of every request and upload, in order.
+    pub sequence: Vec<String>,
     pub requests: Vec<HttpRequest>,
     pub uploads: Vec<(usize, String)>,
     pub logs: Vec<LogEntry>,
@@ -227,6 +229,7 @@ pub fn drive(
     for _ in 0..100_000 {
         match session.next_action(now) {
             Action::Send { id, request } => {
+                trace.sequence.push(format!("{} {}", request.method.as_str(), request.path_and_query()));
                 trace.requests.push(request.clone());
                 let reply = respond(&request, now);
                 now += 1.0;
@@ -246,6 +249,8 @@ pub fn drive(
                 }
             }
             Action::Upload { copy_index, url, .. } => {
+                let path = url.find("://").and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..])).unwrap_or("/");
+                trace.sequence.push(format!("PUT {path}"));
                 trace.uploads.push((copy_index, url.clone()));
                 let reply = upload(copy_index, &url);
                 now += 1.0;
