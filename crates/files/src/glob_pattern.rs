@@ -102,7 +102,7 @@ impl GlobPattern {
     pub fn new(pattern: &str) -> Result<GlobPattern, FilesError> {
         let alternatives = expand_braces(pattern)?
             .iter()
-            .map(|alt| parse_alternative(alt))
+            .flat_map(|alt| parse_alternatives(alt))
             .collect();
         Ok(GlobPattern { alternatives })
     }
@@ -142,9 +142,23 @@ pub(crate) fn split_path(path: &str) -> Vec<&str> {
     segs
 }
 
+/// Parses one brace-free alternative into segment lists: as written, plus,
+/// when it has `x/..`, the variant with those cancelled (minimatch at
+/// optimisation level 2 matches both).
+pub(crate) fn parse_alternatives(alt: &str) -> Vec<Vec<Segment>> {
+    let plain = parse_alternative(alt, false);
+    let collapsed = parse_alternative(alt, true);
+    if plain == collapsed {
+        vec![plain]
+    } else {
+        vec![collapsed, plain]
+    }
+}
+
 /// Parses one brace-free alternative into segments. `.` segments are dropped
-/// (glob's optimisation), `**` alone is the globstar, repeated slashes collapse.
-pub(crate) fn parse_alternative(alt: &str) -> Vec<Segment> {
+/// (glob's optimisation), `**` alone is the globstar, repeated slashes
+/// collapse, and with `collapse_parent` `x/..` cancels out.
+fn parse_alternative(alt: &str, collapse_parent: bool) -> Vec<Segment> {
     let mut out = Vec::new();
     for seg in split_path(alt) {
         if seg == "." {
@@ -155,6 +169,17 @@ pub(crate) fn parse_alternative(alt: &str) -> Vec<Segment> {
                 out.push(Segment::GlobStar);
             }
             continue;
+        }
+        if seg == ".." && collapse_parent {
+            // glob's optimisation: `x/..` cancels out unless x is `..` or `**`.
+            match out.last() {
+                Some(Segment::GlobStar) | None => {}
+                Some(Segment::Literal(l)) if l == ".." || l.is_empty() => {}
+                Some(_) => {
+                    out.pop();
+                    continue;
+                }
+            }
         }
         out.push(parse_segment(seg));
     }
@@ -329,14 +354,21 @@ pub(crate) fn match_segments(pat: &[Segment], path: &[&str], partial: bool) -> b
         .collect();
     for pi in (0..np).rev() {
         let mut row = vec![false; nf + 1];
-        row[nf] = partial || matches!(pat[pi], Segment::GlobStar) && next[nf];
-        for fi in (0..nf).rev() {
-            row[fi] = match &pat[pi] {
-                Segment::GlobStar => {
-                    next[fi] || (path[fi] != "." && path[fi] != ".." && row[fi + 1])
-                }
-                seg => segment_matches(seg, path[fi]) && next[fi + 1],
-            };
+        // A segment is never tried against a used-up path (minimatch), so
+        // this is false even for `**`, except in partial mode.
+        row[nf] = partial;
+        if pat[pi] == Segment::GlobStar {
+            // `**` swallows k >= 0 segments (never `.`/`..`), then pat[pi+1..]
+            // continues; swallowing to the very end is allowed.
+            let mut cont = next[nf];
+            for fi in (0..nf).rev() {
+                cont = next[fi] || (path[fi] != "." && path[fi] != ".." && cont);
+                row[fi] = cont;
+            }
+        } else {
+            for fi in (0..nf).rev() {
+                row[fi] = segment_matches(&pat[pi], path[fi]) && next[fi + 1];
+            }
         }
         next = row;
     }
@@ -400,7 +432,10 @@ mod tests {
     fn globstar() {
         assert!(m("**/*.tmp", "scratch.tmp"));
         assert!(m("**/*.tmp", "app/lib/scratch.tmp"));
-        assert!(m("app/**", "app"));
+        assert!(
+            !m("app/**", "app"),
+            "a trailing ** needs at least an empty segment"
+        );
         assert!(m("app/**", "app/"));
         assert!(m("app/**", "app/lib/x"));
         assert!(m("a/**/b", "a/b"));

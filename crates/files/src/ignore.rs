@@ -9,7 +9,7 @@
 
 use crate::brace_expansion::expand_braces;
 use crate::error::FilesError;
-use crate::glob_pattern::{match_segments, parse_alternative, split_path, Segment};
+use crate::glob_pattern::{match_segments, parse_alternatives, split_path, Segment};
 use crate::posix_path;
 
 /// Parses `.dockerignore` text the way the official SDK does: split on `\n`,
@@ -50,14 +50,15 @@ impl IgnoreSet {
         let mut rules = Vec::new();
         for p in patterns {
             for alt in expand_braces(p.as_ref())? {
-                let segments = parse_alternative(&alt);
                 let absolute = alt.starts_with('/');
-                let children = segments.last() == Some(&Segment::GlobStar);
-                rules.push(IgnoreRule {
-                    segments,
-                    absolute,
-                    children,
-                });
+                for segments in parse_alternatives(&alt) {
+                    let children = segments.last() == Some(&Segment::GlobStar);
+                    rules.push(IgnoreRule {
+                        segments,
+                        absolute,
+                        children,
+                    });
+                }
             }
         }
         Ok(IgnoreSet {
