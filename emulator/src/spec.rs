@@ -140,9 +140,11 @@ fn parse_step(n: usize, v: &Value) -> Result<Step, String> {
             "ENV" => StepKind::Env,
             "WORKDIR" => StepKind::Workdir,
             "USER" => StepKind::User,
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "step {n}: unknown step type '{other}' (expected RUN, COPY, ENV, WORKDIR or USER)"
-            )),
+            ))
+            }
         },
         _ => return Err(format!("step {n}: 'type' must be a string")),
     };

@@ -1,0 +1,11 @@
+//! HTTP-level tests of the emulator: each starts a server in-process on
+//! 127.0.0.1:0 with its own data directory and talks to it over real sockets.
+
+mod bad_input;
+mod builds;
+mod cors_static;
+mod endpoints;
+mod faults;
+mod persistence;
+mod registry;
+mod support;
