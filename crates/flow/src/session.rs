@@ -322,6 +322,7 @@ impl BuildSession {
             };
         }
         let upload_timeout = self.config.upload_timeout_ms;
+        let copies = &self.copies;
         if let Some(op) = self
             .pending
             .iter_mut()
@@ -333,8 +334,8 @@ impl BuildSession {
                 op.first_started_ms = Some(now_ms);
             }
             return match (&op.purpose, &op.request) {
-                (Purpose::Upload(index), _) => Action::Upload {
-                    copy_index: *index,
+                (Purpose::Upload(slot), _) => Action::Upload {
+                    copy_index: copies.get(*slot).map_or(*slot, |c| c.copy.index),
                     url: op.upload_url.clone(),
                     timeout_ms: upload_timeout,
                 },
@@ -370,15 +371,18 @@ impl BuildSession {
         self.complete(pos, result, now_ms);
     }
 
-    /// Reports the upload PUT of COPY `copy_index`.
+    /// Reports the upload PUT of COPY `copy_index` (the host's [`CopyUpload::index`]).
     pub fn upload_done(&mut self, copy_index: usize, result: Result<HttpResponse, TransportError>, now_ms: f64) {
         if self.outcome.is_some() || self.aborted {
             return;
         }
+        let Some(slot) = self.copies.iter().position(|c| c.copy.index == copy_index) else {
+            return;
+        };
         let Some(pos) = self
             .pending
             .iter()
-            .position(|p| p.purpose == Purpose::Upload(copy_index) && p.in_flight)
+            .position(|p| p.purpose == Purpose::Upload(slot) && p.in_flight)
         else {
             return;
         };
