@@ -115,6 +115,17 @@ function createFace(wasm, host) {
       })
     },
     now: () => Date.now(),
+    /**
+     * Waits for the first of `promises` (each resolving, never rejecting), or for
+     * `ms` to pass (when given), or for `signal` to abort: `{ index, value }`,
+     * with `index` -1 for the time-out or the abort.
+     */
+    race(promises, ms, signal) {
+      const tagged = promises.map((p, index) => p.then((value) => ({ index, value })))
+      if (ms !== undefined) tagged.push(transport.sleep(ms, signal).then(() => ({ index: -1 })))
+      else if (signal) tagged.push(transport.sleep(2147483647, signal).then(() => ({ index: -1 })))
+      return Promise.race(tagged)
+    },
   }
 
   const classes = {
@@ -136,6 +147,13 @@ function createFace(wasm, host) {
   }
   Object.setPrototypeOf(Template, TemplateBase)
   Template.prototype = TemplateBase.prototype
+
+  // A static and a method cannot share a name in wasm-bindgen's output.
+  Object.defineProperty(wasm.Sandbox, 'kill', {
+    value: function kill(sandboxId, options) { return wasm.__killSandbox(sandboxId, options) },
+    configurable: true,
+    writable: true,
+  })
 
   const api = Object.assign({}, classes, { Template, TemplateBase })
   for (const name of Object.keys(wasm)) {

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=novita_template_wasm
-out=pkg
+out=${PKG_OUT:-pkg}   # PKG_OUT lets a second build go elsewhere
 
 cargo build --lib --release --target wasm32-unknown-unknown -p novita-template-wasm
 wasm=target/wasm32-unknown-unknown/release/$name.wasm
@@ -30,7 +30,7 @@ echo '{ "type": "commonjs" }' > "$out/node/package.json"
 } > "$out/node/index.cjs"
 
 # Export names, read from the built Node entry so the ES module lists match it.
-names=$(node -e "console.log(Object.keys(require('./$out/node/index.cjs')).join(', '))")
+names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/node/index.cjs'))).join(', '))")
 
 # Node ESM entry: re-exports the CommonJS one (one module instance per process).
 {

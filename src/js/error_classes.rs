@@ -50,3 +50,16 @@ pub(crate) fn make_error(class_name: &str, message: &str) -> JsValue {
 pub(crate) fn model_error(e: novita_template_model::ModelError) -> JsValue {
     make_error(e.class.name(), &e.message)
 }
+
+/// The JavaScript error for a flow error: its class, message, and the extra
+/// fields (`step`, `status`) when known.
+pub(crate) fn flow_error(e: novita_template_flow::FlowError) -> JsValue {
+    let err = make_error(e.class.name(), &e.message);
+    if let Some(step) = &e.step {
+        let _ = Reflect::set(&err, &JsValue::from_str("step"), &JsValue::from_str(step));
+    }
+    if let Some(status) = e.status {
+        let _ = Reflect::set(&err, &JsValue::from_str("status"), &JsValue::from(status));
+    }
+    err
+}

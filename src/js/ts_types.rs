@@ -46,3 +46,99 @@ export interface PackageInstallOptions { g?: boolean; dev?: boolean }
 export interface AptInstallOptions { noInstallRecommends?: boolean; fixMissing?: boolean }
 export interface GitCloneOptions { branch?: string; depth?: number; user?: string }
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const API_TYPES: &'static str = r#"
+import type { LogEntry, LogLevel } from './face'
+
+/** How to reach the template API. Defaults as in novita-sandbox (and its NOVITA_* variables in Node). */
+export interface ConnectionOptions {
+  apiKey?: string
+  accessToken?: string
+  /** Default `us-phx-1.sandbox.novita.ai`; the API is then `https://api.<domain>`. */
+  domain?: string
+  /** Overrides `domain`, e.g. the local emulator's `http://127.0.0.1:3000`. */
+  apiUrl?: string
+  /** Uses `http://localhost:3000` when no `apiUrl` is given. */
+  debug?: boolean
+  /** Extra request headers. */
+  headers?: Record<string, string>
+  /** Per-request timeout in ms (default 60000; 0 for none). */
+  requestTimeoutMs?: number
+  /** Allow `http://` to a host other than loopback (credentials would travel in clear). */
+  allowInsecureHttp?: boolean
+  /** Cancels the operation: it rejects with an `AbortError`. */
+  signal?: AbortSignal
+}
+export interface BuildOptions extends ConnectionOptions {
+  tags?: string[]
+  /** Default 2. */
+  cpuCount?: number
+  /** Default 1024. */
+  memoryMB?: number
+  /** Rebuild every layer (marks the template itself, as in novita-sandbox). */
+  skipCache?: boolean
+  /** Receives every log entry once, in order. */
+  onBuildLogs?: (logEntry: LogEntry) => void
+}
+export interface BuildInfo {
+  /** Same as `name` (kept for the deprecated `build(t, {alias})` form). */
+  alias: string
+  name: string
+  tags?: string[]
+  templateId: string
+  buildId: string
+}
+export type BuildStatusName = 'waiting' | 'building' | 'ready' | 'error'
+export interface GetBuildStatusOptions extends ConnectionOptions {
+  /** Number of log entries already seen; only later ones are returned. */
+  logsOffset?: number
+}
+export interface BuildStatus {
+  buildID: string
+  templateID: string
+  status: BuildStatusName | string
+  logEntries: LogEntry[]
+  logs: string[]
+  reason?: { message?: string; step?: string; logEntries: LogEntry[] }
+}
+export interface TemplateTag { tag: string; buildId: string; createdAt: Date }
+export interface TemplateInfo {
+  templateId: string
+  buildId: string
+  buildStatus?: string
+  aliases: string[]
+  names: string[]
+  templateType?: string
+  buildCount: number
+  cpuCount: number
+  memoryMB: number
+  diskSizeMB: number
+  spawnCount: number
+  envdVersion: string
+  public: boolean
+  metadata?: unknown
+  createdAt: Date
+  updatedAt: Date
+  lastSpawnedAt: Date | null
+  createdBy?: unknown
+}
+export interface ListOptions extends ConnectionOptions {
+  templateType?: 'template_build' | 'snapshot_template'
+  /** From 1 (default 1). */
+  page?: number
+  /** 1 to 100 (default 20). */
+  limit?: number
+}
+export interface SandboxOptions extends ConnectionOptions {
+  /** Sandbox lifetime in ms (default 300000). */
+  timeoutMs?: number
+  metadata?: Record<string, string>
+  envs?: Record<string, string>
+  secure?: boolean
+  allowInternetAccess?: boolean
+  lifecycle?: { onTimeout?: 'kill' | 'pause' }
+  autoResume?: { enabled: boolean }
+}
+export type { LogEntry, LogLevel }
+"#;

@@ -1,0 +1,139 @@
+//! Drives a [`BuildSession`] (the sans-IO build flow) with the fetch transport:
+//! sends its requests (several may be in flight: the COPY file checks), sleeps
+//! when it says so, delivers its log entries to `onBuildLogs`, prepares the
+//! trigger body from the template, and stops on the user's AbortSignal.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Promise, Reflect};
+use novita_template_flow::{Action, BuildInfo, BuildSession, CopyUpload, ErrorClass, FlowError, LogEntry};
+use novita_template_model::{wire, Template};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::error_classes::class_registry_get;
+use super::log_entries;
+use super::transport::{self, now_ms};
+
+/// What a build needs besides the session.
+pub(crate) struct BuildInputs {
+    pub(crate) template: Rc<RefCell<Template>>,
+    pub(crate) on_build_logs: Option<Function>,
+    pub(crate) signal: JsValue,
+}
+
+enum InFlight {
+    Response(u64),
+    Upload(usize),
+}
+
+/// Runs the session to its end.
+pub(crate) async fn run(mut session: BuildSession, inputs: &BuildInputs) -> Result<BuildInfo, FlowError> {
+    let mut in_flight: Vec<(InFlight, Promise)> = Vec::new();
+    let mut callback_failed = false;
+    loop {
+        if transport::is_aborted(&inputs.signal) {
+            session.abort();
+        }
+        match session.next_action(now_ms()) {
+            Action::Send { id, request } => {
+                in_flight.push((InFlight::Response(id), transport::start_fetch(&request, &inputs.signal)));
+            }
+            Action::Upload { copy_index, url, timeout_ms } => {
+                let p = start_upload(inputs, copy_index, &url, timeout_ms);
+                in_flight.push((InFlight::Upload(copy_index), p));
+            }
+            Action::PrepareSteps { .. } => match prepare_steps(inputs, &mut session).await {
+                Ok((body, copies)) => session.steps_ready(body, copies, now_ms()),
+                Err(e) => session.fail(e, now_ms()),
+            },
+            Action::Sleep { ms } => wait_any(&mut session, &mut in_flight, Some(ms), &inputs.signal).await,
+            Action::Wait => wait_any(&mut session, &mut in_flight, None, &inputs.signal).await,
+            Action::Log(entry) => deliver(inputs, &entry, &mut callback_failed),
+            Action::Done(info) => return Ok(info),
+            Action::Failed(e) => return Err(e),
+        }
+    }
+}
+
+/// Waits for the first in-flight reply (fed to the session), the end of `sleep_ms`,
+/// or the abort.
+async fn wait_any(
+    session: &mut BuildSession,
+    in_flight: &mut Vec<(InFlight, Promise)>,
+    sleep_ms: Option<u64>,
+    signal: &JsValue,
+) {
+    if in_flight.is_empty() {
+        // Nothing can wake us but time: wait briefly rather than spin.
+        transport::sleep(sleep_ms.unwrap_or(50), signal).await;
+        return;
+    }
+    let promises: Array = in_flight.iter().map(|(_, p)| JsValue::from(p)).collect();
+    let Some(race) = race_fn() else {
+        return;
+    };
+    let ms = sleep_ms.map_or(JsValue::UNDEFINED, |ms| JsValue::from(ms as f64));
+    let Ok(winner) = race.call3(&JsValue::UNDEFINED, &promises, &ms, signal) else {
+        return;
+    };
+    let Ok(winner) = JsFuture::from(Promise::from(winner)).await else {
+        return;
+    };
+    let index = Reflect::get(&winner, &"index".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    if index < 0.0 {
+        return;
+    }
+    let (what, _) = in_flight.remove(index as usize);
+    let value = Reflect::get(&winner, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+    let reply = transport::decode_reply(&value);
+    match what {
+        InFlight::Response(id) => session.on_response(id, reply, now_ms()),
+        InFlight::Upload(copy_index) => session.upload_done(copy_index, reply, now_ms()),
+    }
+}
+
+fn race_fn() -> Option<Function> {
+    let t = class_registry_get("transport")?;
+    Reflect::get(&t, &"race".into()).ok()?.dyn_into().ok()
+}
+
+/// Hands one entry to the user's callback. A callback that throws does not stop
+/// or corrupt the build: the exception is reported on the console (once per
+/// build) and the next entries are still delivered.
+fn deliver(inputs: &BuildInputs, entry: &LogEntry, callback_failed: &mut bool) {
+    let Some(cb) = &inputs.on_build_logs else { return };
+    if let Err(e) = cb.call1(&JsValue::UNDEFINED, &log_entries::to_js(entry)) {
+        if !*callback_failed {
+            *callback_failed = true;
+            web_sys::console::error_2(&"novita-template-wasm: onBuildLogs threw; the build goes on:".into(), &e);
+        }
+    }
+}
+
+/// The trigger body (after the image-config read) and what each COPY uploads.
+async fn prepare_steps(
+    inputs: &BuildInputs,
+    _session: &mut BuildSession,
+) -> Result<(String, Vec<CopyUpload>), FlowError> {
+    let t = inputs.template.borrow();
+    if t.copy_count() > 0 {
+        return Err(FlowError::new(
+            ErrorClass::TemplateError,
+            "copy() steps cannot be built yet by this version of the package",
+        ));
+    }
+    let body = wire::to_json_compact(&t, None).map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;
+    Ok((body, Vec::new()))
+}
+
+fn start_upload(_inputs: &BuildInputs, _copy_index: usize, _url: &str, _timeout_ms: Option<u64>) -> Promise {
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"ok".into(), &JsValue::FALSE);
+    let _ = Reflect::set(&o, &"kind".into(), &"network".into());
+    let _ = Reflect::set(&o, &"message".into(), &"uploads are not available yet".into());
+    let v: JsValue = o.into();
+    Promise::resolve(&v)
+}
