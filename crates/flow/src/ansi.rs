@@ -50,7 +50,11 @@ fn osc_len(s: &[char], at: usize) -> Option<usize> {
 
 /// Tries the `([;:]\d{0,4})*` tail from `q`, greedy, calling `accept` on each
 /// candidate end in the regex's preference order; stops at the first `Some`.
-fn star_ends(s: &[char], q: usize, accept: &mut dyn FnMut(usize) -> Option<usize>) -> Option<usize> {
+fn star_ends(
+    s: &[char],
+    q: usize,
+    accept: &mut dyn FnMut(usize) -> Option<usize>,
+) -> Option<usize> {
     if matches!(s.get(q), Some(';' | ':')) {
         let run = digit_run(s, q + 1, 4);
         for d in (0..=run).rev() {
@@ -72,9 +76,8 @@ fn csi_len(s: &[char], at: usize) -> Option<usize> {
         .count();
     for i in (0..=run).rev() {
         let p = start + i;
-        let mut accept = |e: usize| -> Option<usize> {
-            s.get(e).filter(|c| is_final(**c)).map(|_| e + 1 - at)
-        };
+        let mut accept =
+            |e: usize| -> Option<usize> { s.get(e).filter(|c| is_final(**c)).map(|_| e + 1 - at) };
         let digits = digit_run(s, p, 4);
         for d in (1..=digits).rev() {
             if let Some(len) = star_ends(s, p + d, &mut accept) {
@@ -120,7 +123,10 @@ mod tests {
 
     #[test]
     fn strips_colour_codes() {
-        assert_eq!(strip_ansi("\u{1b}[32m[base]\u{1b}[0m pulling image"), "[base] pulling image");
+        assert_eq!(
+            strip_ansi("\u{1b}[32m[base]\u{1b}[0m pulling image"),
+            "[base] pulling image"
+        );
         assert_eq!(strip_ansi("\u{1b}[38;2;255;136;0mx\u{1b}[39m"), "x");
         assert_eq!(strip_ansi("\u{9b}1;31mred"), "red");
         assert_eq!(strip_ansi("plain"), "plain");

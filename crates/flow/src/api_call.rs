@@ -61,7 +61,10 @@ impl ApiCall {
     /// Cancels the call; the next action is `Failed(AbortError)`.
     pub fn abort(&mut self) {
         if self.outcome.is_none() {
-            self.outcome = Some(Err(FlowError::new(ErrorClass::AbortError, "The request was aborted")));
+            self.outcome = Some(Err(FlowError::new(
+                ErrorClass::AbortError,
+                "The request was aborted",
+            )));
         }
     }
 
@@ -111,7 +114,11 @@ impl ApiCall {
         }
         self.outcome = Some(match result {
             Ok(response) => Ok(response),
-            Err(e) => Err(error_from_transport(self.endpoint, &e, self.request.timeout_ms)),
+            Err(e) => Err(error_from_transport(
+                self.endpoint,
+                &e,
+                self.request.timeout_ms,
+            )),
         });
     }
 }

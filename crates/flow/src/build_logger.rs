@@ -44,7 +44,13 @@ pub fn passes_min_level(entry_level: &str, min_level: &str) -> bool {
 /// exact binary value (not Rust's ties-to-even).
 pub fn to_fixed_1(x: f64) -> String {
     if !x.is_finite() {
-        return if x.is_nan() { "NaN".into() } else if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     let negative = x < 0.0;
     let exact = format!("{:.80}", x.abs());
@@ -83,7 +89,10 @@ pub fn to_fixed_1(x: f64) -> String {
 
 /// The elapsed-time column: seconds with one decimal and `s`, padded to 5.
 pub fn format_elapsed(elapsed_ms: f64) -> String {
-    format!("{:<5}", format!("{}s", to_fixed_1(elapsed_ms.max(0.0) / 1000.0)))
+    format!(
+        "{:<5}",
+        format!("{}s", to_fixed_1(elapsed_ms.max(0.0) / 1000.0))
+    )
 }
 
 fn paint(text: &str, open: &str, close: &str, color: ColorLevel) -> String {
@@ -108,15 +117,30 @@ fn hex_open(rgb: (u8, u8, u8), ansi256: u8, basic: u8, color: ColorLevel) -> Str
 pub fn level_label(level: &str, color: ColorLevel) -> String {
     match level {
         "error" => paint("ERROR", "31", "39", color),
-        "warn" => paint("WARN ", &hex_open((0xff, 0x44, 0x00), 202, 91, color), "39", color),
+        "warn" => paint(
+            "WARN ",
+            &hex_open((0xff, 0x44, 0x00), 202, 91, color),
+            "39",
+            color,
+        ),
         "debug" => paint("DEBUG", "90", "39", color),
-        _ => paint("INFO ", &hex_open((0xff, 0x88, 0x00), 214, 93, color), "39", color),
+        _ => paint(
+            "INFO ",
+            &hex_open((0xff, 0x88, 0x00), 214, 93, color),
+            "39",
+            color,
+        ),
     }
 }
 
 /// One output line including the trailing newline:
 /// `<elapsed> | <time> <LABEL> <message>\n`. The message is printed as is.
-pub fn format_line(entry: &LogEntry, elapsed_ms: f64, local_time: &str, color: ColorLevel) -> String {
+pub fn format_line(
+    entry: &LogEntry,
+    elapsed_ms: f64,
+    local_time: &str,
+    color: ColorLevel,
+) -> String {
     format!(
         "{} | {} {} {}\n",
         format_elapsed(elapsed_ms),
@@ -130,7 +154,10 @@ pub fn format_line(entry: &LogEntry, elapsed_ms: f64, local_time: &str, color: C
 /// `<frame> Building <seconds>s\r`.
 pub fn spinner_line(frame: u64, elapsed_ms: f64) -> String {
     let glyph = SPINNER_FRAMES[(frame % SPINNER_FRAMES.len() as u64) as usize];
-    format!("{glyph} Building {}s\r", to_fixed_1(elapsed_ms.max(0.0) / 1000.0))
+    format!(
+        "{glyph} Building {}s\r",
+        to_fixed_1(elapsed_ms.max(0.0) / 1000.0)
+    )
 }
 
 /// What the host must do after [`BuildLoggerState::handle`].
@@ -228,16 +255,31 @@ mod tests {
     #[test]
     fn plain_line_matches_observed_output() {
         let e = LogEntry::new(0.0, "warn", "a warn message");
-        assert_eq!(format_line(&e, 0.0, "10:00:01 AM", ColorLevel::None), "0.0s  | 10:00:01 AM WARN  a warn message\n");
+        assert_eq!(
+            format_line(&e, 0.0, "10:00:01 AM", ColorLevel::None),
+            "0.0s  | 10:00:01 AM WARN  a warn message\n"
+        );
         assert_eq!(format_elapsed(12_345.0), "12.3s");
     }
 
     #[test]
     fn coloured_labels_match_chalk() {
-        assert_eq!(level_label("warn", ColorLevel::TrueColor), "\u{1b}[38;2;255;68;0mWARN \u{1b}[39m");
-        assert_eq!(level_label("info", ColorLevel::TrueColor), "\u{1b}[38;2;255;136;0mINFO \u{1b}[39m");
-        assert_eq!(level_label("error", ColorLevel::Basic), "\u{1b}[31mERROR\u{1b}[39m");
-        assert_eq!(level_label("debug", ColorLevel::Ansi256), "\u{1b}[90mDEBUG\u{1b}[39m");
+        assert_eq!(
+            level_label("warn", ColorLevel::TrueColor),
+            "\u{1b}[38;2;255;68;0mWARN \u{1b}[39m"
+        );
+        assert_eq!(
+            level_label("info", ColorLevel::TrueColor),
+            "\u{1b}[38;2;255;136;0mINFO \u{1b}[39m"
+        );
+        assert_eq!(
+            level_label("error", ColorLevel::Basic),
+            "\u{1b}[31mERROR\u{1b}[39m"
+        );
+        assert_eq!(
+            level_label("debug", ColorLevel::Ansi256),
+            "\u{1b}[90mDEBUG\u{1b}[39m"
+        );
         assert_eq!(level_label("trace", ColorLevel::None), "INFO ");
         let e = LogEntry::new(0.0, "info", "m");
         assert_eq!(
@@ -260,8 +302,16 @@ mod tests {
         assert_eq!(out.write, "");
         let out = s.handle(&LogEntry::info(0.0, "shown"), 3000.0, "t");
         assert_eq!(out.write, "2.0s  | t INFO  shown\n⣻ Building 2.0s\r");
-        assert!(s.handle(&LogEntry::end(0.0, "Build finished"), 0.0, "").stop_interval);
+        assert!(
+            s.handle(&LogEntry::end(0.0, "Build finished"), 0.0, "")
+                .stop_interval
+        );
         let mut quiet = BuildLoggerState::new(Some("debug"), 0.0, false, ColorLevel::None);
-        assert_eq!(quiet.handle(&LogEntry::new(0.0, "debug", "x"), 0.0, "t").write, "0.0s  | t DEBUG x\n");
+        assert_eq!(
+            quiet
+                .handle(&LogEntry::new(0.0, "debug", "x"), 0.0, "t")
+                .write,
+            "0.0s  | t DEBUG x\n"
+        );
     }
 }

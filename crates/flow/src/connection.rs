@@ -90,7 +90,11 @@ fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
         .map(|(k, v)| {
             (
                 k.as_str(),
-                if is_secret_header(k) { "<redacted>" } else { v.as_str() },
+                if is_secret_header(k) {
+                    "<redacted>"
+                } else {
+                    v.as_str()
+                },
             )
         })
         .collect()
@@ -100,7 +104,10 @@ impl fmt::Debug for ConnectionOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectionOptions")
             .field("api_key", &format_args!("{}", redact(&self.api_key)))
-            .field("access_token", &format_args!("{}", redact(&self.access_token)))
+            .field(
+                "access_token",
+                &format_args!("{}", redact(&self.access_token)),
+            )
             .field("domain", &self.domain)
             .field("debug", &self.debug)
             .field("api_url", &self.api_url)
@@ -115,7 +122,10 @@ impl fmt::Debug for ConnectionConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectionConfig")
             .field("api_key", &format_args!("{}", redact(&self.api_key)))
-            .field("access_token", &format_args!("{}", redact(&self.access_token)))
+            .field(
+                "access_token",
+                &format_args!("{}", redact(&self.access_token)),
+            )
             .field("domain", &self.domain)
             .field("debug", &self.debug)
             .field("api_url", &self.api_url)
@@ -153,7 +163,12 @@ fn is_loopback_host(host: &str) -> bool {
     let parts: Vec<&str> = host.split('.').collect();
     parts.len() == 4
         && parts[0] == "127"
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n <= 255))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// Hides a `user:password@` part so that a URL can go into an error message.
@@ -203,7 +218,11 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), FlowErro
     }
     let port = &host_port[host.len()..];
     if let Some(port) = port.strip_prefix(':') {
-        if !port.is_empty() && (port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u32>().map_or(true, |p| p > 65_535)) {
+        if !port.is_empty()
+            && (port.len() > 5
+                || !port.bytes().all(|b| b.is_ascii_digit())
+                || port.parse::<u32>().map_or(true, |p| p > 65_535))
+        {
             return Err(bad("has an invalid port"));
         }
     } else if !port.is_empty() {
@@ -241,11 +260,17 @@ impl ConnectionConfig {
         });
         let trimmed = raw_url.trim();
         if trimmed.is_empty() {
-            return Err(FlowError::new(ErrorClass::InvalidArgumentError, "API URL cannot be empty"));
+            return Err(FlowError::new(
+                ErrorClass::InvalidArgumentError,
+                "API URL cannot be empty",
+            ));
         }
-        let has_scheme = trimmed
-            .find("://")
-            .is_some_and(|i| i > 0 && trimmed[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)));
+        let has_scheme = trimmed.find("://").is_some_and(|i| {
+            i > 0
+                && trimmed[..i]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        });
         let mut api_url = if has_scheme {
             trimmed.to_string()
         } else {
@@ -267,7 +292,11 @@ impl ConnectionConfig {
             set_header(&mut headers, k, v);
         }
         if !matches!(host, HostKind::Browser { .. }) {
-            set_header(&mut headers, "User-Agent", &format!("novita-sandbox-sdk-js/{SDK_VERSION}"));
+            set_header(
+                &mut headers,
+                "User-Agent",
+                &format!("novita-sandbox-sdk-js/{SDK_VERSION}"),
+            );
         } else {
             remove_header(&mut headers, "User-Agent");
         }
@@ -310,7 +339,9 @@ impl ConnectionConfig {
         }
         let (browser, lang_version, runtime, os) = match &self.host {
             HostKind::Node { version, os } => ("unknown", version.as_str(), "node", os.as_str()),
-            HostKind::Browser { name, version, os } => (name.as_str(), version.as_str(), "browser", os.as_str()),
+            HostKind::Browser { name, version, os } => {
+                (name.as_str(), version.as_str(), "browser", os.as_str())
+            }
         };
         for (k, v) in [
             ("browser", browser),
@@ -350,7 +381,10 @@ impl ConnectionConfig {
 /// Sets `name` like `Headers.set`: replaces the value in place when a header of
 /// that name (case-insensitive) exists, appends otherwise.
 pub fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
-    if let Some(slot) = headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+    if let Some(slot) = headers
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+    {
         slot.1 = value.to_string();
     } else {
         headers.push((name.to_string(), value.to_string()));
@@ -373,7 +407,10 @@ mod tests {
     }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -382,16 +419,30 @@ mod tests {
         assert_eq!(c.api_url, "https://api.us-phx-1.sandbox.novita.ai");
         assert_eq!(c.request_timeout_ms, Some(60_000));
         assert_eq!(c.api_key, None);
-        let e = env(&[("NOVITA_API_KEY", "k"), ("NOVITA_DOMAIN", "sandbox.novita.ai"), ("NOVITA_DEBUG", "TRUE")]);
+        let e = env(&[
+            ("NOVITA_API_KEY", "k"),
+            ("NOVITA_DOMAIN", "sandbox.novita.ai"),
+            ("NOVITA_DEBUG", "TRUE"),
+        ]);
         let c = ConnectionConfig::resolve(&ConnectionOptions::default(), &e, node()).unwrap();
         assert_eq!(c.api_key.as_deref(), Some("k"));
         assert!(c.debug && c.is_legacy_domain());
         assert_eq!(c.api_url, "http://localhost:3000");
         assert_eq!(c.request_timeout_ms, Some(1_800_000));
         let err = c.reject_legacy("Template.build").unwrap_err();
-        assert_eq!((err.class, err.message.as_str()), (ErrorClass::BuildError, "Template.build is not supported on legacy domains"));
+        assert_eq!(
+            (err.class, err.message.as_str()),
+            (
+                ErrorClass::BuildError,
+                "Template.build is not supported on legacy domains"
+            )
+        );
         // Options win over the environment; empty strings fall through (JS `||`).
-        let o = ConnectionOptions { api_key: Some(String::new()), domain: Some("eu.example".into()), ..Default::default() };
+        let o = ConnectionOptions {
+            api_key: Some(String::new()),
+            domain: Some("eu.example".into()),
+            ..Default::default()
+        };
         let c = ConnectionConfig::resolve(&o, &e, node()).unwrap();
         assert_eq!(c.api_key.as_deref(), Some("k"));
         assert_eq!(c.domain, "eu.example");
@@ -400,19 +451,41 @@ mod tests {
     #[test]
     fn api_url_normalisation_and_refusals() {
         let url = |s: &str, insecure: bool| {
-            let o = ConnectionOptions { api_url: Some(s.into()), allow_insecure_http: insecure, ..Default::default() };
+            let o = ConnectionOptions {
+                api_url: Some(s.into()),
+                allow_insecure_http: insecure,
+                ..Default::default()
+            };
             ConnectionConfig::resolve(&o, &[], node()).map(|c| c.api_url)
         };
-        assert_eq!(url("  api.example.com/ ", false).unwrap(), "https://api.example.com");
-        assert_eq!(url("http://127.0.0.1:3000//", false).unwrap(), "http://127.0.0.1:3000");
-        assert_eq!(url("http://[::1]:8080", false).unwrap(), "http://[::1]:8080");
+        assert_eq!(
+            url("  api.example.com/ ", false).unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            url("http://127.0.0.1:3000//", false).unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            url("http://[::1]:8080", false).unwrap(),
+            "http://[::1]:8080"
+        );
         let e = url("   ", false).unwrap_err();
-        assert_eq!((e.class, e.message.as_str()), (ErrorClass::InvalidArgumentError, "API URL cannot be empty"));
+        assert_eq!(
+            (e.class, e.message.as_str()),
+            (ErrorClass::InvalidArgumentError, "API URL cannot be empty")
+        );
         let e = url("ftp://x.y", false).unwrap_err();
         assert_eq!(e.class, ErrorClass::InvalidArgumentError);
         assert!(e.message.contains("apiUrl"), "{}", e.message);
-        assert!(url("http://api.example.com", false).unwrap_err().message.contains("allowInsecureHttp"));
-        assert_eq!(url("http://api.example.com", true).unwrap(), "http://api.example.com");
+        assert!(url("http://api.example.com", false)
+            .unwrap_err()
+            .message
+            .contains("allowInsecureHttp"));
+        assert_eq!(
+            url("http://api.example.com", true).unwrap(),
+            "http://api.example.com"
+        );
         assert!(url("https://", false).is_err());
         assert!(url("https://host:99999", false).is_err());
         assert!(url("https://a b", false).is_err());
@@ -425,7 +498,10 @@ mod tests {
         let o = ConnectionOptions {
             api_key: Some("nvk".into()),
             access_token: Some("tok".into()),
-            headers: vec![("X-Custom".into(), "1".into()), ("user-agent".into(), "mine".into())],
+            headers: vec![
+                ("X-Custom".into(), "1".into()),
+                ("user-agent".into(), "mine".into()),
+            ],
             ..Default::default()
         };
         let c = ConnectionConfig::resolve(&o, &[], node()).unwrap();
@@ -433,19 +509,53 @@ mod tests {
         let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             names,
-            ["Content-Type", "browser", "lang", "lang_version", "package_version", "publisher", "sdk_runtime", "system", "X-API-KEY", "Authorization", "X-Custom", "user-agent", "X-Novita-SDK-Name", "X-Novita-SDK-Version"]
+            [
+                "Content-Type",
+                "browser",
+                "lang",
+                "lang_version",
+                "package_version",
+                "publisher",
+                "sdk_runtime",
+                "system",
+                "X-API-KEY",
+                "Authorization",
+                "X-Custom",
+                "user-agent",
+                "X-Novita-SDK-Name",
+                "X-Novita-SDK-Version"
+            ]
         );
         let h = c.api_headers(false);
-        assert_eq!(h.iter().find(|(k, _)| k == "user-agent").unwrap().1, "novita-sandbox-sdk-js/2.1.1");
-        assert_eq!(h.iter().find(|(k, _)| k == "Authorization").unwrap().1, "Bearer tok");
-        let b = HostKind::Browser { name: "chrome".into(), version: "130".into(), os: "Linux".into() };
+        assert_eq!(
+            h.iter().find(|(k, _)| k == "user-agent").unwrap().1,
+            "novita-sandbox-sdk-js/2.1.1"
+        );
+        assert_eq!(
+            h.iter().find(|(k, _)| k == "Authorization").unwrap().1,
+            "Bearer tok"
+        );
+        let b = HostKind::Browser {
+            name: "chrome".into(),
+            version: "130".into(),
+            os: "Linux".into(),
+        };
         let c = ConnectionConfig::resolve(&o, &[], b).unwrap();
         let h = c.api_headers(false);
         assert!(h.iter().all(|(k, _)| !k.eq_ignore_ascii_case("user-agent")));
         assert_eq!(h[0], ("browser".to_string(), "chrome".to_string()));
         assert!(h.iter().any(|(k, v)| k == "sdk_runtime" && v == "browser"));
         let raw: Vec<String> = c.raw_headers().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(raw, ["X-API-KEY", "Authorization", "X-Custom", "X-Novita-SDK-Name", "X-Novita-SDK-Version"]);
+        assert_eq!(
+            raw,
+            [
+                "X-API-KEY",
+                "Authorization",
+                "X-Custom",
+                "X-Novita-SDK-Name",
+                "X-Novita-SDK-Version"
+            ]
+        );
     }
 
     #[test]

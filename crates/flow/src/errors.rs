@@ -152,7 +152,10 @@ pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> FlowErr
     match endpoint {
         Endpoint::FileUpload => with_status(
             ErrorClass::FileUploadError,
-            format!("Failed to upload file: {}", response.status_text_or_reason()),
+            format!(
+                "Failed to upload file: {}",
+                response.status_text_or_reason()
+            ),
         ),
         Endpoint::GetTemplate => {
             // The official SDK prints `JSON.stringify(error)` for this call.
@@ -202,12 +205,23 @@ pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> FlowErr
 }
 
 /// The error for a request that got no response.
-pub fn error_from_transport(endpoint: Endpoint, error: &TransportError, timeout_ms: Option<u64>) -> FlowError {
+pub fn error_from_transport(
+    endpoint: Endpoint,
+    error: &TransportError,
+    timeout_ms: Option<u64>,
+) -> FlowError {
     match error {
-        TransportError::Aborted => FlowError::new(ErrorClass::AbortError, "The request was aborted"),
+        TransportError::Aborted => {
+            FlowError::new(ErrorClass::AbortError, "The request was aborted")
+        }
         TransportError::Timeout => {
-            let after = timeout_ms.map(|ms| format!(" after {ms} ms")).unwrap_or_default();
-            FlowError::new(ErrorClass::TimeoutError, format!("Request timed out{after}"))
+            let after = timeout_ms
+                .map(|ms| format!(" after {ms} ms"))
+                .unwrap_or_default();
+            FlowError::new(
+                ErrorClass::TimeoutError,
+                format!("Request timed out{after}"),
+            )
         }
         TransportError::Network(msg) if endpoint == Endpoint::FileUpload => FlowError::new(
             ErrorClass::FileUploadError,
@@ -235,15 +249,39 @@ mod tests {
 
     #[test]
     fn typed_client_formats() {
-        let e = error_from_status(Endpoint::RequestBuild, &reply(400, "", r#"{"code":400,"message":"invalid name"}"#));
-        assert_eq!((e.class, e.message.as_str()), (ErrorClass::BuildError, "400: invalid name"));
-        let e = error_from_status(Endpoint::AliasExists, &reply(401, "", r#"{"message":"bad key"}"#));
-        assert_eq!(e.message, "Unauthorized, please check your credentials. - bad key");
+        let e = error_from_status(
+            Endpoint::RequestBuild,
+            &reply(400, "", r#"{"code":400,"message":"invalid name"}"#),
+        );
+        assert_eq!(
+            (e.class, e.message.as_str()),
+            (ErrorClass::BuildError, "400: invalid name")
+        );
+        let e = error_from_status(
+            Endpoint::AliasExists,
+            &reply(401, "", r#"{"message":"bad key"}"#),
+        );
+        assert_eq!(
+            e.message,
+            "Unauthorized, please check your credentials. - bad key"
+        );
         let e = error_from_status(Endpoint::AssignTags, &reply(429, "", ""));
-        assert_eq!((e.class, e.message.as_str()), (ErrorClass::RateLimitError, "Rate limit exceeded, please try again later"));
-        let e = error_from_status(Endpoint::TriggerBuild, &reply(500, "Internal Server Error", ""));
+        assert_eq!(
+            (e.class, e.message.as_str()),
+            (
+                ErrorClass::RateLimitError,
+                "Rate limit exceeded, please try again later"
+            )
+        );
+        let e = error_from_status(
+            Endpoint::TriggerBuild,
+            &reply(500, "Internal Server Error", ""),
+        );
         assert_eq!(e.message, "500: Internal Server Error");
-        let e = error_from_status(Endpoint::RequestBuild, &reply(500, "", "{ \"error\": \"boom\" }"));
+        let e = error_from_status(
+            Endpoint::RequestBuild,
+            &reply(500, "", "{ \"error\": \"boom\" }"),
+        );
         assert_eq!(e.message, r#"500: {"error":"boom"}"#);
         let e = error_from_status(Endpoint::RequestBuild, &reply(500, "", "null"));
         assert_eq!(e.message, "500: null");
@@ -255,17 +293,36 @@ mod tests {
         let e = error_from_status(Endpoint::RequestBuild, &reply(502, "Bad Gateway", &body));
         assert!(e.message.len() < 700, "{}", e.message.len());
         assert!(e.message.ends_with("(100000 bytes in total)"));
-        let e = error_from_status(Endpoint::RequestBuild, &HttpResponse { status: 500, body: vec![0xff, 0xfe, 0x00], ..Default::default() });
+        let e = error_from_status(
+            Endpoint::RequestBuild,
+            &HttpResponse {
+                status: 500,
+                body: vec![0xff, 0xfe, 0x00],
+                ..Default::default()
+            },
+        );
         assert!(e.message.starts_with("500: "));
     }
 
     #[test]
     fn get_and_list_formats() {
-        let e = error_from_status(Endpoint::GetTemplate, &reply(404, "", r#"{"code":404,"message":"nope"}"#));
+        let e = error_from_status(
+            Endpoint::GetTemplate,
+            &reply(404, "", r#"{"code":404,"message":"nope"}"#),
+        );
         assert_eq!(e.message, r#"404: {"code":404,"message":"nope"}"#);
-        let e = error_from_status(Endpoint::ListTemplates, &reply(401, "Unauthorized", r#"{"code":401,"message":"bad key"}"#));
-        assert_eq!((e.class, e.message.as_str()), (ErrorClass::BuildError, "401: bad key"));
-        let e = error_from_status(Endpoint::ListTemplates, &reply(502, "Bad Gateway", "<html>"));
+        let e = error_from_status(
+            Endpoint::ListTemplates,
+            &reply(401, "Unauthorized", r#"{"code":401,"message":"bad key"}"#),
+        );
+        assert_eq!(
+            (e.class, e.message.as_str()),
+            (ErrorClass::BuildError, "401: bad key")
+        );
+        let e = error_from_status(
+            Endpoint::ListTemplates,
+            &reply(502, "Bad Gateway", "<html>"),
+        );
         assert_eq!(e.message, "502: Bad Gateway");
     }
 }

@@ -73,7 +73,11 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                let shown = if is_secret_header(k) { "<redacted>" } else { v.as_str() };
+                let shown = if is_secret_header(k) {
+                    "<redacted>"
+                } else {
+                    v.as_str()
+                };
                 (k.as_str(), shown)
             })
             .collect();
@@ -180,7 +184,10 @@ mod tests {
             idempotent: true,
         };
         let text = format!("{req:?}");
-        assert!(!text.contains("nvk_secret") && !text.contains("Bearer tok"), "{text}");
+        assert!(
+            !text.contains("nvk_secret") && !text.contains("Bearer tok"),
+            "{text}"
+        );
         assert!(text.contains("\"js\""));
         assert_eq!(req.path_and_query(), "/x");
     }

@@ -191,7 +191,8 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
     if !c.done() {
         return None;
     }
-    let ms = days * MS_PER_DAY + ((hour * 60 + minute - offset_minutes) * 60 + second) * 1000 + milli;
+    let ms =
+        days * MS_PER_DAY + ((hour * 60 + minute - offset_minutes) * 60 + second) * 1000 + milli;
     Some(ms as f64)
 }
 
@@ -208,10 +209,7 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    let month = MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(month))? as u32
-        + 1;
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
     let day: u32 = day.parse().ok()?;
     let year: i64 = year.parse().ok()?;
     if day == 0 || day > days_in_month(year, month) {
@@ -240,8 +238,14 @@ mod tests {
         assert_eq!(format_iso(1_795_870_020_997.0), "2026-11-28T12:47:00.997Z");
         assert_eq!(format_iso(-1.0), "1969-12-31T23:59:59.999Z");
         assert_eq!(format_iso(951_782_400_000.0), "2000-02-29T00:00:00.000Z");
-        assert_eq!(format_iso(253_402_300_800_000.0), "+010000-01-01T00:00:00.000Z");
-        assert_eq!(format_iso(-62_198_755_200_000.0), "-000001-01-01T00:00:00.000Z");
+        assert_eq!(
+            format_iso(253_402_300_800_000.0),
+            "+010000-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(-62_198_755_200_000.0),
+            "-000001-01-01T00:00:00.000Z"
+        );
         assert_eq!(format_iso(f64::NAN), "Invalid Date");
         assert_eq!(format_iso(8.64e15 + 1.0), "Invalid Date");
         assert_eq!(format_iso(1.9), "1970-01-01T00:00:00.001Z");
@@ -258,15 +262,27 @@ mod tests {
 
     #[test]
     fn parses_server_timestamps() {
-        assert_eq!(parse_rfc3339_ms("2026-01-01T00:00:01.000Z"), Some(1_767_225_601_000.0));
-        assert_eq!(parse_rfc3339_ms("2026-01-01T00:00:01Z"), Some(1_767_225_601_000.0));
+        assert_eq!(
+            parse_rfc3339_ms("2026-01-01T00:00:01.000Z"),
+            Some(1_767_225_601_000.0)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2026-01-01T00:00:01Z"),
+            Some(1_767_225_601_000.0)
+        );
         assert_eq!(
             parse_rfc3339_ms("2026-01-01T02:00:01.123456789+02:00"),
             Some(1_767_225_601_123.0)
         );
-        assert_eq!(parse_rfc3339_ms("2025-12-31T23:00:01.5-01:00"), Some(1_767_225_601_500.0));
+        assert_eq!(
+            parse_rfc3339_ms("2025-12-31T23:00:01.5-01:00"),
+            Some(1_767_225_601_500.0)
+        );
         assert_eq!(parse_rfc3339_ms("2026-01-01"), Some(1_767_225_600_000.0));
-        assert_eq!(parse_rfc3339_ms("2024-02-29T24:00:00Z"), Some(1_709_251_200_000.0));
+        assert_eq!(
+            parse_rfc3339_ms("2024-02-29T24:00:00Z"),
+            Some(1_709_251_200_000.0)
+        );
         for bad in [
             "",
             "2026-13-01T00:00:00Z",

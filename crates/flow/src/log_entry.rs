@@ -116,9 +116,15 @@ mod tests {
             0.0,
         );
         assert_eq!(e.message, "[base] pulling image");
-        assert_eq!(e.to_display_string(), "[2026-01-01T00:00:02.000Z] [debug] [base] pulling image");
+        assert_eq!(
+            e.to_display_string(),
+            "[2026-01-01T00:00:02.000Z] [debug] [base] pulling image"
+        );
         let s = LogEntry::start(1_795_870_020_997.0, "Build started");
-        assert_eq!(s.to_display_string(), "[2026-11-28T12:47:00.997Z] [debug] Build started");
+        assert_eq!(
+            s.to_display_string(),
+            "[2026-11-28T12:47:00.997Z] [debug] Build started"
+        );
         assert_eq!(s.kind.class_name(), "LogEntryStart");
         assert_eq!(
             LogEntry::info(0.0, "a\"b").to_json(),

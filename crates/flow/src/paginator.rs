@@ -25,7 +25,10 @@ pub struct ListParams {
 impl ListOptions {
     /// The official checks and messages (plain `Error`s), plus whole numbers.
     pub fn validate(&self) -> Result<ListParams, FlowError> {
-        let template_type = self.template_type.clone().unwrap_or_else(|| "template_build".into());
+        let template_type = self
+            .template_type
+            .clone()
+            .unwrap_or_else(|| "template_build".into());
         if template_type != "template_build" && template_type != "snapshot_template" {
             return Err(FlowError::new(
                 ErrorClass::Error,
@@ -33,18 +36,27 @@ impl ListOptions {
             ));
         }
         let page = self.page.unwrap_or(1.0);
-        if !(page >= 1.0) {
+        if page.is_nan() || page < 1.0 {
             return Err(FlowError::new(ErrorClass::Error, "page must be >= 1"));
         }
         let limit = self.limit.unwrap_or(20.0);
         if !(1.0..=100.0).contains(&limit) {
-            return Err(FlowError::new(ErrorClass::Error, "limit must be between 1 and 100"));
+            return Err(FlowError::new(
+                ErrorClass::Error,
+                "limit must be between 1 and 100",
+            ));
         }
         if page.fract() != 0.0 || !page.is_finite() || page > 1e15 {
-            return Err(FlowError::new(ErrorClass::InvalidArgumentError, format!("page must be a whole number (got {page})")));
+            return Err(FlowError::new(
+                ErrorClass::InvalidArgumentError,
+                format!("page must be a whole number (got {page})"),
+            ));
         }
         if limit.fract() != 0.0 {
-            return Err(FlowError::new(ErrorClass::InvalidArgumentError, format!("limit must be a whole number (got {limit})")));
+            return Err(FlowError::new(
+                ErrorClass::InvalidArgumentError,
+                format!("limit must be a whole number (got {limit})"),
+            ));
         }
         Ok(ListParams {
             template_type,
@@ -89,15 +101,32 @@ impl TemplatePaginator {
         if !self.has_next {
             return Err(FlowError::new(ErrorClass::Error, "No more pages to fetch"));
         }
-        Ok(wire::list_templates(config, &self.params.template_type, self.next_page, self.params.limit))
+        Ok(wire::list_templates(
+            config,
+            &self.params.template_type,
+            self.next_page,
+            self.params.limit,
+        ))
     }
 
     /// Parses a reply for the page just requested and advances.
-    pub fn on_page(&mut self, response: &crate::http::HttpResponse) -> Result<TemplateListPage, FlowError> {
-        let page = wire::parse_list_templates(response, &self.params.template_type, self.next_page, self.params.limit)?;
+    pub fn on_page(
+        &mut self,
+        response: &crate::http::HttpResponse,
+    ) -> Result<TemplateListPage, FlowError> {
+        let page = wire::parse_list_templates(
+            response,
+            &self.params.template_type,
+            self.next_page,
+            self.params.limit,
+        )?;
         self.has_next = page.page < page.total_pages;
         let next = page.page + 1.0;
-        self.next_page = if next.is_finite() && next >= 1.0 && next < 1e15 { next as u64 } else { self.next_page };
+        self.next_page = if (1.0..1e15).contains(&next) {
+            next as u64
+        } else {
+            self.next_page
+        };
         Ok(page)
     }
 
@@ -115,15 +144,45 @@ mod tests {
     #[test]
     fn option_messages() {
         let msg = |o: ListOptions| o.validate().unwrap_err().message;
-        assert_eq!(msg(ListOptions { limit: Some(101.0), ..Default::default() }), "limit must be between 1 and 100");
-        assert_eq!(msg(ListOptions { limit: Some(0.0), ..Default::default() }), "limit must be between 1 and 100");
-        assert_eq!(msg(ListOptions { page: Some(0.0), ..Default::default() }), "page must be >= 1");
-        assert_eq!(msg(ListOptions { page: Some(f64::NAN), ..Default::default() }), "page must be >= 1");
         assert_eq!(
-            msg(ListOptions { template_type: Some("x".into()), ..Default::default() }),
+            msg(ListOptions {
+                limit: Some(101.0),
+                ..Default::default()
+            }),
+            "limit must be between 1 and 100"
+        );
+        assert_eq!(
+            msg(ListOptions {
+                limit: Some(0.0),
+                ..Default::default()
+            }),
+            "limit must be between 1 and 100"
+        );
+        assert_eq!(
+            msg(ListOptions {
+                page: Some(0.0),
+                ..Default::default()
+            }),
+            "page must be >= 1"
+        );
+        assert_eq!(
+            msg(ListOptions {
+                page: Some(f64::NAN),
+                ..Default::default()
+            }),
+            "page must be >= 1"
+        );
+        assert_eq!(
+            msg(ListOptions {
+                template_type: Some("x".into()),
+                ..Default::default()
+            }),
             "templateType must be either \"template_build\" or \"snapshot_template\""
         );
         let p = ListOptions::default().validate().unwrap();
-        assert_eq!((p.template_type.as_str(), p.page, p.limit), ("template_build", 1, 20));
+        assert_eq!(
+            (p.template_type.as_str(), p.page, p.limit),
+            ("template_build", 1, 20)
+        );
     }
 }

@@ -88,8 +88,15 @@ impl PollPolicy {
             1.0
         };
         let grown = (current_ms as f64 * factor).round();
-        let grown = if grown.is_finite() && grown < u64::MAX as f64 { grown as u64 } else { u64::MAX };
-        grown.clamp(self.min_interval_ms, self.max_interval_ms.max(self.min_interval_ms))
+        let grown = if grown.is_finite() && grown < u64::MAX as f64 {
+            grown as u64
+        } else {
+            u64::MAX
+        };
+        grown.clamp(
+            self.min_interval_ms,
+            self.max_interval_ms.max(self.min_interval_ms),
+        )
     }
 }
 
@@ -103,7 +110,11 @@ impl Jitter {
     /// Seeds the generator (any seed works; zero is remapped).
     pub fn new(seed: u64) -> Self {
         Jitter {
-            state: if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed },
+            state: if seed == 0 {
+                0x9E37_79B9_7F4A_7C15
+            } else {
+                seed
+            },
         }
     }
 
@@ -193,7 +204,10 @@ mod tests {
     fn status(code: u16, headers: &[(&str, &str)]) -> Result<HttpResponse, TransportError> {
         Ok(HttpResponse {
             status: code,
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             ..Default::default()
         })
     }
@@ -222,7 +236,10 @@ mod tests {
                 assert!(d <= ceiling);
                 seen_max = seen_max.max(d);
             }
-            assert!(seen_max > ceiling / 2, "jitter should spread: {seen_max} of {ceiling}");
+            assert!(
+                seen_max > ceiling / 2,
+                "jitter should spread: {seen_max} of {ceiling}"
+            );
         }
         assert_eq!(retry_delay(&p, &mut j, &err, true, 6, 0, 0.0), None);
         assert_eq!(retry_delay(&p, &mut j, &err, true, 1, 120_000, 0.0), None);
@@ -232,15 +249,56 @@ mod tests {
     fn retry_after_seconds_and_dates() {
         let p = RetryPolicy::default();
         let mut j = Jitter::new(1);
-        assert_eq!(retry_delay(&p, &mut j, &status(429, &[("retry-after", "3")]), false, 1, 0, 0.0), Some(3000));
-        assert_eq!(retry_delay(&p, &mut j, &status(503, &[("retry-after", "0.5")]), true, 1, 0, 0.0), Some(500));
+        assert_eq!(
+            retry_delay(
+                &p,
+                &mut j,
+                &status(429, &[("retry-after", "3")]),
+                false,
+                1,
+                0,
+                0.0
+            ),
+            Some(3000)
+        );
+        assert_eq!(
+            retry_delay(
+                &p,
+                &mut j,
+                &status(503, &[("retry-after", "0.5")]),
+                true,
+                1,
+                0,
+                0.0
+            ),
+            Some(500)
+        );
         let now = 784_111_777_000.0 - 7000.0;
         assert_eq!(
-            retry_delay(&p, &mut j, &status(429, &[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]), false, 1, 0, now),
+            retry_delay(
+                &p,
+                &mut j,
+                &status(429, &[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]),
+                false,
+                1,
+                0,
+                now
+            ),
             Some(7000)
         );
         // A Retry-After beyond the overall cap means giving up now.
-        assert_eq!(retry_delay(&p, &mut j, &status(429, &[("retry-after", "3600")]), false, 1, 0, 0.0), None);
+        assert_eq!(
+            retry_delay(
+                &p,
+                &mut j,
+                &status(429, &[("retry-after", "3600")]),
+                false,
+                1,
+                0,
+                0.0
+            ),
+            None
+        );
     }
 
     #[test]

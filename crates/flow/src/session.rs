@@ -99,7 +99,10 @@ pub enum Action {
     Send { id: u64, request: HttpRequest },
     /// Resolve the image config and hash the COPY sources, then call
     /// [`BuildSession::steps_ready`] (or [`BuildSession::fail`]).
-    PrepareSteps { template_id: String, build_id: String },
+    PrepareSteps {
+        template_id: String,
+        build_id: String,
+    },
     /// Archive COPY `copy_index` and `PUT` it to `url` (no SDK headers), then
     /// call [`BuildSession::upload_done`].
     Upload {
@@ -195,7 +198,13 @@ impl BuildSession {
     /// Starts a session at `now_ms` (epoch ms). `background` selects
     /// `buildInBackground` (no polling, no Start/End entries). `seed` feeds the
     /// retry jitter. Invalid options make the first action `Failed`.
-    pub fn new(config: BuildConfig, request: BuildRequest, background: bool, now_ms: f64, seed: u64) -> Self {
+    pub fn new(
+        config: BuildConfig,
+        request: BuildRequest,
+        background: bool,
+        now_ms: f64,
+        seed: u64,
+    ) -> Self {
         let interval_ms = config.poll.min_interval_ms;
         let mut session = BuildSession {
             config,
@@ -227,7 +236,12 @@ impl BuildSession {
         let validated = validate_name(&request.name)
             .and_then(|_| validate_tags("tags", request.tags.as_deref().unwrap_or(&[])))
             .and_then(|_| positive_integer("cpuCount", request.cpu_count, DEFAULT_CPU_COUNT))
-            .and_then(|cpu| Ok((cpu, positive_integer("memoryMB", request.memory_mb, DEFAULT_MEMORY_MB)?)));
+            .and_then(|cpu| {
+                Ok((
+                    cpu,
+                    positive_integer("memoryMB", request.memory_mb, DEFAULT_MEMORY_MB)?,
+                ))
+            });
         match validated {
             Err(e) => {
                 session.phase = Phase::Finished;
@@ -241,9 +255,15 @@ impl BuildSession {
         }
         if !background {
             session.started = true;
-            session.logs.push_back(LogEntry::start(now_ms, "Build started"));
+            session
+                .logs
+                .push_back(LogEntry::start(now_ms, "Build started"));
         }
-        let feature = if background { "Template.buildInBackground" } else { "Template.build" };
+        let feature = if background {
+            "Template.buildInBackground"
+        } else {
+            "Template.build"
+        };
         if let Err(e) = session.config.connection.reject_legacy(feature) {
             session.finish(Err(e), now_ms);
             return session;
@@ -266,7 +286,8 @@ impl BuildSession {
 
     /// The template and build ids, once the build request succeeded.
     pub fn ids(&self) -> Option<(&str, &str)> {
-        (!self.template_id.is_empty()).then_some((self.template_id.as_str(), self.build_id.as_str()))
+        (!self.template_id.is_empty())
+            .then_some((self.template_id.as_str(), self.build_id.as_str()))
     }
 
     /// The log offset reached so far (entries delivered from the server).
@@ -303,7 +324,13 @@ impl BuildSession {
     /// The next thing to do; see [`Action`].
     pub fn next_action(&mut self, now_ms: f64) -> Action {
         if self.aborted && self.outcome.is_none() {
-            self.finish(Err(FlowError::new(ErrorClass::AbortError, "The build was aborted")), now_ms);
+            self.finish(
+                Err(FlowError::new(
+                    ErrorClass::AbortError,
+                    "The build was aborted",
+                )),
+                now_ms,
+            );
         }
         if let Some(entry) = self.logs.pop_front() {
             return Action::Log(entry);
@@ -361,7 +388,12 @@ impl BuildSession {
     }
 
     /// Reports the reply (or transport failure) of `Send { id, .. }`.
-    pub fn on_response(&mut self, id: u64, result: Result<HttpResponse, TransportError>, now_ms: f64) {
+    pub fn on_response(
+        &mut self,
+        id: u64,
+        result: Result<HttpResponse, TransportError>,
+        now_ms: f64,
+    ) {
         if self.outcome.is_some() || self.aborted {
             return;
         }
@@ -372,7 +404,12 @@ impl BuildSession {
     }
 
     /// Reports the upload PUT of COPY `copy_index` (the host's [`CopyUpload::index`]).
-    pub fn upload_done(&mut self, copy_index: usize, result: Result<HttpResponse, TransportError>, now_ms: f64) {
+    pub fn upload_done(
+        &mut self,
+        copy_index: usize,
+        result: Result<HttpResponse, TransportError>,
+        now_ms: f64,
+    ) {
         if self.outcome.is_some() || self.aborted {
             return;
         }
@@ -397,17 +434,35 @@ impl BuildSession {
         }
         self.trigger_body = Some(trigger_body);
         self.phase = Phase::Files;
-        self.copies = copies.into_iter().map(|copy| CopyState { copy, done: false }).collect();
+        self.copies = copies
+            .into_iter()
+            .map(|copy| CopyState { copy, done: false })
+            .collect();
         for slot in 0..self.copies.len() {
-            let req = wire::file_upload_link(&self.config.connection, &self.template_id, &self.copies[slot].copy.files_hash);
-            self.push_request(Purpose::FileLink(slot), Endpoint::FileUploadLink, req, now_ms);
+            let req = wire::file_upload_link(
+                &self.config.connection,
+                &self.template_id,
+                &self.copies[slot].copy.files_hash,
+            );
+            self.push_request(
+                Purpose::FileLink(slot),
+                Endpoint::FileUploadLink,
+                req,
+                now_ms,
+            );
         }
         self.after_copy_progress(now_ms);
     }
 
     // ------------------------------------------------------------ internals
 
-    fn push_request(&mut self, purpose: Purpose, endpoint: Endpoint, request: HttpRequest, ready_at_ms: f64) {
+    fn push_request(
+        &mut self,
+        purpose: Purpose,
+        endpoint: Endpoint,
+        request: HttpRequest,
+        ready_at_ms: f64,
+    ) {
         let id = self.next_id;
         self.next_id += 1;
         self.pending.push(Pending {
@@ -450,7 +505,11 @@ impl BuildSession {
         match &op.request {
             Some(r) => {
                 let path = r.path_and_query();
-                format!("{} {}", r.method.as_str(), path.split('?').next().unwrap_or(path))
+                format!(
+                    "{} {}",
+                    r.method.as_str(),
+                    path.split('?').next().unwrap_or(path)
+                )
             }
             None => "file upload".to_string(),
         }
@@ -497,7 +556,11 @@ impl BuildSession {
         let outcome = match result {
             Ok(response) => Ok(response),
             Err(e) => {
-                let timeout = op.request.as_ref().and_then(|r| r.timeout_ms).or(self.config.upload_timeout_ms);
+                let timeout = op
+                    .request
+                    .as_ref()
+                    .and_then(|r| r.timeout_ms)
+                    .or(self.config.upload_timeout_ms);
                 Err(error_from_transport(op.endpoint, &e, timeout))
             }
         };
@@ -519,7 +582,10 @@ impl BuildSession {
                 self.reply_tags = reply.tags;
                 self.logs.push_back(LogEntry::info(
                     now_ms,
-                    format!("Template created with ID: {}, Build ID: {}", self.template_id, self.build_id),
+                    format!(
+                        "Template created with ID: {}, Build ID: {}",
+                        self.template_id, self.build_id
+                    ),
                 ));
                 self.phase = Phase::AwaitSteps;
             }
@@ -552,8 +618,10 @@ impl BuildSession {
                 }
                 None => {
                     let src = self.copies[slot].copy.src.clone();
-                    self.logs
-                        .push_back(LogEntry::info(now_ms, format!("Skipping upload of '{src}', already cached")));
+                    self.logs.push_back(LogEntry::info(
+                        now_ms,
+                        format!("Skipping upload of '{src}', already cached"),
+                    ));
                     self.copies[slot].done = true;
                     self.after_copy_progress(now_ms);
                 }
@@ -577,7 +645,8 @@ impl BuildSession {
                 };
                 state.done = true;
                 let src = state.copy.src.clone();
-                self.logs.push_back(LogEntry::info(now_ms, format!("Uploaded '{src}'")));
+                self.logs
+                    .push_back(LogEntry::info(now_ms, format!("Uploaded '{src}'")));
                 self.after_copy_progress(now_ms);
             }
         }
@@ -588,11 +657,18 @@ impl BuildSession {
         if self.phase != Phase::Files || self.copies.iter().any(|c| !c.done) {
             return;
         }
-        self.logs.push_back(LogEntry::info(now_ms, "All file uploads completed"));
-        self.logs.push_back(LogEntry::info(now_ms, "Starting building..."));
+        self.logs
+            .push_back(LogEntry::info(now_ms, "All file uploads completed"));
+        self.logs
+            .push_back(LogEntry::info(now_ms, "Starting building..."));
         self.phase = Phase::Trigger;
         let body = self.trigger_body.take().unwrap_or_default();
-        let req = wire::trigger_build(&self.config.connection, &self.template_id, &self.build_id, body);
+        let req = wire::trigger_build(
+            &self.config.connection,
+            &self.template_id,
+            &self.build_id,
+            body,
+        );
         self.push_request(Purpose::Trigger, Endpoint::TriggerBuild, req, now_ms);
     }
 
@@ -604,7 +680,8 @@ impl BuildSession {
                 self.finish(Ok(info), now_ms);
             }
             Ok(()) => {
-                self.logs.push_back(LogEntry::info(now_ms, "Waiting for logs..."));
+                self.logs
+                    .push_back(LogEntry::info(now_ms, "Waiting for logs..."));
                 self.phase = Phase::Polling;
                 self.push_status_poll(now_ms);
             }
@@ -612,7 +689,12 @@ impl BuildSession {
     }
 
     fn push_status_poll(&mut self, ready_at_ms: f64) {
-        let req = wire::build_status(&self.config.connection, &self.template_id, &self.build_id, Some(self.logs_offset));
+        let req = wire::build_status(
+            &self.config.connection,
+            &self.template_id,
+            &self.build_id,
+            Some(self.logs_offset),
+        );
         self.push_request(Purpose::Status, Endpoint::BuildStatus, req, ready_at_ms);
     }
 
@@ -674,7 +756,10 @@ impl BuildSession {
             }
             _ => {
                 self.end_with(
-                    Err(FlowError::new(ErrorClass::BuildError, "Unknown build error occurred.")),
+                    Err(FlowError::new(
+                        ErrorClass::BuildError,
+                        "Unknown build error occurred.",
+                    )),
                     now_ms,
                 );
                 return;

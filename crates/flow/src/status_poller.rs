@@ -77,10 +77,17 @@ impl StatusPoller {
 }
 
 fn to_status(reply: BuildStatusReply, now_ms: f64) -> BuildStatus {
-    let raw = |entries: &[wire::ServerLogEntry]| entries.iter().map(|e| e.to_raw_log_entry(now_ms)).collect::<Vec<_>>();
+    let raw = |entries: &[wire::ServerLogEntry]| {
+        entries
+            .iter()
+            .map(|e| e.to_raw_log_entry(now_ms))
+            .collect::<Vec<_>>()
+    };
     BuildStatus {
         log_entries: raw(&reply.log_entries),
-        reason: reply.reason.map(|r| (r.message, r.step, raw(&r.log_entries))),
+        reason: reply
+            .reason
+            .map(|r| (r.message, r.step, raw(&r.log_entries))),
         build_id: reply.build_id,
         template_id: reply.template_id,
         status: reply.status,

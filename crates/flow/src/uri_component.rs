@@ -9,7 +9,10 @@ pub fn encode_uri_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         let keep = b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')');
+            || matches!(
+                b,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            );
         if keep {
             out.push(b as char);
         } else {
@@ -31,7 +34,10 @@ mod tests {
             encode_uri_component("name:with tag/slash"),
             "name%3Awith%20tag%2Fslash"
         );
-        assert_eq!(encode_uri_component("a-b_c.d!e~f*g'h(i)j"), "a-b_c.d!e~f*g'h(i)j");
+        assert_eq!(
+            encode_uri_component("a-b_c.d!e~f*g'h(i)j"),
+            "a-b_c.d!e~f*g'h(i)j"
+        );
         assert_eq!(encode_uri_component("é?&=#+%"), "%C3%A9%3F%26%3D%23%2B%25");
         assert_eq!(encode_uri_component(""), "");
     }

@@ -40,12 +40,18 @@ fn check_token(option: &str, value: &str) -> Result<(), FlowError> {
 /// `TemplateError("Name must be provided")`.
 pub fn validate_name(name: &str) -> Result<(), FlowError> {
     if name.is_empty() {
-        return Err(FlowError::new(ErrorClass::TemplateError, "Name must be provided"));
+        return Err(FlowError::new(
+            ErrorClass::TemplateError,
+            "Name must be provided",
+        ));
     }
     check_token("name", name)?;
     let parts: Vec<&str> = name.split(':').collect();
     if parts.len() > 2 {
-        return Err(invalid(format!("name {} may contain at most one ':'", shown(name))));
+        return Err(invalid(format!(
+            "name {} may contain at most one ':'",
+            shown(name)
+        )));
     }
     if parts.iter().any(|p| p.is_empty()) {
         return Err(invalid(format!(
@@ -70,7 +76,9 @@ pub fn positive_integer(option: &str, value: Option<f64>, default: u32) -> Resul
         return Ok(default);
     };
     if !v.is_finite() || v.fract() != 0.0 || v < 1.0 || v > f64::from(u32::MAX) {
-        return Err(invalid(format!("{option} must be a positive integer (got {v})")));
+        return Err(invalid(format!(
+            "{option} must be a positive integer (got {v})"
+        )));
     }
     Ok(v as u32)
 }
@@ -82,7 +90,10 @@ mod tests {
     #[test]
     fn names() {
         let e = validate_name("").unwrap_err();
-        assert_eq!((e.class, e.message.as_str()), (ErrorClass::TemplateError, "Name must be provided"));
+        assert_eq!(
+            (e.class, e.message.as_str()),
+            (ErrorClass::TemplateError, "Name must be provided")
+        );
         assert!(validate_name("py-web").is_ok());
         assert!(validate_name("bg-build:v2").is_ok());
         for (bad, needle) in [
@@ -94,7 +105,11 @@ mod tests {
         ] {
             let e = validate_name(bad).unwrap_err();
             assert_eq!(e.class, ErrorClass::InvalidArgumentError);
-            assert!(e.message.starts_with("name") && e.message.contains(needle), "{}", e.message);
+            assert!(
+                e.message.starts_with("name") && e.message.contains(needle),
+                "{}",
+                e.message
+            );
         }
         let e = validate_name(&"x".repeat(129)).unwrap_err();
         assert!(e.message.contains("at most 128"), "{}", e.message);
@@ -108,7 +123,11 @@ mod tests {
         assert_eq!(positive_integer("cpuCount", Some(4.0), 2).unwrap(), 4);
         for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
             let e = positive_integer("memoryMB", Some(bad), 1024).unwrap_err();
-            assert!(e.message.starts_with("memoryMB must be a positive integer"), "{}", e.message);
+            assert!(
+                e.message.starts_with("memoryMB must be a positive integer"),
+                "{}",
+                e.message
+            );
         }
     }
 }

@@ -54,19 +54,44 @@ pub fn request_build(
         "{{\"name\":{}{tags},\"cpuCount\":{cpu_count},\"memoryMB\":{memory_mb}}}",
         quote(name)
     );
-    api_request(config, Endpoint::RequestBuild, Method::Post, "/v3/templates".into(), Some(body))
+    api_request(
+        config,
+        Endpoint::RequestBuild,
+        Method::Post,
+        "/v3/templates".into(),
+        Some(body),
+    )
 }
 
 /// `GET /templates/{templateID}/files/{filesHash}`.
-pub fn file_upload_link(config: &ConnectionConfig, template_id: &str, files_hash: &str) -> HttpRequest {
+pub fn file_upload_link(
+    config: &ConnectionConfig,
+    template_id: &str,
+    files_hash: &str,
+) -> HttpRequest {
     let path = format!("/templates/{}/files/{}", enc(template_id), enc(files_hash));
     api_request(config, Endpoint::FileUploadLink, Method::Get, path, None)
 }
 
 /// `POST /v2/templates/{templateID}/builds/{buildID}` with the serialized template.
-pub fn trigger_build(config: &ConnectionConfig, template_id: &str, build_id: &str, body: String) -> HttpRequest {
-    let path = format!("/v2/templates/{}/builds/{}", enc(template_id), enc(build_id));
-    api_request(config, Endpoint::TriggerBuild, Method::Post, path, Some(body))
+pub fn trigger_build(
+    config: &ConnectionConfig,
+    template_id: &str,
+    build_id: &str,
+    body: String,
+) -> HttpRequest {
+    let path = format!(
+        "/v2/templates/{}/builds/{}",
+        enc(template_id),
+        enc(build_id)
+    );
+    api_request(
+        config,
+        Endpoint::TriggerBuild,
+        Method::Post,
+        path,
+        Some(body),
+    )
 }
 
 /// `GET /templates/{templateID}/builds/{buildID}/status[?logsOffset=n]`.
@@ -76,41 +101,90 @@ pub fn build_status(
     build_id: &str,
     logs_offset: Option<u64>,
 ) -> HttpRequest {
-    let query = logs_offset.map(|n| format!("?logsOffset={n}")).unwrap_or_default();
-    let path = format!("/templates/{}/builds/{}/status{query}", enc(template_id), enc(build_id));
+    let query = logs_offset
+        .map(|n| format!("?logsOffset={n}"))
+        .unwrap_or_default();
+    let path = format!(
+        "/templates/{}/builds/{}/status{query}",
+        enc(template_id),
+        enc(build_id)
+    );
     api_request(config, Endpoint::BuildStatus, Method::Get, path, None)
 }
 
 /// `GET /templates/aliases/{alias}`.
 pub fn alias_exists(config: &ConnectionConfig, alias: &str) -> HttpRequest {
-    api_request(config, Endpoint::AliasExists, Method::Get, format!("/templates/aliases/{}", enc(alias)), None)
+    api_request(
+        config,
+        Endpoint::AliasExists,
+        Method::Get,
+        format!("/templates/aliases/{}", enc(alias)),
+        None,
+    )
 }
 
 /// `POST /templates/tags` with `{"target","tags"}`.
 pub fn assign_tags(config: &ConnectionConfig, target: &str, tags: &[String]) -> HttpRequest {
-    let body = format!("{{\"target\":{},\"tags\":{}}}", quote(target), string_array(tags));
-    api_request(config, Endpoint::AssignTags, Method::Post, "/templates/tags".into(), Some(body))
+    let body = format!(
+        "{{\"target\":{},\"tags\":{}}}",
+        quote(target),
+        string_array(tags)
+    );
+    api_request(
+        config,
+        Endpoint::AssignTags,
+        Method::Post,
+        "/templates/tags".into(),
+        Some(body),
+    )
 }
 
 /// `DELETE /templates/tags` with `{"name","tags"}`.
 pub fn remove_tags(config: &ConnectionConfig, name: &str, tags: &[String]) -> HttpRequest {
-    let body = format!("{{\"name\":{},\"tags\":{}}}", quote(name), string_array(tags));
-    api_request(config, Endpoint::RemoveTags, Method::Delete, "/templates/tags".into(), Some(body))
+    let body = format!(
+        "{{\"name\":{},\"tags\":{}}}",
+        quote(name),
+        string_array(tags)
+    );
+    api_request(
+        config,
+        Endpoint::RemoveTags,
+        Method::Delete,
+        "/templates/tags".into(),
+        Some(body),
+    )
 }
 
 /// `GET /templates/{templateID}/tags`.
 pub fn get_tags(config: &ConnectionConfig, template_id: &str) -> HttpRequest {
-    api_request(config, Endpoint::GetTags, Method::Get, format!("/templates/{}/tags", enc(template_id)), None)
+    api_request(
+        config,
+        Endpoint::GetTags,
+        Method::Get,
+        format!("/templates/{}/tags", enc(template_id)),
+        None,
+    )
 }
 
 /// `GET /templates/{templateID}`.
 pub fn get_template(config: &ConnectionConfig, template_id: &str) -> HttpRequest {
-    api_request(config, Endpoint::GetTemplate, Method::Get, format!("/templates/{}", enc(template_id)), None)
+    api_request(
+        config,
+        Endpoint::GetTemplate,
+        Method::Get,
+        format!("/templates/{}", enc(template_id)),
+        None,
+    )
 }
 
 /// `GET /v2/templates?template_type=..&page=..&limit=..` with the raw-fetch headers.
 /// Validate the options first with [`crate::paginator::ListOptions::validate`].
-pub fn list_templates(config: &ConnectionConfig, template_type: &str, page: u64, limit: u64) -> HttpRequest {
+pub fn list_templates(
+    config: &ConnectionConfig,
+    template_type: &str,
+    page: u64,
+    limit: u64,
+) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
         url: format!(
@@ -126,11 +200,23 @@ pub fn list_templates(config: &ConnectionConfig, template_type: &str, page: u64,
 }
 
 /// `DELETE /templates/{templateID}`; an empty id is refused like the official SDK.
-pub fn delete_template(config: &ConnectionConfig, template_id: &str) -> Result<HttpRequest, FlowError> {
+pub fn delete_template(
+    config: &ConnectionConfig,
+    template_id: &str,
+) -> Result<HttpRequest, FlowError> {
     if template_id.is_empty() {
-        return Err(FlowError::new(ErrorClass::Error, "templateId cannot be empty"));
+        return Err(FlowError::new(
+            ErrorClass::Error,
+            "templateId cannot be empty",
+        ));
     }
-    Ok(api_request(config, Endpoint::DeleteTemplate, Method::Delete, format!("/templates/{}", enc(template_id)), None))
+    Ok(api_request(
+        config,
+        Endpoint::DeleteTemplate,
+        Method::Delete,
+        format!("/templates/{}", enc(template_id)),
+        None,
+    ))
 }
 
 /// Options of `Sandbox.create` that reach the body (§9). The `*_json` fields
@@ -158,12 +244,20 @@ fn json_option(name: &str, value: &Option<String>) -> Result<String, FlowError> 
         None => Ok(String::new()),
         Some(text) => compact(text)
             .map(|c| format!(",{}:{c}", quote(name)))
-            .ok_or_else(|| FlowError::new(ErrorClass::InvalidArgumentError, format!("{name} must be valid JSON"))),
+            .ok_or_else(|| {
+                FlowError::new(
+                    ErrorClass::InvalidArgumentError,
+                    format!("{name} must be valid JSON"),
+                )
+            }),
     }
 }
 
 /// `POST /sandboxes` with the body keys in the official order.
-pub fn create_sandbox(config: &ConnectionConfig, o: &SandboxCreateOptions) -> Result<HttpRequest, FlowError> {
+pub fn create_sandbox(
+    config: &ConnectionConfig,
+    o: &SandboxCreateOptions,
+) -> Result<HttpRequest, FlowError> {
     let timeout_s = o.timeout_ms.map_or(300, |ms| ms.div_ceil(1000));
     let mut body = format!("{{\"templateID\":{}", quote(&o.template_id));
     body += &json_option("metadata", &o.metadata_json)?;
@@ -185,12 +279,24 @@ pub fn create_sandbox(config: &ConnectionConfig, o: &SandboxCreateOptions) -> Re
     body += &json_option("volumeMounts", &o.volume_mounts_json)?;
     body += &json_option("secrets", &o.secrets_json)?;
     body.push('}');
-    Ok(api_request(config, Endpoint::CreateSandbox, Method::Post, "/sandboxes".into(), Some(body)))
+    Ok(api_request(
+        config,
+        Endpoint::CreateSandbox,
+        Method::Post,
+        "/sandboxes".into(),
+        Some(body),
+    ))
 }
 
 /// `DELETE /sandboxes/{sandboxID}`.
 pub fn kill_sandbox(config: &ConnectionConfig, sandbox_id: &str) -> HttpRequest {
-    api_request(config, Endpoint::KillSandbox, Method::Delete, format!("/sandboxes/{}", enc(sandbox_id)), None)
+    api_request(
+        config,
+        Endpoint::KillSandbox,
+        Method::Delete,
+        format!("/sandboxes/{}", enc(sandbox_id)),
+        None,
+    )
 }
 
 // ---------------------------------------------------------------- replies
@@ -204,31 +310,39 @@ pub fn json_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Option<V
     if response.is_bodiless() {
         return Ok(None);
     }
-    serde_json::from_slice::<Value>(&response.body).map(Some).map_err(|_| {
-        FlowError::new(
-            endpoint.error_class(),
-            format!(
-                "{}: invalid JSON in response: {}",
-                response.status,
-                truncate_detail(&String::from_utf8_lossy(&response.body))
-            ),
-        )
-        .with_status(response.status)
-    })
+    serde_json::from_slice::<Value>(&response.body)
+        .map(Some)
+        .map_err(|_| {
+            FlowError::new(
+                endpoint.error_class(),
+                format!(
+                    "{}: invalid JSON in response: {}",
+                    response.status,
+                    truncate_detail(&String::from_utf8_lossy(&response.body))
+                ),
+            )
+            .with_status(response.status)
+        })
 }
 
 fn required_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Value, FlowError> {
     json_body(endpoint, response)?.ok_or_else(|| {
-        FlowError::new(endpoint.error_class(), endpoint.missing_body_message()).with_status(response.status)
+        FlowError::new(endpoint.error_class(), endpoint.missing_body_message())
+            .with_status(response.status)
     })
 }
 
 fn malformed(endpoint: Endpoint, what: &str) -> FlowError {
-    FlowError::new(endpoint.error_class(), format!("Invalid response from the server: {what}"))
+    FlowError::new(
+        endpoint.error_class(),
+        format!("Invalid response from the server: {what}"),
+    )
 }
 
 fn as_object(endpoint: Endpoint, value: &Value) -> Result<&Map<String, Value>, FlowError> {
-    value.as_object().ok_or_else(|| malformed(endpoint, "expected a JSON object"))
+    value
+        .as_object()
+        .ok_or_else(|| malformed(endpoint, "expected a JSON object"))
 }
 
 /// A string field; numbers are accepted and printed.
@@ -240,7 +354,11 @@ fn str_field(map: &Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-fn required_str(endpoint: Endpoint, map: &Map<String, Value>, key: &str) -> Result<String, FlowError> {
+fn required_str(
+    endpoint: Endpoint,
+    map: &Map<String, Value>,
+    key: &str,
+) -> Result<String, FlowError> {
     str_field(map, key).ok_or_else(|| malformed(endpoint, &format!("missing {key}")))
 }
 
@@ -371,11 +489,15 @@ pub struct BuildStatusReply {
 }
 
 fn parse_log_entries(e: Endpoint, value: &Value) -> Result<Vec<ServerLogEntry>, FlowError> {
-    let items = value.as_array().ok_or_else(|| malformed(e, "logEntries is not an array"))?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| malformed(e, "logEntries is not an array"))?;
     items
         .iter()
         .map(|item| {
-            let map = item.as_object().ok_or_else(|| malformed(e, "a log entry is not an object"))?;
+            let map = item
+                .as_object()
+                .ok_or_else(|| malformed(e, "a log entry is not an object"))?;
             Ok(ServerLogEntry {
                 timestamp: str_field(map, "timestamp").unwrap_or_default(),
                 level: str_field(map, "level").unwrap_or_else(|| "info".into()),
@@ -460,7 +582,9 @@ pub struct TemplateTag {
 pub fn parse_get_tags(response: &HttpResponse) -> Result<Vec<TemplateTag>, FlowError> {
     let e = Endpoint::GetTags;
     let value = required_body(e, response)?;
-    let items = value.as_array().ok_or_else(|| malformed(e, "expected a JSON array"))?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| malformed(e, "expected a JSON array"))?;
     items
         .iter()
         .map(|item| {
@@ -545,7 +669,9 @@ pub fn parse_get_template(response: &HttpResponse) -> Result<TemplateInfo, FlowE
         .and_then(|b| b.first())
         .and_then(Value::as_object);
     let mut info = to_template_info(map, None);
-    info.build_id = first_build.and_then(|b| str_field(b, "buildID")).unwrap_or_default();
+    info.build_id = first_build
+        .and_then(|b| str_field(b, "buildID"))
+        .unwrap_or_default();
     info.build_status = first_build.and_then(|b| str_field(b, "status"));
     Ok(info)
 }
@@ -634,7 +760,10 @@ pub fn version_less_than(a: &str, b: &str) -> Option<bool> {
     let (pa, pre_a) = parse(a)?;
     let (pb, pre_b) = parse(b)?;
     for i in 0..pa.len().max(pb.len()) {
-        let (x, y) = (pa.get(i).copied().unwrap_or(0), pb.get(i).copied().unwrap_or(0));
+        let (x, y) = (
+            pa.get(i).copied().unwrap_or(0),
+            pb.get(i).copied().unwrap_or(0),
+        );
         if x != y {
             return Some(x < y);
         }
@@ -656,7 +785,10 @@ impl SandboxCreated {
     pub fn check_envd_version(&self) -> Result<(), FlowError> {
         match version_less_than(&self.envd_version, "0.1.0") {
             Some(false) => Ok(()),
-            _ => Err(FlowError::new(ErrorClass::TemplateError, ENVD_TOO_OLD_MESSAGE)),
+            _ => Err(FlowError::new(
+                ErrorClass::TemplateError,
+                ENVD_TOO_OLD_MESSAGE,
+            )),
         }
     }
 }
@@ -699,7 +831,10 @@ mod tests {
 
     #[test]
     fn upload_rule() {
-        let link = |present, url: Option<&str>| FileUploadLink { present, url: url.map(str::to_string) };
+        let link = |present, url: Option<&str>| FileUploadLink {
+            present,
+            url: url.map(str::to_string),
+        };
         assert_eq!(link(Some(false), Some("u")).upload_url(false), Some("u"));
         assert_eq!(link(Some(true), Some("u")).upload_url(false), None);
         assert_eq!(link(Some(true), Some("u")).upload_url(true), Some("u"));

@@ -71,7 +71,12 @@ fn replay(
         .expect("fixture has a trigger body");
     let session = BuildSession::new(
         build_config(connection),
-        BuildRequest { name: name.into(), tags, cpu_count: cpu, memory_mb: mem },
+        BuildRequest {
+            name: name.into(),
+            tags,
+            cpu_count: cpu,
+            memory_mb: mem,
+        },
         false,
         1_795_870_020_997.0,
         7,
@@ -81,9 +86,14 @@ fn replay(
     drive(
         session,
         1_795_870_020_997.0,
-        Prepare::Steps { body: trigger, copies: vec![], host_logs },
+        Prepare::Steps {
+            body: trigger,
+            copies: vec![],
+            host_logs,
+        },
         move |req, _now| {
-            let reply = if index < recorded.len() && !recorded[index].path.starts_with("/sandboxes") {
+            let reply = if index < recorded.len() && !recorded[index].path.starts_with("/sandboxes")
+            {
                 let r = recorded[index].reply.clone().expect("recorded reply");
                 reply_to_response(&r)
             } else {
@@ -99,22 +109,41 @@ fn replay(
 }
 
 fn check_requests(trace: &Trace, recorded: &[FixtureRequest], what: &str) {
-    let build_requests: Vec<&FixtureRequest> = recorded.iter().filter(|r| !r.path.starts_with("/sandboxes")).collect();
+    let build_requests: Vec<&FixtureRequest> = recorded
+        .iter()
+        .filter(|r| !r.path.starts_with("/sandboxes"))
+        .collect();
     // Ours = the official sequence + one drain poll (documented difference).
-    assert_eq!(trace.requests.len(), build_requests.len() + 1, "{what}: {:#?}", trace.request_lines());
+    assert_eq!(
+        trace.requests.len(),
+        build_requests.len() + 1,
+        "{what}: {:#?}",
+        trace.request_lines()
+    );
     for (i, fixture) in build_requests.iter().enumerate() {
         assert_same_request(&trace.requests[i], fixture, &format!("{what} request {i}"));
     }
     let last_official = build_requests.last().unwrap();
     let drain = trace.requests.last().unwrap();
     let (path, query) = path_and_query(drain);
-    assert_eq!(path, last_official.path, "{what}: the drain polls the same build");
-    assert_eq!(query, "?logsOffset=3", "{what}: the drain asks from the current offset");
+    assert_eq!(
+        path, last_official.path,
+        "{what}: the drain polls the same build"
+    );
+    assert_eq!(
+        query, "?logsOffset=3",
+        "{what}: the drain asks from the current offset"
+    );
     assert_eq!(lower_headers(drain), sdk_headers(last_official));
 }
 
 fn check_logs(trace: &Trace, expected: &[FixtureLog], what: &str) {
-    assert_eq!(trace.logs.len(), expected.len(), "{what}: {:#?}", trace.log_lines());
+    assert_eq!(
+        trace.logs.len(),
+        expected.len(),
+        "{what}: {:#?}",
+        trace.log_lines()
+    );
     for (ours, official) in trace.logs.iter().zip(expected) {
         assert_eq!(ours.kind.class_name(), official.class, "{what}");
         assert_eq!(ours.level, official.level, "{what}");
@@ -130,16 +159,26 @@ fn check_logs(trace: &Trace, expected: &[FixtureLog], what: &str) {
 
 #[test]
 fn fixture_01_builds_replay_exactly() {
-    let fixture: Fixture01 = serde_json::from_str(&read_fixture("01-python-pip-start.json")).unwrap();
+    let fixture: Fixture01 =
+        serde_json::from_str(&read_fixture("01-python-pip-start.json")).unwrap();
     let mut passed = 0;
-    for (mode, data) in [("registryOffline", &fixture.registry_offline), ("registryMocked", &fixture.registry_mocked)] {
+    for (mode, data) in [
+        ("registryOffline", &fixture.registry_offline),
+        ("registryMocked", &fixture.registry_mocked),
+    ] {
         let build = &data.build;
         // The registry warning is produced by the host during PrepareSteps.
         let host_logs: Vec<LogEntry> = build
             .on_build_logs
             .iter()
             .filter(|l| l.level == "warn")
-            .map(|l| LogEntry::new(parse_rfc3339_ms(&l.timestamp).unwrap(), "warn", l.message.clone()))
+            .map(|l| {
+                LogEntry::new(
+                    parse_rfc3339_ms(&l.timestamp).unwrap(),
+                    "warn",
+                    l.message.clone(),
+                )
+            })
             .collect();
         let trace = replay(
             test_connection(None),
@@ -153,7 +192,12 @@ fn fixture_01_builds_replay_exactly() {
         let what = format!("01 {mode}");
         check_requests(&trace, &build.requests, &what);
         check_logs(&trace, &build.on_build_logs, &what);
-        let info = trace.result.as_ref().unwrap().as_ref().expect("build succeeds");
+        let info = trace
+            .result
+            .as_ref()
+            .unwrap()
+            .as_ref()
+            .expect("build succeeds");
         assert_eq!(&info_json(info), build.result.as_ref().unwrap(), "{what}");
         assert_eq!(trace.logs.last().unwrap().kind, LogKind::End);
         passed += 1;
@@ -165,11 +209,27 @@ fn fixture_01_builds_replay_exactly() {
 fn fixture_07_seed_example_replays_exactly() {
     let fixture: Fixture07 = serde_json::from_str(&read_fixture("07-seed-example.json")).unwrap();
     let mut passed = 0;
-    for (mode, data) in [("registryOffline", &fixture.registry_offline), ("registryMocked", &fixture.registry_mocked)] {
+    for (mode, data) in [
+        ("registryOffline", &fixture.registry_offline),
+        ("registryMocked", &fixture.registry_mocked),
+    ] {
         let what = format!("07 {mode}");
-        let trace = replay(test_connection(None), "my-python-template", None, Some(2.0), Some(1024.0), &data.requests, vec![]);
+        let trace = replay(
+            test_connection(None),
+            "my-python-template",
+            None,
+            Some(2.0),
+            Some(1024.0),
+            &data.requests,
+            vec![],
+        );
         check_requests(&trace, &data.requests, &what);
-        let info = trace.result.as_ref().unwrap().as_ref().expect("build succeeds");
+        let info = trace
+            .result
+            .as_ref()
+            .unwrap()
+            .as_ref()
+            .expect("build succeeds");
         assert_eq!(info_json(info), data.build_result, "{what}");
         let lines = trace.log_lines();
         assert_eq!(lines.first().unwrap(), "LogEntryStart debug Build started");
@@ -177,16 +237,35 @@ fn fixture_07_seed_example_replays_exactly() {
 
         // Sandbox.create + kill, as the seed example continues.
         let conn = test_connection(None);
-        let create = wire::create_sandbox(&conn, &SandboxCreateOptions { template_id: info.template_id.clone(), ..Default::default() }).unwrap();
-        let recorded_create = data.requests.iter().find(|r| r.path == "/sandboxes").unwrap();
+        let create = wire::create_sandbox(
+            &conn,
+            &SandboxCreateOptions {
+                template_id: info.template_id.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let recorded_create = data
+            .requests
+            .iter()
+            .find(|r| r.path == "/sandboxes")
+            .unwrap();
         assert_same_request(&create, recorded_create, &format!("{what} sandbox create"));
-        let created = wire::parse_create_sandbox(&reply_to_response(recorded_create.reply.as_ref().unwrap())).unwrap();
+        let created =
+            wire::parse_create_sandbox(&reply_to_response(recorded_create.reply.as_ref().unwrap()))
+                .unwrap();
         created.check_envd_version().unwrap();
-        assert_eq!(created.sandbox_id_for(conn.is_legacy_domain()), data.sandbox_id);
+        assert_eq!(
+            created.sandbox_id_for(conn.is_legacy_domain()),
+            data.sandbox_id
+        );
         let kill = wire::kill_sandbox(&conn, &data.sandbox_id);
         let recorded_kill = data.requests.iter().find(|r| r.method == "DELETE").unwrap();
         assert_same_request(&kill, recorded_kill, &format!("{what} sandbox kill"));
-        assert!(wire::parse_kill_sandbox(&reply_to_response(recorded_kill.reply.as_ref().unwrap())).unwrap());
+        assert!(wire::parse_kill_sandbox(&reply_to_response(
+            recorded_kill.reply.as_ref().unwrap()
+        ))
+        .unwrap());
         passed += 1;
     }
     println!("fixture 07 seed-example replays: {passed}/2");
@@ -198,6 +277,8 @@ fn old_envd_is_refused_with_the_official_message() {
     let created = wire::parse_create_sandbox(&reply_to_response(&reply)).unwrap();
     let e = created.check_envd_version().unwrap_err();
     assert_eq!(e.name(), "TemplateError");
-    assert!(e.message.starts_with("You need to update the template to use the new SDK."));
+    assert!(e
+        .message
+        .starts_with("You need to update the template to use the new SDK."));
     assert_eq!(created.sandbox_id_for(true), "s-c");
 }

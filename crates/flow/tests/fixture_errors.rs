@@ -10,7 +10,9 @@ mod support;
 use novita_template_flow::api_call::{ApiCall, CallAction};
 use novita_template_flow::paginator::{ListOptions, TemplatePaginator};
 use novita_template_flow::session::{BuildRequest, BuildSession, CopyUpload};
-use novita_template_flow::{wire, Endpoint, ErrorClass, FlowError, HttpRequest, HttpResponse, RetryPolicy};
+use novita_template_flow::{
+    wire, Endpoint, ErrorClass, FlowError, HttpRequest, HttpResponse, RetryPolicy,
+};
 use serde_json::{json, Value};
 use support::*;
 
@@ -48,18 +50,33 @@ fn run_build_case(name: &str, case: &Value) -> Outcome {
     let domain = (name == "legacy domain").then_some("sandbox.novita.ai");
     let build_name = if name == "empty name" { "" } else { "err-demo" };
     let copies = if name.contains("files/") || name.contains("PUT upload") {
-        vec![CopyUpload { index: 0, files_hash: COPY_HASH.into(), force_upload: name.contains("forceUpload"), src: "a.txt".into() }]
+        vec![CopyUpload {
+            index: 0,
+            files_hash: COPY_HASH.into(),
+            force_upload: name.contains("forceUpload"),
+            src: "a.txt".into(),
+        }]
     } else {
         vec![]
     };
     let prepare = if name == "copy of a missing file" {
-        Prepare::Fail(FlowError::new(ErrorClass::Error, "No files found in <fixtures>/inputs/copy-context/nope.txt"))
+        Prepare::Fail(FlowError::new(
+            ErrorClass::Error,
+            "No files found in <fixtures>/inputs/copy-context/nope.txt",
+        ))
     } else {
-        Prepare::Steps { body: r#"{"steps":[],"force":false,"fromTemplate":"base"}"#.into(), copies, host_logs: vec![] }
+        Prepare::Steps {
+            body: r#"{"steps":[],"force":false,"fromTemplate":"base"}"#.into(),
+            copies,
+            host_logs: vec![],
+        }
     };
     let session = BuildSession::new(
         build_config(test_connection(domain)),
-        BuildRequest { name: build_name.into(), ..Default::default() },
+        BuildRequest {
+            name: build_name.into(),
+            ..Default::default()
+        },
         false,
         0.0,
         11,
@@ -69,14 +86,26 @@ fn run_build_case(name: &str, case: &Value) -> Outcome {
         session,
         0.0,
         prepare,
-        |req: &HttpRequest, _| Ok(server.borrow_mut().respond(req.method.as_str(), req.path_and_query(), req.body.as_deref())),
+        |req: &HttpRequest, _| {
+            Ok(server.borrow_mut().respond(
+                req.method.as_str(),
+                req.path_and_query(),
+                req.body.as_deref(),
+            ))
+        },
         |_, url: &str| {
             let path = &url[url.find("/upload/").unwrap()..];
             Ok(server.borrow_mut().respond("PUT", path, None))
         },
     );
     let (error, result, step) = match trace.result.as_ref().unwrap() {
-        Ok(info) => (None, Some(json!({"alias": info.alias, "name": info.name, "tags": info.tags, "templateId": info.template_id, "buildId": info.build_id})), None),
+        Ok(info) => (
+            None,
+            Some(
+                json!({"alias": info.alias, "name": info.name, "tags": info.tags, "templateId": info.template_id, "buildId": info.build_id}),
+            ),
+            None,
+        ),
         Err(e) => (Some(error_pair(e)), None, e.step.clone()),
     };
     Outcome {
@@ -84,13 +113,21 @@ fn run_build_case(name: &str, case: &Value) -> Outcome {
         result,
         step,
         requests: trace.sequence.clone(),
-        logs: trace.log_lines().into_iter().filter(|l| !l.starts_with("LogEntry debug Retrying ")).collect(),
+        logs: trace
+            .log_lines()
+            .into_iter()
+            .filter(|l| !l.starts_with("LogEntry debug Retrying "))
+            .collect(),
     }
 }
 
 /// Runs one API call with retries against the fake server; returns the
 /// request lines and the final reply.
-fn run_call(server: &mut FakeServer, request: HttpRequest, endpoint: Endpoint) -> (Vec<String>, Result<HttpResponse, FlowError>) {
+fn run_call(
+    server: &mut FakeServer,
+    request: HttpRequest,
+    endpoint: Endpoint,
+) -> (Vec<String>, Result<HttpResponse, FlowError>) {
     let mut call = ApiCall::new(request, endpoint, RetryPolicy::default(), 5);
     let mut now = 0.0;
     let mut lines = Vec::new();
@@ -98,7 +135,11 @@ fn run_call(server: &mut FakeServer, request: HttpRequest, endpoint: Endpoint) -
         match call.next_action(now) {
             CallAction::Send(req) => {
                 lines.push(format!("{} {}", req.method.as_str(), req.path_and_query()));
-                let reply = server.respond(req.method.as_str(), req.path_and_query(), req.body.as_deref());
+                let reply = server.respond(
+                    req.method.as_str(),
+                    req.path_and_query(),
+                    req.body.as_deref(),
+                );
                 call.on_response(Ok(reply), now);
             }
             CallAction::Sleep { ms } => now += ms as f64,
@@ -111,37 +152,98 @@ fn run_call(server: &mut FakeServer, request: HttpRequest, endpoint: Endpoint) -
 fn run_api_case(name: &str, case: &Value) -> Outcome {
     let mut server = FakeServer::new(&case["scenario"], None);
     let conn = test_connection(None);
-    let (requests, outcome): (Vec<String>, Result<Value, FlowError>) = if name == "Template.list({limit: 101})" {
-        (vec![], TemplatePaginator::new(&ListOptions { limit: Some(101.0), ..Default::default() }).map(|_| json!(null)))
-    } else if name.starts_with("GET /v2/templates") {
-        let mut paginator = TemplatePaginator::new(&ListOptions::default()).unwrap();
-        let (lines, reply) = run_call(&mut server, paginator.next_page_request(&conn).unwrap(), Endpoint::ListTemplates);
-        (lines, reply.and_then(|r| paginator.on_page(&r)).map(|_| json!(null)))
-    } else if name.starts_with("GET /templates/{id}") {
-        let (lines, reply) = run_call(&mut server, wire::get_template(&conn, "zzz"), Endpoint::GetTemplate);
-        (lines, reply.and_then(|r| wire::parse_get_template(&r)).map(|_| json!(null)))
-    } else if name.starts_with("GET /templates/aliases") {
-        let (lines, reply) = run_call(&mut server, wire::alias_exists(&conn, "x"), Endpoint::AliasExists);
-        (lines, reply.and_then(|r| wire::parse_alias_exists(&r)).map(|b| json!(b)))
-    } else if name.starts_with("POST /templates/tags") {
-        let (lines, reply) = run_call(&mut server, wire::assign_tags(&conn, "x:y", &["z".into()]), Endpoint::AssignTags);
-        (lines, reply.and_then(|r| wire::parse_assign_tags(&r)).map(|_| json!(null)))
-    } else {
-        panic!("unhandled API case {name}");
-    };
+    let (requests, outcome): (Vec<String>, Result<Value, FlowError>) =
+        if name == "Template.list({limit: 101})" {
+            (
+                vec![],
+                TemplatePaginator::new(&ListOptions {
+                    limit: Some(101.0),
+                    ..Default::default()
+                })
+                .map(|_| json!(null)),
+            )
+        } else if name.starts_with("GET /v2/templates") {
+            let mut paginator = TemplatePaginator::new(&ListOptions::default()).unwrap();
+            let (lines, reply) = run_call(
+                &mut server,
+                paginator.next_page_request(&conn).unwrap(),
+                Endpoint::ListTemplates,
+            );
+            (
+                lines,
+                reply
+                    .and_then(|r| paginator.on_page(&r))
+                    .map(|_| json!(null)),
+            )
+        } else if name.starts_with("GET /templates/{id}") {
+            let (lines, reply) = run_call(
+                &mut server,
+                wire::get_template(&conn, "zzz"),
+                Endpoint::GetTemplate,
+            );
+            (
+                lines,
+                reply
+                    .and_then(|r| wire::parse_get_template(&r))
+                    .map(|_| json!(null)),
+            )
+        } else if name.starts_with("GET /templates/aliases") {
+            let (lines, reply) = run_call(
+                &mut server,
+                wire::alias_exists(&conn, "x"),
+                Endpoint::AliasExists,
+            );
+            (
+                lines,
+                reply
+                    .and_then(|r| wire::parse_alias_exists(&r))
+                    .map(|b| json!(b)),
+            )
+        } else if name.starts_with("POST /templates/tags") {
+            let (lines, reply) = run_call(
+                &mut server,
+                wire::assign_tags(&conn, "x:y", &["z".into()]),
+                Endpoint::AssignTags,
+            );
+            (
+                lines,
+                reply
+                    .and_then(|r| wire::parse_assign_tags(&r))
+                    .map(|_| json!(null)),
+            )
+        } else {
+            panic!("unhandled API case {name}");
+        };
     let (error, result) = match outcome {
         Ok(v) => (None, Some(v)),
         Err(e) => (Some(error_pair(&e)), None),
     };
-    Outcome { error, result, step: None, requests, logs: vec![] }
+    Outcome {
+        error,
+        result,
+        step: None,
+        requests,
+        logs: vec![],
+    }
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().map(|s| s.as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| s.as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn official(case: &Value) -> Outcome {
-    let error = case["error"].as_object().map(|e| (e["name"].as_str().unwrap().to_string(), e["message"].as_str().unwrap().to_string()));
+    let error = case["error"].as_object().map(|e| {
+        (
+            e["name"].as_str().unwrap().to_string(),
+            e["message"].as_str().unwrap().to_string(),
+        )
+    });
     Outcome {
         error,
         result: (!case["result"].is_null()).then(|| case["result"].clone()),
@@ -159,7 +261,10 @@ fn pair(name: &str, message: &str) -> Option<(String, String)> {
 /// asserts the official facts the difference is about. Returns `true` when the
 /// case differs on purpose.
 fn expected_ours(name: &str, official: &Outcome) -> (Outcome, bool) {
-    let mut ours = Outcome { step: None, ..official.clone_outcome() };
+    let mut ours = Outcome {
+        step: None,
+        ..official.clone_outcome()
+    };
     let repeat = |line: &str, n: usize| vec![line.to_string(); n];
     let differs = match name {
         "POST /v3/templates -> 401 empty body (Content-Length: 0)" => {
@@ -239,10 +344,16 @@ fn fixture_10_every_status_maps_like_the_sdk() {
             builder_time += 1;
             continue;
         }
-        let is_build = strings(&case["requests"]).first().is_some_and(|r| r.starts_with("POST /v3/templates"))
+        let is_build = strings(&case["requests"])
+            .first()
+            .is_some_and(|r| r.starts_with("POST /v3/templates"))
             || !strings(&case["logs"]).is_empty()
             || name == "empty name";
-        let mut ours = if is_build { run_build_case(name, case) } else { run_api_case(name, case) };
+        let mut ours = if is_build {
+            run_build_case(name, case)
+        } else {
+            run_api_case(name, case)
+        };
         let official = official(case);
         let (expected, differs) = expected_ours(name, &official);
         // The reason's step travels with the error.

@@ -19,7 +19,10 @@ fn arb_body() -> impl Strategy<Value = Vec<u8>> {
         Just(Vec::new()),
         Just(br#"{"templateID":"t","buildID":"b","tags":["x"]}"#.to_vec()),
         Just(br#"{"present":false,"url":"https://u"}"#.to_vec()),
-        Just(br#"{"status":"building","logEntries":[{"timestamp":"x","level":1,"message":null}]}"#.to_vec()),
+        Just(
+            br#"{"status":"building","logEntries":[{"timestamp":"x","level":1,"message":null}]}"#
+                .to_vec()
+        ),
         Just(br#"{"status":"ready","logEntries":[]}"#.to_vec()),
         Just(br#"{"status":"error","logEntries":"no","reason":7}"#.to_vec()),
         Just(br#"{"message":{"deep":[1,2]}}"#.to_vec()),
@@ -30,15 +33,38 @@ fn arb_body() -> impl Strategy<Value = Vec<u8>> {
 
 fn arb_reply() -> impl Strategy<Value = Result<HttpResponse, TransportError>> {
     let response = (
-        prop_oneof![100u16..600, Just(200u16), Just(201), Just(202), Just(204), Just(404), Just(429), Just(503)],
+        prop_oneof![
+            100u16..600,
+            Just(200u16),
+            Just(201),
+            Just(202),
+            Just(204),
+            Just(404),
+            Just(429),
+            Just(503)
+        ],
         ".{0,12}",
         proptest::collection::vec(
-            (prop_oneof![Just("retry-after".to_string()), "[a-z-]{1,12}"], prop_oneof![Just("1".to_string()), Just("Sun, 06 Nov 1994 08:49:37 GMT".to_string()), ".{0,20}"]),
+            (
+                prop_oneof![Just("retry-after".to_string()), "[a-z-]{1,12}"],
+                prop_oneof![
+                    Just("1".to_string()),
+                    Just("Sun, 06 Nov 1994 08:49:37 GMT".to_string()),
+                    ".{0,20}"
+                ],
+            ),
             0..3,
         ),
         arb_body(),
     )
-        .prop_map(|(status, status_text, headers, body)| Ok(HttpResponse { status, status_text, headers, body }));
+        .prop_map(|(status, status_text, headers, body)| {
+            Ok(HttpResponse {
+                status,
+                status_text,
+                headers,
+                body,
+            })
+        });
     prop_oneof![
         8 => response,
         1 => Just(Err(TransportError::Timeout)),
@@ -119,7 +145,16 @@ proptest! {
 
 #[test]
 fn any_aborted_session_stops() {
-    let mut s = BuildSession::new(build_config(test_connection(None)), BuildRequest { name: "x".into(), ..Default::default() }, false, 0.0, 1);
+    let mut s = BuildSession::new(
+        build_config(test_connection(None)),
+        BuildRequest {
+            name: "x".into(),
+            ..Default::default()
+        },
+        false,
+        0.0,
+        1,
+    );
     s.abort();
     let mut seen = Vec::new();
     for _ in 0..6 {
@@ -129,5 +164,7 @@ fn any_aborted_session_stops() {
     assert!(matches!(&seen[0], Action::Log(l) if l.message == "Build started"));
     assert!(matches!(&seen[1], Action::Log(l) if l.message.starts_with("Requesting build")));
     assert!(matches!(&seen[2], Action::Log(l) if l.kind == novita_template_flow::LogKind::End));
-    assert!(seen[3..].iter().all(|a| matches!(a, Action::Failed(e) if e.name() == "AbortError")));
+    assert!(seen[3..]
+        .iter()
+        .all(|a| matches!(a, Action::Failed(e) if e.name() == "AbortError")));
 }

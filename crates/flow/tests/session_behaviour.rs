@@ -9,17 +9,25 @@ use std::collections::VecDeque;
 
 use novita_template_flow::connection::{ConnectionConfig, ConnectionOptions};
 use novita_template_flow::session::{Action, BuildConfig, BuildRequest, BuildSession, CopyUpload};
-use novita_template_flow::{ErrorClass, HttpRequest, HttpResponse, LogKind, PollPolicy, TransportError};
+use novita_template_flow::{
+    ErrorClass, HttpRequest, HttpResponse, LogKind, PollPolicy, TransportError,
+};
 use support::*;
 
 const T0: f64 = 1_800_000_000_000.0;
 
 fn request(name: &str) -> BuildRequest {
-    BuildRequest { name: name.into(), ..Default::default() }
+    BuildRequest {
+        name: name.into(),
+        ..Default::default()
+    }
 }
 
 fn created() -> Result<HttpResponse, TransportError> {
-    ok_json(202, r#"{"templateID":"tpl","buildID":"bld","tags":["default"]}"#)
+    ok_json(
+        202,
+        r#"{"templateID":"tpl","buildID":"bld","tags":["default"]}"#,
+    )
 }
 
 fn status_page(status: &str, entries: &[(&str, &str)]) -> Result<HttpResponse, TransportError> {
@@ -27,11 +35,21 @@ fn status_page(status: &str, entries: &[(&str, &str)]) -> Result<HttpResponse, T
         .iter()
         .map(|(ts, msg)| format!(r#"{{"timestamp":"{ts}","level":"info","message":"{msg}"}}"#))
         .collect();
-    ok_json(200, &format!(r#"{{"templateID":"tpl","buildID":"bld","status":"{status}","logEntries":[{}],"logs":[]}}"#, list.join(",")))
+    ok_json(
+        200,
+        &format!(
+            r#"{{"templateID":"tpl","buildID":"bld","status":"{status}","logEntries":[{}],"logs":[]}}"#,
+            list.join(",")
+        ),
+    )
 }
 
 fn steps() -> Prepare {
-    Prepare::Steps { body: "{}".into(), copies: vec![], host_logs: vec![] }
+    Prepare::Steps {
+        body: "{}".into(),
+        copies: vec![],
+        host_logs: vec![],
+    }
 }
 
 fn offset_of(req: &HttpRequest) -> Option<u64> {
@@ -43,14 +61,18 @@ fn is_status(req: &HttpRequest) -> bool {
 }
 
 /// A scripted server for the build calls; status replies come from `pages`.
-fn scripted(mut pages: VecDeque<Result<HttpResponse, TransportError>>) -> impl FnMut(&HttpRequest, f64) -> Result<HttpResponse, TransportError> {
+fn scripted(
+    mut pages: VecDeque<Result<HttpResponse, TransportError>>,
+) -> impl FnMut(&HttpRequest, f64) -> Result<HttpResponse, TransportError> {
     move |req, _| {
         if req.url.ends_with("/v3/templates") {
             created()
         } else if req.url.contains("/v2/templates/") {
             bodiless(202)
         } else {
-            pages.pop_front().unwrap_or_else(|| status_page("ready", &[]))
+            pages
+                .pop_front()
+                .unwrap_or_else(|| status_page("ready", &[]))
         }
     }
 }
@@ -65,23 +87,66 @@ fn session_with(poll: PollPolicy, name: &str) -> BuildSession {
 fn drain_collects_entries_that_arrive_after_ready() {
     let pages = || {
         VecDeque::from(vec![
-            status_page("building", &[("2026-01-01T00:00:01Z", "one"), ("2026-01-01T00:00:02Z", "two")]),
+            status_page(
+                "building",
+                &[
+                    ("2026-01-01T00:00:01Z", "one"),
+                    ("2026-01-01T00:00:02Z", "two"),
+                ],
+            ),
             status_page("ready", &[("2026-01-01T00:00:03Z", "three")]),
-            status_page("ready", &[("2026-01-01T00:00:04Z", "four"), ("2026-01-01T00:00:05Z", "five")]),
+            status_page(
+                "ready",
+                &[
+                    ("2026-01-01T00:00:04Z", "four"),
+                    ("2026-01-01T00:00:05Z", "five"),
+                ],
+            ),
             status_page("ready", &[]),
         ])
     };
-    let ours = drive(session_with(PollPolicy::default(), "drain"), T0, steps(), scripted(pages()), |_, _| unreachable!());
-    let server: Vec<String> = ours.logs.iter().filter(|l| l.timestamp_ms < T0).map(|l| l.message.clone()).collect();
-    assert_eq!(server, ["one", "two", "three", "four", "five"], "each entry once, in order");
-    let offsets: Vec<u64> = ours.requests.iter().filter(|r| is_status(r)).filter_map(offset_of).collect();
+    let ours = drive(
+        session_with(PollPolicy::default(), "drain"),
+        T0,
+        steps(),
+        scripted(pages()),
+        |_, _| unreachable!(),
+    );
+    let server: Vec<String> = ours
+        .logs
+        .iter()
+        .filter(|l| l.timestamp_ms < T0)
+        .map(|l| l.message.clone())
+        .collect();
+    assert_eq!(
+        server,
+        ["one", "two", "three", "four", "five"],
+        "each entry once, in order"
+    );
+    let offsets: Vec<u64> = ours
+        .requests
+        .iter()
+        .filter(|r| is_status(r))
+        .filter_map(offset_of)
+        .collect();
     assert_eq!(offsets, [0, 2, 3, 5]);
     assert!(ours.result.unwrap().is_ok());
     assert_eq!(ours.logs.last().unwrap().kind, LogKind::End);
 
     // The official loop stops at `ready` and loses the late entries.
-    let official = drive(session_with(PollPolicy::fixed_200ms(), "drain"), T0, steps(), scripted(pages()), |_, _| unreachable!());
-    let server: Vec<String> = official.logs.iter().filter(|l| l.timestamp_ms < T0).map(|l| l.message.clone()).collect();
+    let official = drive(
+        session_with(PollPolicy::fixed_200ms(), "drain"),
+        T0,
+        steps(),
+        scripted(pages()),
+        |_, _| unreachable!(),
+    );
+    let server: Vec<String> = official
+        .logs
+        .iter()
+        .filter(|l| l.timestamp_ms < T0)
+        .map(|l| l.message.clone())
+        .collect();
     assert_eq!(server, ["one", "two", "three"]);
     println!("drain: ours delivered 5/5 late-inclusive entries, the official loop 3/5");
 }
@@ -92,7 +157,11 @@ fn drain_is_bounded_and_keeps_the_error() {
     let mut n = 0;
     let responder = move |req: &HttpRequest, _| {
         if !is_status(req) {
-            return if req.url.ends_with("/v3/templates") { created() } else { bodiless(202) };
+            return if req.url.ends_with("/v3/templates") {
+                created()
+            } else {
+                bodiless(202)
+            };
         }
         n += 1;
         let ts = format!("2026-01-01T00:00:{:02}Z", n % 60);
@@ -101,20 +170,36 @@ fn drain_is_bounded_and_keeps_the_error() {
         );
         ok_json(200, &body)
     };
-    let trace = drive(session_with(PollPolicy::default(), "bounded"), T0, steps(), responder, |_, _| unreachable!());
+    let trace = drive(
+        session_with(PollPolicy::default(), "bounded"),
+        T0,
+        steps(),
+        responder,
+        |_, _| unreachable!(),
+    );
     let polls = trace.requests.iter().filter(|r| is_status(r)).count();
     assert_eq!(polls, 1 + 10, "terminal poll + max_drain_polls");
     let err = trace.result.unwrap().unwrap_err();
-    assert_eq!((err.name(), err.message.as_str(), err.step.as_deref()), ("BuildError", "boom", Some("3")));
+    assert_eq!(
+        (err.name(), err.message.as_str(), err.step.as_deref()),
+        ("BuildError", "boom", Some("3"))
+    );
 }
 
 /// A build that runs `duration_ms` from its first poll and logs at `log_times`
 /// (ms after start); the server honours `logsOffset`.
-fn timed_server(duration_ms: f64, log_times: Vec<f64>) -> impl FnMut(&HttpRequest, f64) -> Result<HttpResponse, TransportError> {
+fn timed_server(
+    duration_ms: f64,
+    log_times: Vec<f64>,
+) -> impl FnMut(&HttpRequest, f64) -> Result<HttpResponse, TransportError> {
     let mut start: Option<f64> = None;
     move |req, now| {
         if !is_status(req) {
-            return if req.url.ends_with("/v3/templates") { created() } else { bodiless(202) };
+            return if req.url.ends_with("/v3/templates") {
+                created()
+            } else {
+                bodiless(202)
+            };
         }
         let t0 = *start.get_or_insert(now);
         let elapsed = now - t0;
@@ -126,18 +211,41 @@ fn timed_server(duration_ms: f64, log_times: Vec<f64>) -> impl FnMut(&HttpReques
             .skip(offset)
             .map(|(i, _)| ("2026-01-01T00:00:00Z".to_string(), format!("line {i}")))
             .collect();
-        let refs: Vec<(&str, &str)> = visible.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        status_page(if elapsed >= duration_ms { "ready" } else { "building" }, &refs)
+        let refs: Vec<(&str, &str)> = visible
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        status_page(
+            if elapsed >= duration_ms {
+                "ready"
+            } else {
+                "building"
+            },
+            &refs,
+        )
     }
 }
 
 fn count_polls(poll: PollPolicy, duration_ms: f64, log_times: Vec<f64>) -> (usize, Trace) {
     let expected_lines = log_times.len();
-    let trace = drive(session_with(poll, "cadence"), T0, steps(), timed_server(duration_ms, log_times), |_, _| unreachable!());
+    let trace = drive(
+        session_with(poll, "cadence"),
+        T0,
+        steps(),
+        timed_server(duration_ms, log_times),
+        |_, _| unreachable!(),
+    );
     assert!(trace.result.as_ref().unwrap().is_ok());
-    let delivered = trace.logs.iter().filter(|l| l.message.starts_with("line ")).count();
+    let delivered = trace
+        .logs
+        .iter()
+        .filter(|l| l.message.starts_with("line "))
+        .count();
     assert_eq!(delivered, expected_lines, "no entry lost or repeated");
-    (trace.requests.iter().filter(|r| is_status(r)).count(), trace)
+    (
+        trace.requests.iter().filter(|r| is_status(r)).count(),
+        trace,
+    )
 }
 
 #[test]
@@ -154,9 +262,16 @@ fn adaptive_polling_backs_off_when_quiet_and_speeds_up_on_logs() {
     let burst: Vec<f64> = (0..30).map(|i| 20_000.0 + i as f64 * 100.0).collect();
     let (fixed_b, _) = count_polls(PollPolicy::fixed_200ms(), 40_000.0, burst.clone());
     let (adaptive_b, trace) = count_polls(PollPolicy::default(), 40_000.0, burst);
-    assert!(adaptive_b * 3 < fixed_b, "adaptive {adaptive_b} vs fixed {fixed_b}");
+    assert!(
+        adaptive_b * 3 < fixed_b,
+        "adaptive {adaptive_b} vs fixed {fixed_b}"
+    );
     let pos = trace.sleeps.iter().position(|s| *s == 2000).unwrap();
-    assert!(trace.sleeps[pos..].contains(&200), "after quiet, new logs reset the interval: {:?}", trace.sleeps);
+    assert!(
+        trace.sleeps[pos..].contains(&200),
+        "after quiet, new logs reset the interval: {:?}",
+        trace.sleeps
+    );
     println!("polls for a quiet 60 s build: adaptive {adaptive}, fixed 200 ms {fixed}; bursty 40 s build: adaptive {adaptive_b}, fixed {fixed_b}");
 }
 
@@ -165,48 +280,123 @@ fn idempotent_requests_retry_with_backoff_and_retry_after() {
     let pages = VecDeque::from(vec![
         bodiless(503),
         Err(TransportError::Timeout),
-        Ok(HttpResponse { status: 429, status_text: "Too Many Requests".into(), headers: vec![("retry-after".into(), "2".into())], body: vec![] }),
+        Ok(HttpResponse {
+            status: 429,
+            status_text: "Too Many Requests".into(),
+            headers: vec![("retry-after".into(), "2".into())],
+            body: vec![],
+        }),
         Err(TransportError::Network("connection reset".into())),
         status_page("ready", &[]),
     ]);
-    let trace = drive(session_with(PollPolicy::default(), "retry"), T0, steps(), scripted(pages), |_, _| unreachable!());
+    let trace = drive(
+        session_with(PollPolicy::default(), "retry"),
+        T0,
+        steps(),
+        scripted(pages),
+        |_, _| unreachable!(),
+    );
     assert!(trace.result.as_ref().unwrap().is_ok(), "{:?}", trace.result);
-    let polls: Vec<u64> = trace.requests.iter().filter(|r| is_status(r)).filter_map(offset_of).collect();
+    let polls: Vec<u64> = trace
+        .requests
+        .iter()
+        .filter(|r| is_status(r))
+        .filter_map(offset_of)
+        .collect();
     assert_eq!(polls, [0, 0, 0, 0, 0], "same offset on every retry");
-    assert!(trace.sleeps.contains(&2000), "Retry-After honoured: {:?}", trace.sleeps);
+    assert!(
+        trace.sleeps.contains(&2000),
+        "Retry-After honoured: {:?}",
+        trace.sleeps
+    );
     // Full jitter: each backoff is within its capped ceiling (500 ms · 2^n).
-    let retries: Vec<&str> = trace.logs.iter().filter(|l| l.message.starts_with("Retrying")).map(|l| l.message.as_str()).collect();
+    let retries: Vec<&str> = trace
+        .logs
+        .iter()
+        .filter(|l| l.message.starts_with("Retrying"))
+        .map(|l| l.message.as_str())
+        .collect();
     assert_eq!(retries.len(), 4, "{retries:?}");
-    assert!(retries[0].contains("(attempt 2 of 6): 503 Service Unavailable"), "{}", retries[0]);
-    assert!(retries[1].ends_with("timed out") && retries[2].contains("in 2000 ms"), "{retries:?}");
-    assert!(trace.logs.iter().filter(|l| l.message.starts_with("Retrying")).all(|l| l.level == "debug"));
+    assert!(
+        retries[0].contains("(attempt 2 of 6): 503 Service Unavailable"),
+        "{}",
+        retries[0]
+    );
+    assert!(
+        retries[1].ends_with("timed out") && retries[2].contains("in 2000 ms"),
+        "{retries:?}"
+    );
+    assert!(trace
+        .logs
+        .iter()
+        .filter(|l| l.message.starts_with("Retrying"))
+        .all(|l| l.level == "debug"));
 }
 
 #[test]
 fn retries_are_bounded() {
     let pages = VecDeque::from(vec![bodiless(502); 10]);
-    let trace = drive(session_with(PollPolicy::default(), "bounded"), T0, steps(), scripted(pages), |_, _| unreachable!());
+    let trace = drive(
+        session_with(PollPolicy::default(), "bounded"),
+        T0,
+        steps(),
+        scripted(pages),
+        |_, _| unreachable!(),
+    );
     let err = trace.result.unwrap().unwrap_err();
-    assert_eq!((err.name(), err.message.as_str(), err.status), ("BuildError", "502: Bad Gateway", Some(502)));
+    assert_eq!(
+        (err.name(), err.message.as_str(), err.status),
+        ("BuildError", "502: Bad Gateway", Some(502))
+    );
     assert_eq!(trace.requests.iter().filter(|r| is_status(r)).count(), 6);
 
     // A Retry-After beyond the overall cap ends the build now, with the server's class.
-    let huge = Ok(HttpResponse { status: 429, status_text: String::new(), headers: vec![("retry-after".into(), "86400".into())], body: br#"{"message":"slow down"}"#.to_vec() });
-    let trace = drive(session_with(PollPolicy::default(), "cap"), T0, steps(), scripted(VecDeque::from(vec![huge])), |_, _| unreachable!());
+    let huge = Ok(HttpResponse {
+        status: 429,
+        status_text: String::new(),
+        headers: vec![("retry-after".into(), "86400".into())],
+        body: br#"{"message":"slow down"}"#.to_vec(),
+    });
+    let trace = drive(
+        session_with(PollPolicy::default(), "cap"),
+        T0,
+        steps(),
+        scripted(VecDeque::from(vec![huge])),
+        |_, _| unreachable!(),
+    );
     let err = trace.result.unwrap().unwrap_err();
-    assert_eq!((err.name(), err.message.as_str()), ("RateLimitError", "Rate limit exceeded, please try again later - slow down"));
+    assert_eq!(
+        (err.name(), err.message.as_str()),
+        (
+            "RateLimitError",
+            "Rate limit exceeded, please try again later - slow down"
+        )
+    );
     assert_eq!(trace.requests.iter().filter(|r| is_status(r)).count(), 1);
 }
 
 #[test]
 fn posts_are_not_retried_except_on_429() {
     // 500 and a network error on POST /v3/templates: one attempt each.
-    for reply in [bodiless(500), Err(TransportError::Network("reset".into())), Err(TransportError::Timeout)] {
+    for reply in [
+        bodiless(500),
+        Err(TransportError::Network("reset".into())),
+        Err(TransportError::Timeout),
+    ] {
         let mut replies = vec![reply];
-        let trace = drive(session_with(PollPolicy::default(), "post"), T0, steps(), move |_, _| replies.pop().unwrap_or_else(created), |_, _| unreachable!());
+        let trace = drive(
+            session_with(PollPolicy::default(), "post"),
+            T0,
+            steps(),
+            move |_, _| replies.pop().unwrap_or_else(created),
+            |_, _| unreachable!(),
+        );
         assert_eq!(trace.requests.len(), 1);
         let err = trace.result.unwrap().unwrap_err();
-        assert!(matches!(err.class, ErrorClass::BuildError | ErrorClass::TimeoutError), "{err}");
+        assert!(
+            matches!(err.class, ErrorClass::BuildError | ErrorClass::TimeoutError),
+            "{err}"
+        );
     }
     // The trigger POST on a network error: no retry.
     let trace = drive(
@@ -214,46 +404,97 @@ fn posts_are_not_retried_except_on_429() {
         T0,
         steps(),
         |req, _| {
-            if req.url.ends_with("/v3/templates") { created() } else { Err(TransportError::Network("socket hang up".into())) }
+            if req.url.ends_with("/v3/templates") {
+                created()
+            } else {
+                Err(TransportError::Network("socket hang up".into()))
+            }
         },
         |_, _| unreachable!(),
     );
     assert_eq!(trace.requests.len(), 2);
-    assert_eq!(trace.result.unwrap().unwrap_err().message, "Network error: socket hang up");
+    assert_eq!(
+        trace.result.unwrap().unwrap_err().message,
+        "Network error: socket hang up"
+    );
 
     // 429 with Retry-After on POST /v3/templates: retried after the server's delay.
     let mut replies = vec![
         created(),
-        Ok(HttpResponse { status: 429, status_text: "Too Many Requests".into(), headers: vec![("retry-after".into(), "1".into())], body: vec![] }),
+        Ok(HttpResponse {
+            status: 429,
+            status_text: "Too Many Requests".into(),
+            headers: vec![("retry-after".into(), "1".into())],
+            body: vec![],
+        }),
     ];
     let trace = drive(
         session_with(PollPolicy::default(), "rate"),
         T0,
         steps(),
-        move |req, _| if req.url.ends_with("/v3/templates") { replies.pop().unwrap() } else if is_status(req) { status_page("ready", &[]) } else { bodiless(202) },
+        move |req, _| {
+            if req.url.ends_with("/v3/templates") {
+                replies.pop().unwrap()
+            } else if is_status(req) {
+                status_page("ready", &[])
+            } else {
+                bodiless(202)
+            }
+        },
         |_, _| unreachable!(),
     );
     assert!(trace.result.unwrap().is_ok());
-    assert_eq!(trace.requests.iter().filter(|r| r.url.ends_with("/v3/templates")).count(), 2);
+    assert_eq!(
+        trace
+            .requests
+            .iter()
+            .filter(|r| r.url.ends_with("/v3/templates"))
+            .count(),
+        2
+    );
     assert_eq!(trace.sleeps.first(), Some(&1000));
 }
 
 #[test]
 fn every_request_carries_the_request_timeout() {
-    for (option, expected) in [(None, Some(60_000)), (Some(5_000), Some(5_000)), (Some(0), None)] {
-        let options = ConnectionOptions { api_key: Some(API_KEY.into()), api_url: Some("http://127.0.0.1:1".into()), request_timeout_ms: option, ..Default::default() };
+    for (option, expected) in [
+        (None, Some(60_000)),
+        (Some(5_000), Some(5_000)),
+        (Some(0), None),
+    ] {
+        let options = ConnectionOptions {
+            api_key: Some(API_KEY.into()),
+            api_url: Some("http://127.0.0.1:1".into()),
+            request_timeout_ms: option,
+            ..Default::default()
+        };
         let conn = ConnectionConfig::resolve(&options, &[], node_host()).unwrap();
         let session = BuildSession::new(BuildConfig::new(conn), request("t"), false, T0, 1);
-        let pages = VecDeque::from(vec![status_page("building", &[]), status_page("ready", &[])]);
+        let pages = VecDeque::from(vec![
+            status_page("building", &[]),
+            status_page("ready", &[]),
+        ]);
         let trace = drive(session, T0, steps(), scripted(pages), |_, _| unreachable!());
         assert!(trace.requests.len() >= 4);
-        assert!(trace.requests.iter().all(|r| r.timeout_ms == expected), "{option:?}");
+        assert!(
+            trace.requests.iter().all(|r| r.timeout_ms == expected),
+            "{option:?}"
+        );
     }
     // A timed-out status poll that keeps timing out ends as TimeoutError.
     let pages = VecDeque::from(vec![Err(TransportError::Timeout); 6]);
-    let trace = drive(session_with(PollPolicy::default(), "slow"), T0, steps(), scripted(pages), |_, _| unreachable!());
+    let trace = drive(
+        session_with(PollPolicy::default(), "slow"),
+        T0,
+        steps(),
+        scripted(pages),
+        |_, _| unreachable!(),
+    );
     let err = trace.result.unwrap().unwrap_err();
-    assert_eq!((err.name(), err.message.as_str()), ("TimeoutError", "Request timed out after 60000 ms"));
+    assert_eq!(
+        (err.name(), err.message.as_str()),
+        ("TimeoutError", "Request timed out after 60000 ms")
+    );
 }
 
 #[test]
@@ -275,7 +516,13 @@ fn abort_ends_with_log_entry_end_and_abort_error() {
                         continue;
                     }
                 }
-                let reply = if request.url.ends_with("/v3/templates") { created() } else if is_status(&request) { status_page("building", &[]) } else { bodiless(202) };
+                let reply = if request.url.ends_with("/v3/templates") {
+                    created()
+                } else if is_status(&request) {
+                    status_page("building", &[])
+                } else {
+                    bodiless(202)
+                };
                 session.on_response(id, reply, now);
             }
             Action::PrepareSteps { .. } => session.steps_ready("{}".into(), vec![], now),
@@ -287,19 +534,29 @@ fn abort_ends_with_log_entry_end_and_abort_error() {
         }
     };
     let err = outcome.unwrap_err();
-    assert_eq!((err.name(), err.message.as_str()), ("AbortError", "The build was aborted"));
+    assert_eq!(
+        (err.name(), err.message.as_str()),
+        ("AbortError", "The build was aborted")
+    );
     assert_eq!(logs.last().unwrap().kind, LogKind::End);
     assert_eq!(logs.iter().filter(|l| l.kind == LogKind::End).count(), 1);
     // A reply arriving after the abort is ignored; the outcome stays.
     session.on_response(in_flight.unwrap(), status_page("ready", &[]), now);
-    assert!(matches!(session.next_action(now), Action::Failed(e) if e.class == ErrorClass::AbortError));
+    assert!(
+        matches!(session.next_action(now), Action::Failed(e) if e.class == ErrorClass::AbortError)
+    );
 }
 
 #[test]
 fn concurrent_file_links_and_uploads() {
     let mut session = session_with(PollPolicy::default(), "parallel");
     let copies: Vec<CopyUpload> = (0..3)
-        .map(|i| CopyUpload { index: i, files_hash: format!("h{i}"), force_upload: i == 2, src: format!("src{i}") })
+        .map(|i| CopyUpload {
+            index: i,
+            files_hash: format!("h{i}"),
+            force_upload: i == 2,
+            src: format!("src{i}"),
+        })
         .collect();
     let now = T0;
     let mut inflight: Vec<(u64, HttpRequest)> = Vec::new();
@@ -346,21 +603,76 @@ fn concurrent_file_links_and_uploads() {
     };
     assert_eq!(result.template_id, "tpl");
     // All three link requests went out before any reply.
-    assert_eq!(&order[1..4], ["/templates/tpl/files/h0", "/templates/tpl/files/h1", "/templates/tpl/files/h2"]);
+    assert_eq!(
+        &order[1..4],
+        [
+            "/templates/tpl/files/h0",
+            "/templates/tpl/files/h1",
+            "/templates/tpl/files/h2"
+        ]
+    );
     let upload_logs: Vec<&String> = logs.iter().filter(|m| m.contains("'src")).collect();
-    assert_eq!(upload_logs, ["Uploaded 'src2'", "Skipping upload of 'src1', already cached", "Uploaded 'src0'"]);
-    let all = logs.iter().position(|m| m == "All file uploads completed").unwrap();
+    assert_eq!(
+        upload_logs,
+        [
+            "Uploaded 'src2'",
+            "Skipping upload of 'src1', already cached",
+            "Uploaded 'src0'"
+        ]
+    );
+    let all = logs
+        .iter()
+        .position(|m| m == "All file uploads completed")
+        .unwrap();
     assert!(logs[..all].iter().filter(|m| m.contains("'src")).count() == 3);
 }
 
 #[test]
 fn invalid_options_fail_before_any_request_or_log() {
     for (req, class, needle) in [
-        (BuildRequest { name: "".into(), ..Default::default() }, ErrorClass::TemplateError, "Name must be provided"),
-        (BuildRequest { name: "a b".into(), ..Default::default() }, ErrorClass::InvalidArgumentError, "name"),
-        (BuildRequest { name: "ok".into(), cpu_count: Some(0.5), ..Default::default() }, ErrorClass::InvalidArgumentError, "cpuCount"),
-        (BuildRequest { name: "ok".into(), memory_mb: Some(-1.0), ..Default::default() }, ErrorClass::InvalidArgumentError, "memoryMB"),
-        (BuildRequest { name: "ok".into(), tags: Some(vec!["x y".into()]), ..Default::default() }, ErrorClass::InvalidArgumentError, "tags[0]"),
+        (
+            BuildRequest {
+                name: "".into(),
+                ..Default::default()
+            },
+            ErrorClass::TemplateError,
+            "Name must be provided",
+        ),
+        (
+            BuildRequest {
+                name: "a b".into(),
+                ..Default::default()
+            },
+            ErrorClass::InvalidArgumentError,
+            "name",
+        ),
+        (
+            BuildRequest {
+                name: "ok".into(),
+                cpu_count: Some(0.5),
+                ..Default::default()
+            },
+            ErrorClass::InvalidArgumentError,
+            "cpuCount",
+        ),
+        (
+            BuildRequest {
+                name: "ok".into(),
+                memory_mb: Some(-1.0),
+                ..Default::default()
+            },
+            ErrorClass::InvalidArgumentError,
+            "memoryMB",
+        ),
+        (
+            BuildRequest {
+                name: "ok".into(),
+                tags: Some(vec!["x y".into()]),
+                ..Default::default()
+            },
+            ErrorClass::InvalidArgumentError,
+            "tags[0]",
+        ),
     ] {
         let mut s = BuildSession::new(build_config(test_connection(None)), req, false, T0, 1);
         match s.next_action(T0) {
@@ -376,23 +688,77 @@ fn invalid_options_fail_before_any_request_or_log() {
 #[test]
 fn missing_log_entries_is_a_typed_error() {
     let pages = VecDeque::from(vec![ok_json(200, r#"{"status":"building"}"#)]);
-    let trace = drive(session_with(PollPolicy::default(), "shape"), T0, steps(), scripted(pages), |_, _| unreachable!());
+    let trace = drive(
+        session_with(PollPolicy::default(), "shape"),
+        T0,
+        steps(),
+        scripted(pages),
+        |_, _| unreachable!(),
+    );
     let err = trace.result.unwrap().unwrap_err();
-    assert_eq!((err.name(), err.message.as_str()), ("BuildError", "Invalid response from the server: missing logEntries"));
+    assert_eq!(
+        (err.name(), err.message.as_str()),
+        (
+            "BuildError",
+            "Invalid response from the server: missing logEntries"
+        )
+    );
 }
 
 #[test]
 fn uploads_retry_on_server_errors_but_not_on_403() {
-    let copies = vec![CopyUpload { index: 7, files_hash: "h".into(), force_upload: false, src: "app".into() }];
+    let copies = vec![CopyUpload {
+        index: 7,
+        files_hash: "h".into(),
+        force_upload: false,
+        src: "app".into(),
+    }];
     let link = |req: &HttpRequest, _| {
-        if req.url.ends_with("/v3/templates") { created() } else if req.url.contains("/files/") { ok_json(201, r#"{"present":false,"url":"https://s3/x"}"#) } else if is_status(req) { status_page("ready", &[]) } else { bodiless(202) }
+        if req.url.ends_with("/v3/templates") {
+            created()
+        } else if req.url.contains("/files/") {
+            ok_json(201, r#"{"present":false,"url":"https://s3/x"}"#)
+        } else if is_status(req) {
+            status_page("ready", &[])
+        } else {
+            bodiless(202)
+        }
     };
     let mut replies = vec![bodiless(200), bodiless(503)];
-    let trace = drive(session_with(PollPolicy::default(), "up"), T0, Prepare::Steps { body: "{}".into(), copies: copies.clone(), host_logs: vec![] }, link, move |_, _| replies.pop().unwrap());
+    let trace = drive(
+        session_with(PollPolicy::default(), "up"),
+        T0,
+        Prepare::Steps {
+            body: "{}".into(),
+            copies: copies.clone(),
+            host_logs: vec![],
+        },
+        link,
+        move |_, _| replies.pop().unwrap(),
+    );
     assert!(trace.result.unwrap().is_ok());
-    assert_eq!(trace.uploads, [(7, "https://s3/x".to_string()), (7, "https://s3/x".to_string())]);
-    let trace = drive(session_with(PollPolicy::default(), "up"), T0, Prepare::Steps { body: "{}".into(), copies, host_logs: vec![] }, link, |_, _| bodiless(403));
+    assert_eq!(
+        trace.uploads,
+        [
+            (7, "https://s3/x".to_string()),
+            (7, "https://s3/x".to_string())
+        ]
+    );
+    let trace = drive(
+        session_with(PollPolicy::default(), "up"),
+        T0,
+        Prepare::Steps {
+            body: "{}".into(),
+            copies,
+            host_logs: vec![],
+        },
+        link,
+        |_, _| bodiless(403),
+    );
     let err = trace.result.unwrap().unwrap_err();
-    assert_eq!((err.name(), err.message.as_str()), ("FileUploadError", "Failed to upload file: Forbidden"));
+    assert_eq!(
+        (err.name(), err.message.as_str()),
+        ("FileUploadError", "Failed to upload file: Forbidden")
+    );
     assert_eq!(trace.uploads.len(), 1);
 }

@@ -30,7 +30,10 @@ pub const HOST_ADDED_HEADERS: [&str; 7] = [
 pub fn fixtures_dir() -> PathBuf {
     std::env::var_os("NOVITA_FIXTURES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/template-fixtures"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/reference/template-fixtures")
+        })
 }
 
 pub fn read_fixture(name: &str) -> String {
@@ -146,7 +149,10 @@ pub fn path_and_query(req: &HttpRequest) -> (String, String) {
 
 /// Our headers as Node would record them (lower-case names).
 pub fn lower_headers(req: &HttpRequest) -> Vec<(String, String)> {
-    req.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect()
+    req.headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect()
 }
 
 /// The fixture's headers without the ones Node's fetch adds.
@@ -167,7 +173,11 @@ pub fn assert_same_request(ours: &HttpRequest, fixture: &FixtureRequest, what: &
     assert_eq!(path, fixture.path, "{what}: path");
     assert_eq!(query, fixture.query, "{what}: query");
     assert_eq!(lower_headers(ours), sdk_headers(fixture), "{what}: headers");
-    assert_eq!(ours.body.as_deref(), fixture.body_text.as_deref(), "{what}: body bytes");
+    assert_eq!(
+        ours.body.as_deref(),
+        fixture.body_text.as_deref(),
+        "{what}: body bytes"
+    );
 }
 
 /// What a driven session did.
@@ -229,7 +239,11 @@ pub fn drive(
     for _ in 0..100_000 {
         match session.next_action(now) {
             Action::Send { id, request } => {
-                trace.sequence.push(format!("{} {}", request.method.as_str(), request.path_and_query()));
+                trace.sequence.push(format!(
+                    "{} {}",
+                    request.method.as_str(),
+                    request.path_and_query()
+                ));
                 trace.requests.push(request.clone());
                 let reply = respond(&request, now);
                 now += 1.0;
@@ -238,7 +252,11 @@ pub fn drive(
             Action::PrepareSteps { .. } => {
                 trace.prepared += 1;
                 match prepare.take() {
-                    Some(Prepare::Steps { body, copies, host_logs }) => {
+                    Some(Prepare::Steps {
+                        body,
+                        copies,
+                        host_logs,
+                    }) => {
                         for entry in host_logs {
                             session.push_log(entry);
                         }
@@ -248,8 +266,13 @@ pub fn drive(
                     None => panic!("PrepareSteps asked twice"),
                 }
             }
-            Action::Upload { copy_index, url, .. } => {
-                let path = url.find("://").and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..])).unwrap_or("/");
+            Action::Upload {
+                copy_index, url, ..
+            } => {
+                let path = url
+                    .find("://")
+                    .and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..]))
+                    .unwrap_or("/");
                 trace.sequence.push(format!("PUT {path}"));
                 trace.uploads.push((copy_index, url.clone()));
                 let reply = upload(copy_index, &url);
@@ -344,14 +367,21 @@ impl FakeServer {
             .map(|(_, v)| reply_to_response(v))
     }
 
-    pub fn respond(&mut self, method: &str, path_and_query: &str, body: Option<&str>) -> HttpResponse {
+    pub fn respond(
+        &mut self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> HttpResponse {
         let path = path_and_query.split('?').next().unwrap_or("");
         let key = format!("{method} {path}");
         if let Some(r) = self.scenario_for(&key) {
             return r;
         }
         let p: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let json = |status: u16, v: Value| reply_to_response(&serde_json::json!({"status": status, "body": v}));
+        let json = |status: u16, v: Value| {
+            reply_to_response(&serde_json::json!({"status": status, "body": v}))
+        };
         if method == "POST" && path == "/v3/templates" {
             self.seq += 1;
             let n = self.seq;
@@ -374,7 +404,10 @@ impl FakeServer {
         }
         if method == "GET" && p.first() == Some(&"templates") && p.get(2) == Some(&"files") {
             let hash = p.get(3).copied().unwrap_or("");
-            return json(201, serde_json::json!({"present": false, "url": format!("http://127.0.0.1:PORT/upload/{hash}")}));
+            return json(
+                201,
+                serde_json::json!({"present": false, "url": format!("http://127.0.0.1:PORT/upload/{hash}")}),
+            );
         }
         if method == "PUT" && path.starts_with("/upload/") {
             return reply_to_response(&serde_json::json!({"status": 200}));
@@ -385,8 +418,13 @@ impl FakeServer {
         if method == "GET" && p.get(2) == Some(&"builds") && p.get(4) == Some(&"status") {
             self.status_calls += 1;
             let beyond = self.status_calls > self.status_script.len();
-            let step = &self.status_script[(self.status_calls - 1).min(self.status_script.len() - 1)];
-            let entries = if beyond { serde_json::json!([]) } else { step["logEntries"].clone() };
+            let step =
+                &self.status_script[(self.status_calls - 1).min(self.status_script.len() - 1)];
+            let entries = if beyond {
+                serde_json::json!([])
+            } else {
+                step["logEntries"].clone()
+            };
             let mut body = serde_json::json!({"templateID": p[1], "buildID": p[3], "status": step["status"],
                 "logEntries": entries.clone(),
                 "logs": entries.as_array().map(|a| a.iter().map(|e| e["message"].clone()).collect::<Vec<_>>()).unwrap_or_default()});
@@ -395,14 +433,21 @@ impl FakeServer {
             }
             return json(200, body);
         }
-        reply_to_response(&serde_json::json!({"status": 404, "body": {"code": 404, "message": "no route"}}))
+        reply_to_response(
+            &serde_json::json!({"status": 404, "body": {"code": 404, "message": "no route"}}),
+        )
     }
 }
 
 /// Parses fixture 10's `cases` map.
 pub fn fixture_10_cases() -> BTreeMap<String, Value> {
     let v: Value = serde_json::from_str(&read_fixture("10-errors.json")).unwrap();
-    v["cases"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    v["cases"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 pub fn build_config(connection: ConnectionConfig) -> BuildConfig {
