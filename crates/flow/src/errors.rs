@@ -144,8 +144,14 @@ fn error_detail(body: &[u8]) -> Option<String> {
 pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> FlowError {
     let status = response.status;
     let detail = error_detail(&response.body);
+    // Delay-seconds only: an HTTP-date needs the clock, which the retry logic has.
+    let retry_after_ms = response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
+        .map(|s| (s * 1000.0).ceil() as u64);
     let with_status = |class: ErrorClass, message: String| FlowError {
-        retry_after_ms: None,
+        retry_after_ms,
         ..FlowError::new(class, message).with_status(status)
     };
     let fallback = || format!("{status}: {}", response.status_text_or_reason());
@@ -265,7 +271,14 @@ mod tests {
             e.message,
             "Unauthorized, please check your credentials. - bad key"
         );
+        let mut limited = reply(429, "", "");
+        limited.headers.push(("retry-after".into(), "7".into()));
+        assert_eq!(
+            error_from_status(Endpoint::AssignTags, &limited).retry_after_ms,
+            Some(7000)
+        );
         let e = error_from_status(Endpoint::AssignTags, &reply(429, "", ""));
+        assert_eq!((e.status, e.retry_after_ms), (Some(429), None));
         assert_eq!(
             (e.class, e.message.as_str()),
             (

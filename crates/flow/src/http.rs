@@ -85,7 +85,11 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
-            .field("body", &self.body)
+            // Bodies can hold registry credentials (the trigger body): show the size only.
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
             .field("timeout_ms", &self.timeout_ms)
             .field("idempotent", &self.idempotent)
             .finish()

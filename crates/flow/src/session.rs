@@ -165,7 +165,6 @@ struct CopyState {
 }
 
 /// The state machine of one build. See the module docs for the driving loop.
-#[derive(Debug)]
 pub struct BuildSession {
     config: BuildConfig,
     name: String,
@@ -192,6 +191,23 @@ pub struct BuildSession {
     drain_polls: u32,
     /// The result to finish with once the drain ends.
     drain_result: Option<Result<(), FlowError>>,
+}
+
+/// Shows the progress only: the trigger body may hold registry credentials.
+impl std::fmt::Debug for BuildSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildSession")
+            .field("name", &self.name)
+            .field("background", &self.background)
+            .field("phase", &self.phase)
+            .field("template_id", &self.template_id)
+            .field("build_id", &self.build_id)
+            .field("logs_offset", &self.logs_offset)
+            .field("pending", &self.pending.len())
+            .field("aborted", &self.aborted)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BuildSession {

@@ -762,3 +762,35 @@ fn uploads_retry_on_server_errors_but_not_on_403() {
     );
     assert_eq!(trace.uploads.len(), 1);
 }
+
+#[test]
+fn debug_output_never_shows_credentials() {
+    let mut session = session_with(PollPolicy::default(), "secret");
+    let mut now = T0;
+    let body = r#"{"fromImage":"r/i","fromImageRegistry":{"type":"registry","username":"u","password":"hunter2"}}"#;
+    loop {
+        match session.next_action(now) {
+            Action::Send { id, request } => {
+                let shown = format!("{request:?}");
+                assert!(
+                    !shown.contains(API_KEY) && !shown.contains("hunter2"),
+                    "{shown}"
+                );
+                if request.url.ends_with("/v3/templates") {
+                    session.on_response(id, created(), now);
+                } else {
+                    break;
+                }
+            }
+            Action::PrepareSteps { .. } => session.steps_ready(body.into(), vec![], now),
+            Action::Log(_) => {}
+            Action::Sleep { ms } => now += ms as f64,
+            other => panic!("unexpected {other:?}"),
+        }
+        let shown = format!("{session:?}");
+        assert!(
+            !shown.contains(API_KEY) && !shown.contains("hunter2"),
+            "{shown}"
+        );
+    }
+}
