@@ -12,7 +12,7 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::error::FilesError;
 use crate::glob_pattern::{
-    has_magic, match_segments, may_match_below, split_path, GlobPattern, Segment,
+    has_magic, match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
 };
 use crate::ignore::IgnoreSet;
 use crate::posix_path;
@@ -61,7 +61,10 @@ pub fn discover<T: FileTree + ?Sized>(
         let dir = m.path.clone();
         push_unique(&mut out, &mut seen, m);
         if is_dir {
-            walk(tree, &dir, ignore, |_| true, |_| true, &mut |d| {
+            // `dir/**/*`: everything below, never through symlinks.
+            let below =
+                |_: &str, m: &Meta| -> Result<bool, FilesError> { Ok(m.kind == EntryKind::Dir) };
+            walk(tree, &dir, ignore, &|_, _| true, &below, &mut |d| {
                 push_unique(&mut out, &mut seen, d)
             })?;
         }
@@ -88,6 +91,13 @@ fn tree_err(path: &str) -> impl FnOnce(TreeError) -> FilesError + '_ {
 }
 
 /// The entries the source pattern itself matches (glob step 1).
+///
+/// Besides minimatch's rules this reproduces what glob's walker does with
+/// symlinks: a link is followed when a plain (non-`**`) pattern segment
+/// matched its name (`*/*.py` reaches `link-to-dir/a.py`), never by `**`;
+/// a trailing `/` accepts directories and, in the same position, any
+/// symlink (even one to a file or a dangling one, as glob 11 does); and a
+/// trailing `**` also matches the path before it (`src/**` gives `src`).
 fn match_source<T: FileTree + ?Sized>(
     tree: &T,
     src: &str,
@@ -97,57 +107,111 @@ fn match_source<T: FileTree + ?Sized>(
     let dir_only = normalized.ends_with('/');
     let pattern = GlobPattern::new(&normalized)?;
     let mut out = Vec::new();
+    // Matches that need no directory listing come first, in the order the
+    // alternatives are written (as glob 11 yields them); then one walk for
+    // all wildcard alternatives together, so `*.{js,ts}` comes out in
+    // directory order rather than all `.js` first.
+    let mut rules = Vec::new();
     for alt in pattern.alternatives() {
         let mut segs: Vec<Segment> = alt.clone();
         if segs.last() == Some(&Segment::Literal(String::new())) {
             segs.pop();
         }
-        let is_dir = |path: &str| -> Result<bool, FilesError> {
-            Ok(tree
-                .stat(path)
-                .map_err(tree_err(path))?
-                .is_some_and(|m| m.kind == EntryKind::Dir))
+        let rule = SourceRule::new(segs, dir_only);
+        let start = match literal_path(&rule.segs) {
+            Some(path) => path,
+            None => rule.literal_prefix(),
         };
-        if let Some(path) = literal_path(&segs) {
-            if let Some(lstat) = tree.lstat(&path).map_err(tree_err(&path))? {
-                if !ignore.is_ignored(&path) && (!dir_only || is_dir(&path)?) {
-                    out.push(Discovered { path, lstat });
-                }
+        if let Some(lstat) = tree.lstat(&start).map_err(tree_err(&start))? {
+            if rule.matches(&start, &lstat) && !ignore.is_ignored(&start) {
+                out.push(Discovered { path: start, lstat });
             }
-            continue;
         }
-        // Walk from the longest literal directory prefix.
-        let prefix: Vec<&str> = segs
-            .iter()
-            .take_while(|s| matches!(s, Segment::Literal(_)))
-            .map(|s| {
-                if let Segment::Literal(l) = s {
-                    l.as_str()
-                } else {
-                    ""
-                }
-            })
-            .collect();
-        let start = prefix.join("/");
-        if !is_dir(&start)? || ignore.children_ignored(&start) {
-            continue;
-        }
-        let mut found = Vec::new();
-        walk(
-            tree,
-            &start,
-            ignore,
-            |p| match_segments(&segs, &split_path(p), false),
-            |d| may_match_below(&segs, d),
-            &mut |d| found.push(d),
-        )?;
-        for d in found {
-            if !dir_only || is_dir(&d.path)? {
-                out.push(d);
-            }
+        if literal_path(&rule.segs).is_none() {
+            rules.push(rule);
         }
     }
+    if rules.is_empty() || ignore.children_ignored("") {
+        return Ok(out);
+    }
+    let descend = |p: &str, lstat: &Meta| -> Result<bool, FilesError> {
+        let wanted_by = |r: &SourceRule| may_match_below(&r.segs, p);
+        match lstat.kind {
+            EntryKind::Dir => Ok(rules.iter().any(wanted_by)),
+            EntryKind::Symlink => {
+                let through = rules
+                    .iter()
+                    .any(|r| wanted_by(r) && depth(p) <= r.plain_depth);
+                Ok(through
+                    && tree
+                        .stat(p)
+                        .map_err(tree_err(p))?
+                        .is_some_and(|m| m.kind == EntryKind::Dir))
+            }
+            _ => Ok(false),
+        }
+    };
+    walk(
+        tree,
+        "",
+        ignore,
+        &|p, m| rules.iter().any(|r| r.matches(p, m)),
+        &descend,
+        &mut |d| out.push(d),
+    )?;
     Ok(out)
+}
+
+/// One brace alternative of a COPY source, with glob's walk rules.
+struct SourceRule {
+    segs: Vec<Segment>,
+    /// Path depth up to which pattern segments map one-to-one onto path
+    /// segments (before the first `**`): only there are symlinks followed
+    /// and, with a trailing `/`, accepted.
+    plain_depth: usize,
+    dir_only: bool,
+}
+
+impl SourceRule {
+    fn new(segs: Vec<Segment>, dir_only: bool) -> SourceRule {
+        let plain_depth = segs
+            .iter()
+            .position(|s| *s == Segment::GlobStar)
+            .unwrap_or(segs.len());
+        SourceRule {
+            segs,
+            plain_depth,
+            dir_only,
+        }
+    }
+
+    fn literal_prefix(&self) -> String {
+        let prefix: Vec<&str> = self
+            .segs
+            .iter()
+            .map_while(|s| match s {
+                Segment::Literal(l) => Some(l.as_str()),
+                _ => None,
+            })
+            .collect();
+        prefix.join("/")
+    }
+
+    fn matches(&self, path: &str, lstat: &Meta) -> bool {
+        let kind_ok = !self.dir_only
+            || lstat.kind == EntryKind::Dir
+            || (lstat.kind == EntryKind::Symlink && depth(path) <= self.plain_depth);
+        kind_ok && match_segments(&self.segs, &split_path(path), MatchMode::Walk)
+    }
+}
+
+/// Number of segments of a context-relative path (`""` has none).
+fn depth(path: &str) -> usize {
+    if path.is_empty() {
+        0
+    } else {
+        path.split('/').count()
+    }
 }
 
 /// The path a pattern without wildcards names, or `None` if it has magic.
@@ -162,16 +226,20 @@ fn literal_path(segs: &[Segment]) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// What a walk emits and where it goes.
+type Wanted<'a> = &'a dyn Fn(&str, &Meta) -> bool;
+type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, FilesError>;
+
 /// Breadth-first walk below `root` (not emitting `root`): each directory's
-/// children in descending byte order of their names, not ignored, accepted
-/// by `wanted`; descends into real directories (never symlinks) whose
-/// children are not ignored and where `descend` allows.
+/// children in descending byte order of their names; emits those not
+/// ignored and `wanted`; descends where `descend` allows and the children
+/// are not ignored.
 fn walk<T: FileTree + ?Sized>(
     tree: &T,
     root: &str,
     ignore: &IgnoreSet,
-    wanted: impl Fn(&str) -> bool,
-    descend: impl Fn(&str) -> bool,
+    wanted: Wanted<'_>,
+    descend: Descend<'_>,
     emit: &mut dyn FnMut(Discovered),
 ) -> Result<(), FilesError> {
     let mut queue = VecDeque::from([root.to_string()]);
@@ -190,14 +258,14 @@ fn walk<T: FileTree + ?Sized>(
             let Some(lstat) = tree.lstat(&path).map_err(tree_err(&path))? else {
                 continue; // vanished between listing and stat
             };
-            let is_dir = lstat.kind == EntryKind::Dir;
-            if !ignore.is_ignored(&path) && wanted(&path) {
+            let go_down = !ignore.children_ignored(&path) && descend(&path, &lstat)?;
+            if !ignore.is_ignored(&path) && wanted(&path, &lstat) {
                 emit(Discovered {
                     path: path.clone(),
                     lstat,
                 });
             }
-            if is_dir && !ignore.children_ignored(&path) && descend(&path) {
+            if go_down {
                 queue.push_back(path);
             }
         }

@@ -112,13 +112,13 @@ impl GlobPattern {
         &self.alternatives
     }
 
-    /// Whether the `/`-separated `path` matches (a trailing `/` on the path
-    /// is allowed to stay unmatched, as in minimatch).
+    /// Whether the `/`-separated `path` matches with minimatch's rules (a
+    /// trailing `/` on the path may stay unmatched; a trailing `**` needs one).
     pub fn matches(&self, path: &str) -> bool {
         let segs = split_path(path);
         self.alternatives
             .iter()
-            .any(|alt| match_segments(alt, &segs, false))
+            .any(|alt| match_segments(alt, &segs, MatchMode::Minimatch))
     }
 }
 
@@ -343,10 +343,21 @@ fn segment_matches(seg: &Segment, name: &str) -> bool {
     }
 }
 
+/// How a used-up path meets the rest of the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MatchMode {
+    /// minimatch's `match` (ignore patterns).
+    Minimatch,
+    /// glob's walk (COPY sources): `src/**` also matches `src` itself.
+    Walk,
+    /// Prefix match: could a path below this one match?
+    Partial,
+}
+
 /// Dynamic programming over (pattern index, path index), so that many `**`
 /// cannot make matching exponential. With `partial`, a path that runs out
 /// before the pattern counts as a (prefix) match: used to prune walks.
-pub(crate) fn match_segments(pat: &[Segment], path: &[&str], partial: bool) -> bool {
+pub(crate) fn match_segments(pat: &[Segment], path: &[&str], mode: MatchMode) -> bool {
     let (np, nf) = (pat.len(), path.len());
     // row[fi] = does pat[pi..] match path[fi..]; computed from pi = np down.
     let mut next: Vec<bool> = (0..=nf)
@@ -354,9 +365,14 @@ pub(crate) fn match_segments(pat: &[Segment], path: &[&str], partial: bool) -> b
         .collect();
     for pi in (0..np).rev() {
         let mut row = vec![false; nf + 1];
-        // A segment is never tried against a used-up path (minimatch), so
-        // this is false even for `**`, except in partial mode.
-        row[nf] = partial;
+        row[nf] = match mode {
+            // minimatch never tries a segment against a used-up path, so even
+            // a trailing `**` needs something (at least the "" of `dir/`).
+            MatchMode::Minimatch => false,
+            // glob's walker lets `**` stand for no segment at all.
+            MatchMode::Walk => pat[pi] == Segment::GlobStar && next[nf],
+            MatchMode::Partial => true,
+        };
         if pat[pi] == Segment::GlobStar {
             // `**` swallows k >= 0 segments (never `.`/`..`), then pat[pi+1..]
             // continues; swallowing to the very end is allowed.
@@ -379,7 +395,7 @@ pub(crate) fn match_segments(pat: &[Segment], path: &[&str], partial: bool) -> b
 /// directories a pattern can never reach).
 pub(crate) fn may_match_below(pat: &[Segment], dir: &str) -> bool {
     let segs = split_path(dir);
-    match_segments(pat, &segs, true) && pattern_can_extend(pat, &segs)
+    match_segments(pat, &segs, MatchMode::Partial) && pattern_can_extend(pat, &segs)
 }
 
 /// True unless the pattern is exhausted exactly at `dir` (no `**` left).

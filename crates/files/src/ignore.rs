@@ -9,7 +9,7 @@
 
 use crate::brace_expansion::expand_braces;
 use crate::error::FilesError;
-use crate::glob_pattern::{match_segments, parse_alternatives, split_path, Segment};
+use crate::glob_pattern::{match_segments, parse_alternatives, split_path, MatchMode, Segment};
 use crate::posix_path;
 
 /// Parses `.dockerignore` text the way the official SDK does: split on `\n`,
@@ -129,7 +129,7 @@ impl IgnoreSet {
     }
 
     fn rule_matches(&self, rule: &IgnoreRule, path: &str) -> bool {
-        match_segments(&rule.segments, &split_path(path), false)
+        match_segments(&rule.segments, &split_path(path), MatchMode::Minimatch)
     }
 }
 
