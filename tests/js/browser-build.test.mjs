@@ -1,0 +1,35 @@
+// The browser build of the package in headless Chromium, on a page from another
+// origin than the emulator (CORS): a build with logs in order, a failing step,
+// and cancellation.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { repoRoot } from './support/package-install.mjs'
+import { startEmulator } from './support/emulator.mjs'
+import { serveStatic } from './support/static-server.mjs'
+import { launchBrowser, runPage } from './support/browser.mjs'
+
+let emu, site, browser
+before(async () => {
+  emu = await startEmulator(['--step-ms', '60'])
+  site = await serveStatic(repoRoot)
+  browser = await launchBrowser()
+})
+after(async () => {
+  await browser?.close()
+  await site?.close()
+  await emu?.stop()
+})
+
+test('build, failure and cancellation from a page on another origin', async () => {
+  const url = `${site.url}/tests/js/pages/build-flow.html?api=${encodeURIComponent(emu.url)}&key=${encodeURIComponent(emu.key)}`
+  const { result } = await runPage(browser, url, { timeoutMs: 60000 })
+  assert.equal(result.unexpected, undefined)
+  assert.equal(result.ok.status, 'ready')
+  assert.equal(result.ok.first, true)
+  assert.equal(result.ok.last, true)
+  assert.deepEqual(result.ok.delivered, result.ok.server)
+  assert.ok(result.ok.server.length >= 4)
+  assert.deepEqual(result.fail, { isBuildError: true, step: '1', message: result.fail.message })
+  assert.match(result.fail.message, /__fail__/)
+  assert.deepEqual(result.abort, { isAbortError: true, name: 'AbortError' })
+})
