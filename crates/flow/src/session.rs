@@ -443,9 +443,20 @@ impl BuildSession {
     }
 
     /// Supplies the trigger body (the serialized template) and the COPY
-    /// uploads, after [`Action::PrepareSteps`].
+    /// uploads, after [`Action::PrepareSteps`]. Each [`CopyUpload::index`]
+    /// must be unique (it routes [`BuildSession::upload_done`]).
     pub fn steps_ready(&mut self, trigger_body: String, copies: Vec<CopyUpload>, now_ms: f64) {
         if self.outcome.is_some() || self.phase != Phase::AwaitSteps {
+            return;
+        }
+        let mut seen: Vec<usize> = copies.iter().map(|c| c.index).collect();
+        seen.sort_unstable();
+        if seen.windows(2).any(|w| w[0] == w[1]) {
+            let error = FlowError::new(
+                ErrorClass::InvalidArgumentError,
+                "steps_ready: every CopyUpload needs its own index",
+            );
+            self.finish(Err(error), now_ms);
             return;
         }
         self.trigger_body = Some(trigger_body);

@@ -794,3 +794,32 @@ fn debug_output_never_shows_credentials() {
         );
     }
 }
+
+#[test]
+fn duplicate_copy_indexes_are_refused() {
+    let copy = CopyUpload {
+        index: 1,
+        files_hash: "h".into(),
+        force_upload: false,
+        src: "a".into(),
+    };
+    let trace = drive(
+        session_with(PollPolicy::default(), "dup"),
+        T0,
+        Prepare::Steps {
+            body: "{}".into(),
+            copies: vec![copy.clone(), copy],
+            host_logs: vec![],
+        },
+        |_, _| created(),
+        |_, _| unreachable!(),
+    );
+    let err = trace.result.unwrap().unwrap_err();
+    assert_eq!(err.class, ErrorClass::InvalidArgumentError);
+    assert_eq!(
+        trace.requests.len(),
+        1,
+        "no file-link request after the refusal"
+    );
+    assert_eq!(trace.logs.last().unwrap().kind, LogKind::End);
+}
