@@ -105,14 +105,23 @@ pub async fn upload(
             ),
         ));
     }
-    let temp = state
-        .uploads_dir
-        .join(format!("incoming-{}", ids::short_id(16)));
-    let result = receive(&state, &temp, &hash, length, body).await;
-    if result.is_err() {
-        let _ = tokio::fs::remove_file(&temp).await;
+    let temp = IncomingFile(
+        state
+            .uploads_dir
+            .join(format!("incoming-{}", ids::short_id(16))),
+    );
+    receive(&state, &temp.0, &hash, length, body).await
+}
+
+/// A partly received upload. Removed on drop, which also covers a client that
+/// hangs up mid-body (hyper then drops the handler's future); after a successful
+/// rename there is nothing left to remove.
+struct IncomingFile(std::path::PathBuf);
+
+impl Drop for IncomingFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
-    result
 }
 
 async fn receive(

@@ -51,7 +51,7 @@ fn rebuilds_are_cached_and_force_breaks_the_chain() {
 fn a_cached_rebuild_is_faster() {
     let dir = temp_dir("speed");
     let emu = Emu::with_config(Config {
-        step_ms: 60,
+        step_ms: 100,
         ..config(&dir)
     });
     let body = run_body(&["a", "b", "c", "d", "e"]);

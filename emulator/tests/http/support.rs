@@ -179,10 +179,20 @@ impl Emu {
 
     /// Sends raw bytes over TCP and returns the raw reply (for framing tests).
     pub fn raw(&self, request: &str, body: &[u8]) -> String {
+        self.raw_then(request, body, false)
+    }
+
+    /// Like [`Emu::raw`]; with `hang_up`, the client closes its sending side after
+    /// the bytes, as a client that gives up mid-body does.
+    pub fn raw_then(&self, request: &str, body: &[u8], hang_up: bool) -> String {
         let mut s = TcpStream::connect(self.addr()).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.write_all(request.as_bytes()).unwrap();
-        s.write_all(body).unwrap();
+        // Write errors are expected when the server answers early and closes.
+        let _ = s.write_all(request.as_bytes());
+        let _ = s.write_all(body);
+        if hang_up {
+            let _ = s.shutdown(std::net::Shutdown::Write);
+        }
         let mut out = Vec::new();
         let _ = s.read_to_end(&mut out);
         String::from_utf8_lossy(&out).into_owned()
