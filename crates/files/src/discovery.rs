@@ -12,7 +12,7 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::error::FilesError;
 use crate::glob_pattern::{
-    has_magic, match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
+    match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
 };
 use crate::ignore::IgnoreSet;
 use crate::posix_path;
@@ -54,6 +54,12 @@ pub fn discover<T: FileTree + ?Sized>(
     context_display: &str,
 ) -> Result<Vec<Discovered>, FilesError> {
     validate_source(src)?;
+    if src.is_empty() {
+        // glob matches nothing for an empty pattern (normalize would say ".").
+        return Err(FilesError::NoFilesFound {
+            joined: posix_path::join(context_display, src),
+        });
+    }
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for m in match_source(tree, src, ignore)? {
@@ -273,12 +279,6 @@ fn walk<T: FileTree + ?Sized>(
     Ok(())
 }
 
-/// Whether a source string contains glob syntax (for callers that want to
-/// tell users why a pattern matched nothing).
-pub fn source_has_magic(src: &str) -> bool {
-    has_magic(src)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +360,8 @@ mod tests {
             paths("a.txt/").is_err(),
             "a trailing slash requires a directory"
         );
+        assert_eq!(paths("").unwrap_err().to_string(), "No files found in ctx");
+        assert_eq!(paths("./").expect("root")[0], "");
     }
 
     #[test]

@@ -199,4 +199,28 @@ mod tests {
         assert_eq!(&out[18..22], &crc32(0, b"abc").to_le_bytes());
         assert_eq!(&out[22..], &3u32.to_le_bytes());
     }
+
+    #[cfg(feature = "deflate")]
+    #[test]
+    fn deflate_round_trips() {
+        let data = b"tar header and some text, repeated; ".repeat(3000);
+        let mut g = GzipWriter::deflate(Vec::new(), 6);
+        for c in data.chunks(333) {
+            g.put(c);
+        }
+        let out = g.finish();
+        assert_eq!(&out[..10], &GZIP_HEADER);
+        let body = &out[10..out.len() - 8];
+        let back = miniz_oxide::inflate::decompress_to_vec(body).expect("inflate");
+        assert_eq!(back, data);
+        assert!(
+            out.len() < data.len() / 20,
+            "compressed to {} bytes",
+            out.len()
+        );
+        assert_eq!(
+            &out[out.len() - 8..out.len() - 4],
+            &crc32(0, &data).to_le_bytes()
+        );
+    }
 }

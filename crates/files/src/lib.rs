@@ -34,7 +34,7 @@ mod tree;
 
 pub use byte_sink::ByteSink;
 pub use copy_plan::{plan_copy, CopyContext, CopyPlan, HashBody, PlanEntry, TarEntryPlan};
-pub use discovery::{discover, source_has_magic, validate_source, Discovered};
+pub use discovery::{discover, validate_source, Discovered};
 pub use error::{FilesError, JsErrorClass};
 pub use files_hash::FilesHasher;
 pub use glob_pattern::{has_magic, GlobPattern};
