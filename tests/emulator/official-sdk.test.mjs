@@ -180,6 +180,22 @@ describe('official SDK against the emulator', () => {
     )
   })
 
+  test("the docs' seed example: fromImage('python:3.12'), build, Sandbox.create, kill", T, async () => {
+    // The SDK tries the real registry for the image config first; offline it retries
+    // for ~3 s, logs a warn and builds without the inherited config.
+    const logs = []
+    const build = await Template.build(Template().fromImage('python:3.12'), 'my-python-template', {
+      ...opts,
+      cpuCount: 2,
+      memoryMB: 1024,
+      onBuildLogs: (e) => logs.push(e),
+    })
+    assert.ok(logs.some((e) => e.message === '[base] FROM python:3.12'), logs.map(String).join('\n'))
+    const sandbox = await Sandbox.create(build.templateId, opts)
+    assert.ok(sandbox.sandboxId)
+    await sandbox.kill()
+  })
+
   test('a wrong key gives AuthenticationError', T, async () => {
     await assert.rejects(
       Template.exists('sdk-app', { ...opts, apiKey: 'wrong-key' }),
