@@ -181,6 +181,7 @@ fn sequence(body: &[char]) -> Option<Option<Vec<Vec<char>>>> {
         (Some(a), None, Some(b), None) => (a as u32, b as u32),
         _ => return None,
     };
+    let step32 = u32::try_from(step).unwrap_or(u32::MAX);
     let mut out = Vec::new();
     let mut v = a;
     loop {
@@ -194,9 +195,9 @@ fn sequence(body: &[char]) -> Option<Option<Vec<Vec<char>>>> {
             break;
         }
         let next = if a <= b {
-            v.checked_add(step as u32)
+            v.checked_add(step32)
         } else {
-            v.checked_sub(step as u32)
+            v.checked_sub(step32)
         };
         match next {
             Some(n) if (a <= b && n <= b) || (a > b && n >= b) => v = n,

@@ -123,6 +123,14 @@ fn match_source<T: FileTree + ?Sized>(
         if segs.last() == Some(&Segment::Literal(String::new())) {
             segs.pop();
         }
+        // The source was normalised, so a `..` left here came out of a brace
+        // (`{..,x}/a`) and would leave the context: it matches nothing.
+        if segs
+            .iter()
+            .any(|s| *s == Segment::Literal("..".to_string()))
+        {
+            continue;
+        }
         let rule = SourceRule::new(segs, dir_only);
         let start = match literal_path(&rule.segs) {
             Some(path) => path,
@@ -361,6 +369,11 @@ mod tests {
             "a trailing slash requires a directory"
         );
         assert_eq!(paths("").unwrap_err().to_string(), "No files found in ctx");
+        assert_eq!(paths("{..,app}/main.py").expect("ok"), ["app/main.py"]);
+        assert!(
+            paths("{..}/a.txt").is_err(),
+            "braces cannot leave the context"
+        );
         assert_eq!(paths("./").expect("root")[0], "");
     }
 

@@ -80,8 +80,11 @@ pub struct TreeError(pub String);
 
 /// A read-only view of the build context directory.
 ///
-/// Every path is relative to the context, uses `/` separators and has no
-/// leading `./`; the context directory itself is `""`.
+/// Every path this crate passes is relative to the context, uses `/`
+/// separators and has no empty, `.` or `..` segment; the context directory
+/// itself is `""`. Paths may lead through symlinked directories (glob does
+/// that for plain pattern segments), so implementations resolve links in
+/// the middle of a path as the OS does.
 pub trait FileTree {
     /// Names (not paths) of the entries of directory `rel_dir`, in any order.
     fn list_dir(&self, rel_dir: &str) -> Result<Vec<String>, TreeError>;
