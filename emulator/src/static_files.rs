@@ -39,7 +39,10 @@ fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     if path.is_dir() {
         path.push("index.html");
     }
-    path.is_file().then_some(path)
+    // A symlink inside the served directory must not lead out of it.
+    let real = path.canonicalize().ok()?;
+    let real_root = root.canonicalize().ok()?;
+    (real.starts_with(&real_root) && real.is_file()).then_some(real)
 }
 
 /// Serves the file for `url_path`, or `None` when there is none.
@@ -62,4 +65,28 @@ pub async fn serve(root: &Path, url_path: &str, head_only: bool) -> Option<Respo
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_inside_the_root() {
+        let root = std::env::temp_dir().join(format!("emu-static-{}", std::process::id()));
+        let outside = std::env::temp_dir().join(format!("emu-outside-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(root.join("sub/index.html"), "x").unwrap();
+        std::fs::write(outside.join("secret"), "s").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.join("secret"), root.join("link")).unwrap();
+        assert!(resolve(&root, "/sub/").unwrap().ends_with("sub/index.html"));
+        assert!(resolve(&root, "/sub/%2e%2e/sub/index.html").is_none());
+        assert!(resolve(&root, "/../etc/passwd").is_none());
+        assert!(resolve(&root, "/link").is_none());
+        assert!(resolve(&root, "/missing").is_none());
+        let _ = std::fs::remove_dir_all(&root);
+        let _ = std::fs::remove_dir_all(&outside);
+    }
 }
