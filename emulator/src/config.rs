@@ -114,7 +114,8 @@ FAILURE TRIGGERS (deterministic):
 
 LIMITS AND RULES:
     cpuCount 1-8; memoryMB 128-8192 and even; JSON bodies 1 MiB; 500 steps.
-    Template names: 1-128 of a-z 0-9 - _ . (starting with a letter or digit).
+    Template names: 1-128 of A-Z a-z 0-9 - _ . (starting with a letter or digit),
+    case-insensitive: stored and compared in lowercase.
     Tags: 1-128 of A-Z a-z 0-9 - _ . (starting with a letter, digit or _).
     `name` without a tag means `name:default`. A build's tags move to it when it
     becomes ready. A new build of a template supersedes its unfinished builds.

@@ -317,10 +317,13 @@ impl Store {
         Ok((template, build))
     }
 
-    /// A template by id, or by name (a `:tag` suffix is ignored).
+    /// A template by id, or by name (case-insensitive; a `:tag` suffix is ignored).
     pub fn find_template(&self, id_or_name: &str) -> DbResult<Option<TemplateRow>> {
         let conn = self.lock();
-        let name = id_or_name.rsplit_once(':').map_or(id_or_name, |(n, _)| n);
+        let name = id_or_name
+            .rsplit_once(':')
+            .map_or(id_or_name, |(n, _)| n)
+            .to_ascii_lowercase();
         conn.query_row(
             &format!("SELECT {TEMPLATE_COLS} FROM templates WHERE id = ?1 OR name = ?2 ORDER BY id = ?1 DESC LIMIT 1"),
             params![id_or_name, name],

@@ -2,8 +2,9 @@
 //! that names the problem; the routes turn it into a 400 `{code, message}`.
 //!
 //! Rules (also in the README and `--help`):
-//! - template name: 1-128 characters of lowercase letters, digits, `-`, `_`, `.`;
-//!   starts with a letter or digit.
+//! - template name: 1-128 characters of letters, digits, `-`, `_`, `.`; starts with a
+//!   letter or digit. Names are case-insensitive: they are stored and compared in
+//!   lowercase (as the real service does), so `MyApp` and `myapp` are one template.
 //! - tag: 1-128 characters of letters, digits, `-`, `_`, `.`; starts with a letter,
 //!   digit or `_` (the Docker tag rule).
 //! - `name:tag` splits at the last `:`; a name without tag means the tag `default`.
@@ -21,7 +22,8 @@ pub const MEMORY_MAX_MB: i64 = 8192;
 /// Longest accepted name, tag or id.
 pub const MAX_NAME_LEN: usize = 128;
 
-pub fn template_name(name: &str) -> Result<(), String> {
+/// Checks a template name and returns its canonical (lowercase) form.
+pub fn template_name(name: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("template name must not be empty".into());
     }
@@ -32,20 +34,20 @@ pub fn template_name(name: &str) -> Result<(), String> {
         ));
     }
     let first = name.as_bytes()[0];
-    if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
+    if !first.is_ascii_alphanumeric() {
         return Err(format!(
-            "template name '{name}' is invalid: it must start with a lowercase letter or a digit"
+            "template name '{name}' is invalid: it must start with a letter or a digit"
         ));
     }
     if let Some(c) = name
         .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
         return Err(format!(
-            "template name '{name}' is invalid: character '{c}' is not allowed (use lowercase letters, digits, '-', '_' and '.')"
+            "template name '{name}' is invalid: character '{c}' is not allowed (use letters, digits, '-', '_' and '.')"
         ));
     }
-    Ok(())
+    Ok(name.to_ascii_lowercase())
 }
 
 pub fn tag(tag: &str) -> Result<(), String> {
@@ -75,18 +77,15 @@ pub fn tag(tag: &str) -> Result<(), String> {
 }
 
 /// Splits `name[:tag]` at the last `:` and validates both parts.
-/// Returns the name and the explicit tag, if any.
+/// Returns the canonical name and the explicit tag, if any.
 pub fn name_and_tag(reference: &str) -> Result<(String, Option<String>), String> {
     match reference.rsplit_once(':') {
         Some((name, t)) => {
-            template_name(name)?;
+            let name = template_name(name)?;
             tag(t)?;
-            Ok((name.to_string(), Some(t.to_string())))
+            Ok((name, Some(t.to_string())))
         }
-        None => {
-            template_name(reference)?;
-            Ok((reference.to_string(), None))
-        }
+        None => Ok((template_name(reference)?, None)),
     }
 }
 
@@ -155,7 +154,10 @@ mod tests {
     #[test]
     fn names_and_tags() {
         assert!(template_name("my-python_template.v2").is_ok());
-        assert!(template_name("My").unwrap_err().contains("lowercase"));
+        assert_eq!(
+            template_name("skip-cache-beforeFrom").unwrap(),
+            "skip-cache-beforefrom"
+        );
         assert!(template_name("-x").unwrap_err().contains("start"));
         assert!(template_name("a/b").unwrap_err().contains("'/'"));
         assert!(tag("v1.0.0").is_ok());
@@ -165,7 +167,7 @@ mod tests {
             name_and_tag("app:v1").unwrap(),
             ("app".to_string(), Some("v1".to_string()))
         );
-        assert_eq!(name_and_tag("app").unwrap(), ("app".to_string(), None));
+        assert_eq!(name_and_tag("App").unwrap(), ("app".to_string(), None));
         assert!(name_and_tag("app:").is_err());
         assert!(name_and_tag("name:with tag/slash").is_err());
     }

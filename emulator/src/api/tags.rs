@@ -48,8 +48,8 @@ pub async fn assign(State(state): State<Shared>, headers: HeaderMap, body: Body)
 /// `DELETE /templates/tags` `{name, tags}`: removes the tags (all or nothing).
 pub async fn remove(State(state): State<Shared>, headers: HeaderMap, body: Body) -> ApiResult {
     let obj = read_json(&state, &headers, body).await?;
-    let name = required_string(&obj, "name")?;
-    validation::template_name(&name).map_err(ApiError::bad_request)?;
+    let name = validation::template_name(&required_string(&obj, "name")?)
+        .map_err(ApiError::bad_request)?;
     let tags = tag_list(&obj)?;
     state.store.remove_tags(&name, &tags)?;
     Ok(empty_reply(StatusCode::NO_CONTENT))

@@ -18,7 +18,7 @@ fn malformed_or_invalid_build_requests() {
     post("").assert_error(400, "JSON body");
     post(r#"{"cpuCount":2}"#).assert_error(400, "'name' is required");
     post(r#"{"name":5}"#).assert_error(400, "'name' must be a string");
-    post(r#"{"name":"Upper"}"#).assert_error(400, "lowercase");
+    post(r#"{"name":"_lead"}"#).assert_error(400, "must start with a letter or a digit");
     post(r#"{"name":"bad/name"}"#).assert_error(400, "'/' is not allowed");
     post(r#"{"name":"ok:bad tag"}"#).assert_error(400, "tag 'bad tag' is invalid");
     post(r#"{"name":"ok","tags":["-x"]}"#).assert_error(400, "tag '-x' is invalid");

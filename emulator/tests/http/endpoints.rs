@@ -26,6 +26,17 @@ fn request_build_returns_ids_tags_and_names() {
     assert_eq!(r2["tags"], serde_json::json!(["default"]));
     assert_eq!(r2["templateID"], v["templateID"]);
     assert_ne!(r2["buildID"], v["buildID"]);
+    // names are case-insensitive and stored in lowercase
+    let r3 = emu
+        .send("POST", "/v3/templates", r#"{"name":"My-App:Beta"}"#)
+        .json();
+    assert_eq!(r3["templateID"], v["templateID"]);
+    assert_eq!(r3["names"], serde_json::json!(["my-app"]));
+    assert_eq!(r3["tags"], serde_json::json!(["Beta"]));
+    assert_eq!(
+        emu.get("/templates/MY-APP").json()["templateID"],
+        v["templateID"]
+    );
 }
 
 #[test]

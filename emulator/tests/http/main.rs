@@ -6,6 +6,7 @@ mod builds;
 mod cors_static;
 mod endpoints;
 mod faults;
+mod fixtures;
 mod persistence;
 mod registry;
 mod support;
