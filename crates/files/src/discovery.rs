@@ -8,7 +8,7 @@
 //! order races (several sibling subdirectories with contents) this gives the
 //! "idealized" order the protocol doc recommends, every time.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use crate::error::FilesError;
 use crate::glob_pattern::{
@@ -61,7 +61,7 @@ pub fn discover<T: FileTree + ?Sized>(
         });
     }
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = BTreeSet::new();
     for m in match_source(tree, src, ignore)? {
         let is_dir = m.lstat.kind == EntryKind::Dir;
         let dir = m.path.clone();
@@ -83,7 +83,7 @@ pub fn discover<T: FileTree + ?Sized>(
     Ok(out)
 }
 
-fn push_unique(out: &mut Vec<Discovered>, seen: &mut HashSet<String>, d: Discovered) {
+fn push_unique(out: &mut Vec<Discovered>, seen: &mut BTreeSet<String>, d: Discovered) {
     if seen.insert(d.path.clone()) {
         out.push(d);
     }
@@ -265,7 +265,7 @@ fn walk<T: FileTree + ?Sized>(
             if name.is_empty() || name == "." || name == ".." || name.contains('/') {
                 return Err(FilesError::Tree {
                     path: dir.clone(),
-                    message: format!("invalid entry name {name:?}"),
+                    message: format!("invalid entry name \"{name}\""),
                 });
             }
             let path = posix_path::child(&dir, &name);

@@ -69,11 +69,11 @@ impl fmt::Display for FilesError {
                 "Invalid source path \"{src}\": path escapes the context directory. The path must stay within the context directory."
             ),
             FilesError::NoFilesFound { joined } => write!(f, "No files found in {joined}"),
-            FilesError::Tree { path, message } => write!(f, "{path:?}: {message}"),
+            FilesError::Tree { path, message } => write!(f, "\"{path}\": {message}"),
             FilesError::Pattern { pattern, message } => {
-                write!(f, "invalid pattern {pattern:?}: {message}")
+                write!(f, "invalid pattern \"{pattern}\": {message}")
             }
-            FilesError::Tar { path, message } => write!(f, "tar entry {path:?}: {message}"),
+            FilesError::Tar { path, message } => write!(f, "tar entry \"{path}\": {message}"),
         }
     }
 }

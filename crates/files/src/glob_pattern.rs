@@ -77,21 +77,24 @@ impl PosixClass {
         })
     }
 
+    /// ASCII only: minimatch uses Unicode properties here, but the Unicode
+    /// tables would cost ~3 KB of gzipped wasm for a feature COPY patterns
+    /// practically never use on non-ASCII names (README).
     fn contains(self, c: char) -> bool {
         match self {
-            PosixClass::Alnum => c.is_alphanumeric(),
-            PosixClass::Alpha => c.is_alphabetic(),
+            PosixClass::Alnum => c.is_ascii_alphanumeric(),
+            PosixClass::Alpha => c.is_ascii_alphabetic(),
             PosixClass::Ascii => c.is_ascii(),
             PosixClass::Blank => c == ' ' || c == '\t',
-            PosixClass::Cntrl => c.is_control(),
+            PosixClass::Cntrl => c.is_ascii_control(),
             PosixClass::Digit => c.is_ascii_digit(),
-            PosixClass::Graph => !c.is_control() && !c.is_whitespace(),
-            PosixClass::Lower => c.is_lowercase(),
-            PosixClass::Print => !c.is_control(),
+            PosixClass::Graph => !c.is_ascii_control() && !c.is_ascii_whitespace(),
+            PosixClass::Lower => c.is_ascii_lowercase(),
+            PosixClass::Print => !c.is_ascii_control(),
             PosixClass::Punct => c.is_ascii_punctuation(),
-            PosixClass::Space => c.is_whitespace(),
-            PosixClass::Upper => c.is_uppercase(),
-            PosixClass::Word => c.is_alphanumeric() || c == '_',
+            PosixClass::Space => c.is_ascii_whitespace(),
+            PosixClass::Upper => c.is_ascii_uppercase(),
+            PosixClass::Word => c.is_ascii_alphanumeric() || c == '_',
             PosixClass::Xdigit => c.is_ascii_hexdigit(),
         }
     }

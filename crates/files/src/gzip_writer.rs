@@ -14,34 +14,56 @@ const STORED_MAX: usize = 65535;
 
 const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
 
-/// CRC-32 (IEEE, reflected) lookup table, built at compile time.
-const CRC_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-            k += 1;
-        }
-        table[i] = c;
-        i += 1;
-    }
-    table
-};
+/// Running CRC-32 (IEEE, reflected). The lookup table is built at run time
+/// (2,048 shifts, once per archive) rather than shipped as 1 KiB of wasm data.
+pub struct Crc32 {
+    table: Box<[u32; 256]>,
+    value: u32,
+}
 
-/// Continues a CRC-32 over `bytes` (start with 0).
-pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
-    let mut c = !crc;
-    for &b in bytes {
-        c = CRC_TABLE[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8);
+impl Default for Crc32 {
+    fn default() -> Self {
+        Crc32::new()
     }
-    !c
+}
+
+impl Crc32 {
+    pub fn new() -> Crc32 {
+        let mut table = Box::new([0u32; 256]);
+        for (i, slot) in table.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+            *slot = c;
+        }
+        Crc32 { table, value: 0 }
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        let mut c = !self.value;
+        for &b in bytes {
+            c = self.table[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8);
+        }
+        self.value = !c;
+    }
+
+    pub fn value(&self) -> u32 {
+        self.value
+    }
+}
+
+/// Continues a CRC-32 over `bytes` (start with 0). Builds a table per call:
+/// use [`Crc32`] for streams.
+pub fn crc32(crc: u32, bytes: &[u8]) -> u32 {
+    let mut c = Crc32::new();
+    c.value = crc;
+    c.update(bytes);
+    c.value
 }
 
 enum Body {
@@ -58,7 +80,7 @@ enum Body {
 /// straight into it.
 pub struct GzipWriter<S: ByteSink> {
     sink: S,
-    crc: u32,
+    crc: Crc32,
     /// Input length modulo 2^32 (the gzip `ISIZE` field).
     isize: u32,
     body: Body,
@@ -70,7 +92,7 @@ impl<S: ByteSink> GzipWriter<S> {
         sink.put(&GZIP_HEADER);
         GzipWriter {
             sink,
-            crc: 0,
+            crc: Crc32::new(),
             isize: 0,
             body: Body::Stored {
                 pending: Vec::with_capacity(STORED_MAX),
@@ -87,7 +109,7 @@ impl<S: ByteSink> GzipWriter<S> {
         let compressor = Box::new(CompressorOxide::new(flags));
         GzipWriter {
             sink,
-            crc: 0,
+            crc: Crc32::new(),
             isize: 0,
             body: Body::Deflate { compressor },
         }
@@ -112,7 +134,7 @@ impl<S: ByteSink> GzipWriter<S> {
             }
         }
         let mut trailer = [0u8; 8];
-        trailer[..4].copy_from_slice(&self.crc.to_le_bytes());
+        trailer[..4].copy_from_slice(&self.crc.value().to_le_bytes());
         trailer[4..].copy_from_slice(&self.isize.to_le_bytes());
         self.sink.put(&trailer);
         self.sink
@@ -151,7 +173,7 @@ fn deflate_into<S: ByteSink>(
 
 impl<S: ByteSink> ByteSink for GzipWriter<S> {
     fn put(&mut self, mut bytes: &[u8]) {
-        self.crc = crc32(self.crc, bytes);
+        self.crc.update(bytes);
         self.isize = self.isize.wrapping_add(bytes.len() as u32);
         match &mut self.body {
             Body::Stored { pending } => {

@@ -38,7 +38,7 @@ pub use discovery::{discover, validate_source, Discovered};
 pub use error::{FilesError, JsErrorClass};
 pub use files_hash::FilesHasher;
 pub use glob_pattern::{has_magic, GlobPattern};
-pub use gzip_writer::{crc32, GzipWriter};
+pub use gzip_writer::{crc32, Crc32, GzipWriter};
 pub use ignore::{dockerignore_patterns, IgnoreSet};
 pub use memory_tree::{
     MemoryTree, DEFAULT_DIR_MODE, DEFAULT_DIR_SIZE, DEFAULT_FILE_MODE, DEFAULT_SYMLINK_MODE,

@@ -86,7 +86,7 @@ impl MemoryTree {
                 Some(node) if !last && node.meta.kind != EntryKind::Dir => {
                     return Err(tree_error(
                         path,
-                        &format!("parent {here:?} is not a directory"),
+                        &format!("parent \"{here}\" is not a directory"),
                     ));
                 }
                 Some(_) if !last => {}
@@ -228,10 +228,10 @@ impl FileTree for MemoryTree {
     fn list_dir(&self, rel_dir: &str) -> Result<Vec<String>, TreeError> {
         let key = self
             .resolve(rel_dir, true, &mut 0)
-            .ok_or_else(|| TreeError(format!("no such directory: {rel_dir:?}")))?;
+            .ok_or_else(|| TreeError(format!("no such directory: \"{rel_dir}\"")))?;
         match self.nodes.get(&key) {
             Some(node) if node.meta.kind == EntryKind::Dir => Ok(node.children.clone()),
-            _ => Err(TreeError(format!("not a directory: {rel_dir:?}"))),
+            _ => Err(TreeError(format!("not a directory: \"{rel_dir}\""))),
         }
     }
 
