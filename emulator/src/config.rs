@@ -47,6 +47,8 @@ pub struct Config {
     /// Largest upload (`PUT` of a files archive).
     pub max_upload_bytes: u64,
     pub faults: Faults,
+    /// Print one line per request to stderr.
+    pub log_requests: bool,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             max_json_bytes: 1024 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
             faults: Faults::default(),
+            log_requests: false,
         }
     }
 }
@@ -95,6 +98,7 @@ OPTIONS:
     --fault-latency-ms N     delay every API request by N ms
     --fault-drop-rate P      close this share of API connections without a reply
     --seed N                 seed of the fault dice (deterministic fault sequences)
+    --log-requests           print `METHOD PATH -> STATUS (MS ms)` per request to stderr
     -h, --help               print this help
     -V, --version            print the version
 
@@ -151,7 +155,7 @@ fn rate(flag: &str, v: &str) -> Result<f64, String> {
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
-    Run(Config),
+    Run(Box<Config>),
     Help,
     Version,
 }
@@ -202,10 +206,11 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             "--fault-latency-ms" => cfg.faults.latency_ms = number(flag, value(flag, &mut it)?)?,
             "--fault-drop-rate" => cfg.faults.drop_rate = rate(flag, value(flag, &mut it)?)?,
             "--seed" => cfg.faults.seed = Some(number(flag, value(flag, &mut it)?)?),
+            "--log-requests" => cfg.log_requests = true,
             other => return Err(format!("unknown option '{other}' (see --help)")),
         }
     }
-    Ok(Command::Run(cfg))
+    Ok(Command::Run(Box::new(cfg)))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use novita_emulator::config::{parse_args, Command, HELP};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = match parse_args(&args) {
-        Ok(Command::Run(c)) => c,
+        Ok(Command::Run(c)) => *c,
         Ok(Command::Help) => {
             print!("{HELP}");
             return ExitCode::SUCCESS;

@@ -104,7 +104,24 @@ impl Front {
         if req.method() == Method::OPTIONS {
             return Ok(cors::preflight(&headers));
         }
-        let mut response = self.respond(req.map(Body::new)).await?;
+        let started = std::time::Instant::now();
+        let label = self
+            .state
+            .config
+            .log_requests
+            .then(|| format!("{} {}", req.method(), req.uri().path()));
+        let result = self.respond(req.map(Body::new)).await;
+        if let Some(label) = label {
+            let outcome = match &result {
+                Ok(r) => r.status().as_u16().to_string(),
+                Err(_) => "dropped".to_string(),
+            };
+            eprintln!(
+                "{label} -> {outcome} ({} ms)",
+                started.elapsed().as_millis()
+            );
+        }
+        let mut response = result?;
         cors::decorate(&headers, &mut response);
         Ok(response)
     }
