@@ -15,6 +15,47 @@
 //!
 //! The order choice and the defaults for browser sources are documented in
 //! this crate's README.
+//!
+//! ```
+//! use novita_template_files::*;
+//!
+//! # fn main() -> Result<(), FilesError> {
+//! let mut tree = MemoryTree::new(); // browser defaults: 0644 files, 0755 dirs
+//! tree.add_file("app/main.py", 6)?;
+//! tree.add_file("app/scratch.tmp", 1)?;
+//! let ignore = IgnoreSet::for_template(&["**/*.tmp"], Some("# .dockerignore\nsecret.txt\n"))?;
+//!
+//! validate_source("app")?; // at copy() time; errors are TemplateErrors
+//! let ctx = CopyContext { context_display: "/ctx", ignore: &ignore };
+//! let plan = plan_copy(&tree, "app", "/home/user/app", ctx, false)?;
+//! let paths: Vec<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
+//! assert_eq!(paths, ["app", "app/main.py"]);
+//!
+//! // Hash and archive, streaming each file's bytes in chunks.
+//! let mut hasher = FilesHasher::new(&plan.src, &plan.dest);
+//! let mut tar = TarWriter::new(GzipWriter::stored(Vec::new()));
+//! for e in &plan.entries {
+//!     e.hash_header(&mut hasher);
+//!     if let Some(t) = &e.tar {
+//!         tar.begin(&t.header(0, 0, 1_700_000_000))?;
+//!     }
+//!     if e.needs_bytes() {
+//!         for chunk in [&b"print"[..], &b"\n"[..]] {
+//!             hasher.content(chunk);
+//!             tar.data(chunk)?;
+//!         }
+//!     }
+//! }
+//! assert_eq!(hasher.finish().len(), 64);
+//! let tar_gz: Vec<u8> = tar.finish()?.finish();
+//! assert_eq!(&tar_gz[..2], &[0x1f, 0x8b]);
+//!
+//! let missing = plan_copy(&tree, "nope", "/x", ctx, false).unwrap_err();
+//! assert_eq!(missing.to_string(), "No files found in /ctx/nope");
+//! assert_eq!(missing.js_class(), JsErrorClass::Error);
+//! # Ok(())
+//! # }
+//! ```
 
 mod brace_expansion;
 mod byte_sink;
