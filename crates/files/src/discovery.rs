@@ -65,13 +65,14 @@ pub fn discover<T: FileTree + ?Sized>(
     for m in match_source(tree, src, ignore)? {
         let is_dir = m.lstat.kind == EntryKind::Dir;
         let dir = m.path.clone();
-        push_unique(&mut out, &mut seen, m);
-        if is_dir {
+        // A directory already listed came from an ancestor's expansion,
+        // which already holds everything below it.
+        if push_unique(&mut out, &mut seen, m) && is_dir {
             // `dir/**/*`: everything below, never through symlinks.
             let below =
                 |_: &str, m: &Meta| -> Result<bool, FilesError> { Ok(m.kind == EntryKind::Dir) };
             walk(tree, &dir, ignore, &|_, _| true, &below, &mut |d| {
-                push_unique(&mut out, &mut seen, d)
+                push_unique(&mut out, &mut seen, d);
             })?;
         }
     }
@@ -83,10 +84,13 @@ pub fn discover<T: FileTree + ?Sized>(
     Ok(out)
 }
 
-fn push_unique(out: &mut Vec<Discovered>, seen: &mut BTreeSet<String>, d: Discovered) {
-    if seen.insert(d.path.clone()) {
+/// Appends `d` unless its path is already listed; true if appended.
+fn push_unique(out: &mut Vec<Discovered>, seen: &mut BTreeSet<String>, d: Discovered) -> bool {
+    let new = seen.insert(d.path.clone());
+    if new {
         out.push(d);
     }
+    new
 }
 
 fn tree_err(path: &str) -> impl FnOnce(TreeError) -> FilesError + '_ {
@@ -145,7 +149,7 @@ fn match_source<T: FileTree + ?Sized>(
             rules.push(rule);
         }
     }
-    if rules.is_empty() || ignore.children_ignored("") {
+    if rules.is_empty() {
         return Ok(out);
     }
     let descend = |p: &str, lstat: &Meta| -> Result<bool, FilesError> {
@@ -256,6 +260,9 @@ fn walk<T: FileTree + ?Sized>(
     descend: Descend<'_>,
     emit: &mut dyn FnMut(Discovered),
 ) -> Result<(), FilesError> {
+    if ignore.children_ignored(root) {
+        return Ok(());
+    }
     let mut queue = VecDeque::from([root.to_string()]);
     while let Some(dir) = queue.pop_front() {
         let mut names = tree.list_dir(&dir).map_err(tree_err(&dir))?;
