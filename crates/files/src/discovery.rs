@@ -71,9 +71,17 @@ pub fn discover<T: FileTree + ?Sized>(
             // `dir/**/*`: everything below, never through symlinks.
             let below =
                 |_: &str, m: &Meta| -> Result<bool, FilesError> { Ok(m.kind == EntryKind::Dir) };
-            walk(tree, &dir, ignore, &|_, _| true, &below, &mut |d| {
-                push_unique(&mut out, &mut seen, d);
-            })?;
+            walk(
+                tree,
+                &dir,
+                ignore,
+                &|_| true,
+                &|_, _| true,
+                &below,
+                &mut |d| {
+                    push_unique(&mut out, &mut seen, d);
+                },
+            )?;
         }
     }
     if out.is_empty() {
@@ -173,6 +181,12 @@ fn match_source<T: FileTree + ?Sized>(
         tree,
         "",
         ignore,
+        &|p| {
+            let segs = split_path(p);
+            rules.iter().any(|r| {
+                match_segments(&r.segs, &segs, MatchMode::Walk) || may_match_below(&r.segs, p)
+            })
+        },
         &|p, m| rules.iter().any(|r| r.matches(p, m)),
         &descend,
         &mut |d| out.push(d),
@@ -249,13 +263,15 @@ type Wanted<'a> = &'a dyn Fn(&str, &Meta) -> bool;
 type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, FilesError>;
 
 /// Breadth-first walk below `root` (not emitting `root`): each directory's
-/// children in descending byte order of their names; emits those not
-/// ignored and `wanted`; descends where `descend` allows and the children
-/// are not ignored.
+/// children in descending byte order of their names; skips (without
+/// `lstat`) paths that are not `relevant`; emits those not ignored and
+/// `wanted`; descends where `descend` allows and the children are not
+/// ignored.
 fn walk<T: FileTree + ?Sized>(
     tree: &T,
     root: &str,
     ignore: &IgnoreSet,
+    relevant: &dyn Fn(&str) -> bool,
     wanted: Wanted<'_>,
     descend: Descend<'_>,
     emit: &mut dyn FnMut(Discovered),
@@ -276,6 +292,10 @@ fn walk<T: FileTree + ?Sized>(
                 });
             }
             let path = posix_path::child(&dir, &name);
+            // Saves an lstat per entry the pattern cannot reach.
+            if !relevant(&path) {
+                continue;
+            }
             let Some(lstat) = tree.lstat(&path).map_err(tree_err(&path))? else {
                 continue; // vanished between listing and stat
             };
@@ -438,5 +458,35 @@ mod tests {
                 "x/a/sub/z"
             ]
         );
+    }
+
+    /// Counts `lstat` calls, to check the walk does not stat what a pattern
+    /// cannot reach (Node's lstatSync per entry is the expensive part).
+    struct CountingTree(MemoryTree, std::cell::Cell<usize>);
+
+    impl FileTree for CountingTree {
+        fn list_dir(&self, d: &str) -> Result<Vec<String>, TreeError> {
+            self.0.list_dir(d)
+        }
+        fn lstat(&self, p: &str) -> Result<Option<Meta>, TreeError> {
+            self.1.set(self.1.get() + 1);
+            self.0.lstat(p)
+        }
+        fn stat(&self, p: &str) -> Result<Option<Meta>, TreeError> {
+            self.0.stat(p)
+        }
+    }
+
+    #[test]
+    fn unreachable_entries_are_not_stated() {
+        let mut t = MemoryTree::new();
+        for i in 0..200 {
+            t.add_file(&format!("big/f{i}.txt"), 1).expect("insert");
+        }
+        t.add_file("app/main.py", 1).expect("insert");
+        let counting = CountingTree(t, std::cell::Cell::new(0));
+        let d = discover(&counting, "app/*.py", &IgnoreSet::empty(), "c").expect("ok");
+        assert_eq!(d.len(), 1);
+        assert!(counting.1.get() <= 3, "{} lstat calls", counting.1.get());
     }
 }
