@@ -68,7 +68,7 @@ mod gzip_writer;
 mod ignore;
 mod memory_tree;
 mod posix_path;
-#[cfg(any(test, feature = "std-fs"))]
+#[cfg(all(unix, any(test, feature = "std-fs")))]
 mod std_fs_tree;
 mod tar_writer;
 mod tree;
@@ -85,7 +85,7 @@ pub use memory_tree::{
     MemoryTree, DEFAULT_DIR_MODE, DEFAULT_DIR_SIZE, DEFAULT_FILE_MODE, DEFAULT_SYMLINK_MODE,
 };
 pub use posix_path::{join as posix_join, normalize as posix_normalize};
-#[cfg(any(test, feature = "std-fs"))]
+#[cfg(all(unix, any(test, feature = "std-fs")))]
 pub use std_fs_tree::StdFsTree;
 pub use tar_writer::{TarHeader, TarKind, TarWriter};
 pub use tree::{EntryKind, FileTree, Meta, TreeError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
