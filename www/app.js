@@ -789,8 +789,8 @@ function templateRow(t) {
     }
     try {
       await Template.delete(t.templateId, conn())
+      await refreshList()
       showOk($('#list-result'), `Deleted ${ref}.`)
-      refreshList()
     } catch (e) {
       showError($('#list-result'), e)
     }
@@ -836,8 +836,8 @@ async function removeTags(template, tags) {
     let name = template
     try { name = (await Template.get(template, conn())).names[0] || template } catch { /* keep what was typed */ }
     await Template.removeTags(name, tags, conn())
-    showOk(out, `Removed ${tags.join(', ')} from ${name}.`)
     await listTags()
+    showOk(out, `Removed ${tags.join(', ')} from ${name}.`)
   } catch (e) {
     showError(out, e)
   }
@@ -852,7 +852,6 @@ function initTags() {
     if (!target || !tags.length) { out.className = 'note error-text'; out.textContent = 'Enter a source name:tag and the tags to assign.'; return }
     try {
       const r = await Template.assignTags(target, tags, conn())
-      showOk(out, `Assigned ${r.tags.join(', ')} to build ${r.buildId}.`)
       if (!$('#tags-template').value.trim()) $('#tags-template').value = target.replace(/:[^:]*$/, '')
       await listTags()
       showOk(out, `Assigned ${r.tags.join(', ')} to build ${r.buildId}.`)
