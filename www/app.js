@@ -518,7 +518,7 @@ function appendLog(entry) {
     el('span', { class: 'ts', text: ts }),
     el('span', { class: 'lvl', text: level }),
     el('span', { class: 'msg', text: message })))
-  const m = STEP_RE.exec(message)
+  const m = (level === 'info' || level === 'warn') && STEP_RE.exec(message)
   if (m) $('#current-step').textContent = `${m[2]}: ${m[3]}`.slice(0, 90)
   if (follow) logView.scrollTop = logView.scrollHeight
 }
@@ -567,6 +567,7 @@ function showFailure(e) {
   const box = $('#build-error')
   box.replaceChildren()
   if (e instanceof api.BuildError && e.step) {
+    $('#current-step').textContent = `${e.step} (failed)`
     box.append(el('strong', { text: `Failed at step ${e.step}` }))
     if (e.stepDescription) box.append(' ', el('code', { text: e.stepDescription }))
     box.append(el('p', { text: e.message }))
@@ -800,8 +801,8 @@ function templateRow(t) {
     el('td', { text: (t.names || []).join(', ') || '—' }),
     el('td', {}, el('code', { text: t.templateId })),
     el('td', {}, el('span', { class: 'badge', 'data-status': t.buildStatus || '', text: t.buildStatus || '?' })),
-    el('td', { text: String(t.buildCount ?? '') }),
-    el('td', { text: updated }),
+    el('td', { 'data-label': 'builds', text: String(t.buildCount ?? '') }),
+    el('td', { 'data-label': 'updated', text: updated }),
     el('td', { class: 'actions' },
       el('button', { type: 'button', text: 'Tags', 'aria-label': `Tags of ${ref}`, onclick: () => { $('#tags-template').value = ref; $('#tags-target').value = name ? `${name}:default` : ''; listTags() } }),
       el('button', { type: 'button', text: 'Sandbox', 'aria-label': `Start a sandbox from ${ref}`, disabled: t.buildStatus !== 'ready', onclick: () => startSandbox(t.templateId) }),
