@@ -460,18 +460,27 @@ function schedulePreview() {
 
 function updatePreview() {
   const err = $('#preview-error')
+  const preview = $('#preview')
+  let t
   try {
-    const t = templateFromForm()
-    $('#preview').textContent = Template.toDockerfile(t)
-    err.hidden = true
-    err.textContent = ''
-    if (typeof t.free === 'function') t.free()
-    return true
+    t = templateFromForm()
   } catch (e) {
     err.textContent = `${e.name && e.name !== 'Error' ? e.name + ': ' : ''}${e.message}`
     err.hidden = false
     return false
   }
+  err.hidden = true
+  err.textContent = ''
+  try {
+    preview.textContent = Template.toDockerfile(t)
+    preview.classList.remove('muted')
+  } catch (e) {
+    // A valid template can still lack a Dockerfile form (e.g. one based on a template).
+    preview.textContent = `# No Dockerfile preview: ${e.message}`
+    preview.classList.add('muted')
+  }
+  if (typeof t.free === 'function') t.free()
+  return true
 }
 
 function buildOptions() {

@@ -149,6 +149,19 @@ test('opens with the example template, the emulator connection and a live previe
   await page.fill('#steps li[data-type="setEnvs"] [data-field="envs"]', 'APP_ENV=demo')
   await page.waitForSelector('#preview-error', { state: 'hidden' })
   assert.match(await page.textContent('#preview'), /^ENV APP_ENV=demo$/m)
+
+  // Other bases: a pasted Dockerfile, and a template (which has no Dockerfile form).
+  await page.selectOption('#base-kind', 'dockerfile')
+  await page.fill('#base-dockerfile', 'FROM node:22-slim\nRUN npm install -g pnpm\n')
+  await page.waitForFunction(() => document.querySelector('#preview').textContent.startsWith('FROM node:22-slim'))
+  assert.match(await page.textContent('#preview'), /^RUN npm install -g pnpm$/m)
+  await page.selectOption('#base-kind', 'template')
+  await page.waitForFunction(() => document.querySelector('#preview').textContent.includes('No Dockerfile preview'))
+  assert.equal(await page.isHidden('#preview-error'), true)
+  await page.selectOption('#base-kind', 'node')
+  await page.selectOption('#ready-kind', 'url')
+  await page.fill('#ready-value', 'http://localhost:3000/health 204')
+  await page.waitForFunction(() => /^FROM node:lts$/m.test(document.querySelector('#preview').textContent))
   assert.deepEqual(problems, [])
 })
 
@@ -247,6 +260,28 @@ test('Cancel stops a foreground build', async (t) => {
   assert.equal(await page.isDisabled('#cancel'), true)
   assert.match(await logText(page), /Cancelled by the user/)
   assert.doesNotMatch(await logText(page), /\[finalize\]/)
+  assert.deepEqual(problems, [])
+})
+
+test('the log follows new lines until the user scrolls up', async (t) => {
+  const { page, problems } = await openDemo(t)
+  await setName(page, `e2e-scroll-${run}`)
+  await removeStep(page, 'copy')
+  for (let i = 1; i <= 16; i++) await addStep(page, 'runCmd', { cmd: `echo scroll step ${i} ${run}` })
+  await page.click('#build')
+  const scrollable = () => page.waitForFunction(() => { const l = document.querySelector('#log'); return l.scrollHeight > l.clientHeight + 40 })
+  await scrollable()
+  // Following: the newest line is in view.
+  await page.waitForFunction(() => { const l = document.querySelector('#log'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4 })
+  await page.evaluate(() => { document.querySelector('#log').scrollTop = 0 })
+  await page.waitForSelector('#log-follow:not([hidden])')
+  const before = await page.locator('#log .line').count()
+  await page.waitForFunction((n) => document.querySelectorAll('#log .line').length >= n + 3 || document.querySelector('#status').textContent !== 'building', before)
+  assert.ok(await page.evaluate(() => document.querySelector('#log').scrollTop) < 5, 'the view stays where the user put it')
+  await page.click('#log-follow')
+  await page.waitForSelector('#log-follow', { state: 'hidden' })
+  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'ready')
+  assert.ok(await page.evaluate(() => { const l = document.querySelector('#log'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4 }), 'following again after the button')
   assert.deepEqual(problems, [])
 })
 
