@@ -113,7 +113,8 @@ function conn(extra = {}) {
 function explain(e) {
   const name = (e && e.name) || 'Error'
   const msg = (e && e.message) || String(e)
-  if (e instanceof api.AuthenticationError) {
+  // list/get reject a 401 as a BuildError with `status` (as novita-sandbox does): same advice.
+  if (e instanceof api.AuthenticationError || (e && e.status === 401)) {
     return `The API rejected the key (${msg}). Check the API key in the Connection settings (the emulator started by "make demo" accepts "demo-key").`
   }
   if (e instanceof api.AbortError) return 'Cancelled.'

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
@@ -349,6 +350,8 @@ test('a wrong API key says to check the key; the key is not stored unless asked'
   await page.click('#build')
   assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'error')
   assert.match(await page.textContent('#build-error'), /check the API key/i)
+  await page.click('#list-refresh')
+  await page.waitForFunction(() => /check the API key/i.test(document.querySelector('#list-result').textContent))
   assert.equal(await page.evaluate(() => localStorage.length), 0)
   await page.check('#remember')
   assert.match(await page.evaluate(() => localStorage.getItem('novita-template-demo.connection')), /wrong-key/)
@@ -358,6 +361,22 @@ test('a wrong API key says to check the key; the key is not stored unless asked'
   await page.click('#connection summary')
   await page.uncheck('#remember')
   assert.equal(await page.evaluate(() => localStorage.length), 0)
+  assert.deepEqual(problems, [])
+})
+
+test('an unreachable API URL says to check the URL and the server', async (t) => {
+  const { page, problems } = await openDemo(t)
+  const port = await new Promise((resolve) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)) })
+  })
+  await page.click('#connection summary')
+  await page.fill('#api-url', `http://127.0.0.1:${port}`)
+  await page.dispatchEvent('#api-url', 'change')
+  await page.click('#conn-test')
+  // The package retries network failures for a while before giving up.
+  await page.waitForFunction(() => /Could not reach the API/.test(document.querySelector('#conn-result').textContent), null, { timeout: 45000 })
+  assert.match(await page.textContent('#conn-result'), /Check the API URL/)
   assert.deepEqual(problems, [])
 })
 
