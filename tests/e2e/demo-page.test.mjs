@@ -141,6 +141,20 @@ test('opens with the example template, the emulator connection and a live previe
   assert.match(preview, /python \/home\/user\/app\.py/)
   assert.equal(await page.locator('#files li[data-path="app.py"]').count(), 1)
 
+  // Every control has a name a screen reader can read (a label, text or aria-label).
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((c) => !(c.closest('label') || c.getAttribute('aria-label') || (c.id && document.querySelector(`label[for="${c.id}"]`)) || (c.tagName === 'BUTTON' && c.textContent.trim())))
+    .map((c) => c.outerHTML.slice(0, 80)))
+  assert.deepEqual(unnamed, [])
+
+  // Files dropped on the page join the file context.
+  await page.evaluate(() => {
+    const dt = new DataTransfer()
+    dt.items.add(new File(['# notes\n'], 'notes.md', { type: 'text/markdown' }))
+    document.querySelector('#drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+  })
+  await page.waitForSelector('#files li[data-path="notes.md"]')
+
   // The preview follows edits; a builder error is shown inline as text.
   await page.fill('#steps li[data-type="pipInstall"] [data-field="packages"]', 'flask gunicorn')
   await page.waitForFunction(() => document.querySelector('#preview').textContent.includes('pip install flask gunicorn'))
