@@ -710,7 +710,8 @@ async function watchBuild(templateId, buildId) {
         failures = 0
       } catch (e) {
         if (ctrl.signal.aborted || e instanceof api.AbortError) throw e
-        if (e instanceof api.AuthenticationError || e instanceof api.NotFoundError || ++failures >= 5) throw e
+        // A 4xx will not change by asking again; network trouble might.
+        if (e instanceof api.AuthenticationError || e instanceof api.NotFoundError || (e.status >= 400 && e.status < 500) || ++failures >= 5) throw e
         await sleep(1000 * failures, ctrl.signal)
         continue
       }
@@ -745,6 +746,9 @@ async function watchBuild(templateId, buildId) {
     } else {
       setStatus('error')
       showFailure(e)
+      if (e && e.status === 404) {
+        $('#build-error').append(el('p', { text: `The API at ${conn().apiUrl} does not know this build: the link may come from another server, or the emulator was restarted without --data-dir (its data is temporary by default).` }))
+      }
     }
   } finally {
     stopClock()
