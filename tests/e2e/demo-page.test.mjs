@@ -21,6 +21,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const artifacts = join(repoRoot, 'tests/artifacts')
 const WAIT = 20000 // upper bound of any single wait in the page
 const run = Date.now().toString(36) // makes commands unique, so no layer is cached
+const T = { timeout: 120000 } // per test
 
 let emulator
 let baseUrl
@@ -43,7 +44,7 @@ function startEmulator(pkg) {
   child.stderr.on('data', (d) => { stderr += d })
   return new Promise((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`emulator did not start in 20 s; stderr: ${stderr}`)), 20000)
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`emulator did not start in 20 s; stderr: ${stderr}`)) }, 20000)
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited (${code}): ${stderr}`)) })
     child.stdout.on('data', (d) => {
       out += d
@@ -67,7 +68,7 @@ before(async () => {
     timeout: 30000,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
-})
+}, { timeout: 20 * 60000 })
 
 after(async () => {
   if (browser) await browser.close().catch(() => {})
@@ -79,7 +80,7 @@ after(async () => {
     clearTimeout(t)
   }
   if (tempPkg) rmSync(tempPkg, { recursive: true, force: true })
-})
+}, { timeout: 30000 })
 
 /** A fresh context and page on the demo, with page errors and dialogs recorded. */
 async function openDemo(t, { width = 1366, height = 900, path = '/' } = {}) {
@@ -129,7 +130,7 @@ async function setName(page, name) {
 
 const logText = (page) => page.textContent('#log')
 
-test('opens with the example template, the emulator connection and a live preview', async (t) => {
+test('opens with the example template, the emulator connection and a live preview', T, async (t) => {
   const { page, problems } = await openDemo(t)
   assert.equal(await page.inputValue('#api-url'), baseUrl)
   assert.equal(await page.inputValue('#api-key'), 'demo-key')
@@ -180,7 +181,7 @@ test('opens with the example template, the emulator connection and a live previe
   assert.deepEqual(problems, [])
 })
 
-test('builds the example (pip step, copied in-memory and picked files) with streaming logs until ready', async (t) => {
+test('builds the example (pip step, copied in-memory and picked files) with streaming logs until ready', T, async (t) => {
   const { page, problems } = await openDemo(t)
   await setName(page, `e2e-copy-${run}`)
   // A file chosen with the picker joins the in-memory app.py.
@@ -209,7 +210,7 @@ test('builds the example (pip step, copied in-memory and picked files) with stre
   assert.deepEqual(problems, [])
 })
 
-test('a failing step is named, with the reason', async (t) => {
+test('a failing step is named, with the reason', T, async (t) => {
   const { page, problems } = await openDemo(t)
   await setName(page, `e2e-fail-${run}`)
   await removeStep(page, 'copy')
@@ -225,7 +226,7 @@ test('a failing step is named, with the reason', async (t) => {
   assert.deepEqual(problems, [])
 })
 
-test('a background build survives a reload and a second tab watches it too', async (t) => {
+test('a background build survives a reload and a second tab watches it too', T, async (t) => {
   const { context, page, problems } = await openDemo(t)
   await setName(page, `e2e-bg-${run}`)
   await removeStep(page, 'copy')
@@ -261,7 +262,7 @@ test('a background build survives a reload and a second tab watches it too', asy
   assert.deepEqual([...problems, ...problems2], [])
 })
 
-test('Cancel stops a foreground build', async (t) => {
+test('Cancel stops a foreground build', T, async (t) => {
   const { page, problems } = await openDemo(t)
   await setName(page, `e2e-cancel-${run}`)
   await removeStep(page, 'copy')
@@ -278,7 +279,7 @@ test('Cancel stops a foreground build', async (t) => {
   assert.deepEqual(problems, [])
 })
 
-test('the log follows new lines until the user scrolls up', async (t) => {
+test('the log follows new lines until the user scrolls up', T, async (t) => {
   const { page, problems } = await openDemo(t)
   await setName(page, `e2e-scroll-${run}`)
   await removeStep(page, 'copy')
@@ -300,7 +301,7 @@ test('the log follows new lines until the user scrolls up', async (t) => {
   assert.deepEqual(problems, [])
 })
 
-test('log lines are shown as text, never as HTML', async (t) => {
+test('log lines are shown as text, never as HTML', T, async (t) => {
   const { page, problems } = await openDemo(t)
   const payload = '<img src=x onerror=alert(1)>'
   await setName(page, `e2e-xss-${run}`)
@@ -315,7 +316,7 @@ test('log lines are shown as text, never as HTML', async (t) => {
   assert.deepEqual(problems, [], 'no alert() ran')
 })
 
-test('templates list, tags, sandbox create/kill and delete', async (t) => {
+test('templates list, tags, sandbox create/kill and delete', T, async (t) => {
   const { page, problems } = await openDemo(t)
   const name = `e2e-tags-${run}`
   await setName(page, name)
@@ -355,7 +356,7 @@ test('templates list, tags, sandbox create/kill and delete', async (t) => {
   assert.deepEqual(problems, [])
 })
 
-test('a wrong API key says to check the key; the key is not stored unless asked', async (t) => {
+test('a wrong API key says to check the key; the key is not stored unless asked', T, async (t) => {
   const { page, problems } = await openDemo(t)
   await page.click('#connection summary')
   await page.fill('#api-key', 'wrong-key')
@@ -378,7 +379,7 @@ test('a wrong API key says to check the key; the key is not stored unless asked'
   assert.deepEqual(problems, [])
 })
 
-test('an unreachable API URL says to check the URL and the server', async (t) => {
+test('an unreachable API URL says to check the URL and the server', T, async (t) => {
   const { page, problems } = await openDemo(t)
   const port = await new Promise((resolve) => {
     const srv = createServer()
@@ -394,7 +395,7 @@ test('an unreachable API URL says to check the URL and the server', async (t) =>
   assert.deepEqual(problems, [])
 })
 
-test('fits a phone-width screen without sideways scrolling', async (t) => {
+test('fits a phone-width screen without sideways scrolling', T, async (t) => {
   const { page, problems } = await openDemo(t, { width: 390, height: 844 })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`)
