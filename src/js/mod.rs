@@ -17,3 +17,9 @@ mod template_info;
 mod template_list;
 mod transport;
 mod ts_types;
+
+pub use log_entries::{default_build_logger, strip_ansi};
+pub use ready_cmd::{wait_for_file, wait_for_port, wait_for_process, wait_for_timeout, wait_for_url, ReadyCmd};
+pub use sandbox::Sandbox;
+pub use template_builder::TemplateBase;
+pub use template_list::TemplatePaginator;
