@@ -38,7 +38,7 @@ test-wasm:
 	cargo test --target wasm32-unknown-unknown -p novita-template-wasm --test wasm_browser
 
 test-js:
-	node --test --test-concurrency=1 --test-timeout=300000 tests/js/ tests/emulator/ tests/e2e/
+	node --test --test-concurrency=1 --test-timeout=300000 tests/js/ tests/emulator/ tests/e2e/ tests/reliability/
 
 test-types:
 	node_modules/.bin/tsc -p tests/types/tsconfig.json

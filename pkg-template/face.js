@@ -115,6 +115,10 @@ function createFace(wasm, host) {
       })
     },
     now: () => Date.now(),
+    /** Bytes `[offset, offset + length)` of a Blob or File, as a Uint8Array. */
+    async readBlob(blob, offset, length) {
+      return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer())
+    },
     /**
      * Waits for the first of `promises` (each resolving, never rejecting), or for
      * `ms` to pass (when given), or for `signal` to abort: `{ index, value }`,
@@ -127,6 +131,8 @@ function createFace(wasm, host) {
       return Promise.race(tagged)
     },
   }
+
+  host.transport = transport
 
   const classes = {
     SandboxError, TemplateError, BuildError, FileUploadError, AuthenticationError,

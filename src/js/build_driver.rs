@@ -7,19 +7,22 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect};
-use novita_template_flow::{Action, BuildInfo, BuildSession, CopyUpload, ErrorClass, FlowError, LogEntry};
+use novita_template_flow::{Action, BuildInfo, BuildSession, ErrorClass, FlowError, LogEntry};
 use novita_template_model::{wire, Template};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::copy_files::{hash_copies, start_upload, CopyJob};
 use super::error_classes::class_registry_get;
+use super::file_context::FileContext;
 use super::log_entries;
 use super::transport::{self, now_ms};
 
 /// What a build needs besides the session.
 pub(crate) struct BuildInputs {
     pub(crate) template: Rc<RefCell<Template>>,
+    pub(crate) context: Rc<FileContext>,
     pub(crate) on_build_logs: Option<Function>,
     pub(crate) signal: JsValue,
 }
@@ -33,6 +36,7 @@ enum InFlight {
 pub(crate) async fn run(mut session: BuildSession, inputs: &BuildInputs) -> Result<BuildInfo, FlowError> {
     let mut in_flight: Vec<(InFlight, Promise)> = Vec::new();
     let mut callback_failed = false;
+    let mut jobs: Vec<Rc<CopyJob>> = Vec::new();
     loop {
         if transport::is_aborted(&inputs.signal) {
             session.abort();
@@ -41,12 +45,19 @@ pub(crate) async fn run(mut session: BuildSession, inputs: &BuildInputs) -> Resu
             Action::Send { id, request } => {
                 in_flight.push((InFlight::Response(id), transport::start_fetch(&request, &inputs.signal)));
             }
-            Action::Upload { copy_index, url, timeout_ms } => {
-                let p = start_upload(inputs, copy_index, &url, timeout_ms);
-                in_flight.push((InFlight::Upload(copy_index), p));
-            }
-            Action::PrepareSteps { .. } => match prepare_steps(inputs, &mut session).await {
-                Ok((body, copies)) => session.steps_ready(body, copies, now_ms()),
+            Action::Upload { copy_index, url, timeout_ms } => match jobs.get(copy_index) {
+                Some(job) => {
+                    let p = start_upload(Rc::clone(job), Rc::clone(&inputs.context), url, timeout_ms, inputs.signal.clone());
+                    in_flight.push((InFlight::Upload(copy_index), p));
+                }
+                None => session.fail(FlowError::new(ErrorClass::FileUploadError, "upload of an unknown COPY step"), now_ms()),
+            },
+            Action::PrepareSteps { .. } => match prepare_steps(inputs).await {
+                Ok((body, prepared)) => {
+                    let copies = prepared.iter().enumerate().map(|(i, j)| j.upload(i)).collect();
+                    jobs = prepared.into_iter().map(Rc::new).collect();
+                    session.steps_ready(body, copies, now_ms())
+                }
                 Err(e) => session.fail(e, now_ms()),
             },
             Action::Sleep { ms } => wait_any(&mut session, &mut in_flight, Some(ms), &inputs.signal).await,
@@ -88,6 +99,12 @@ async fn wait_any(
     }
     let (what, _) = in_flight.remove(index as usize);
     let value = Reflect::get(&winner, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+    // An archive that could not be made is our failure, not the network's: no retry.
+    if Reflect::get(&value, &"kind".into()).ok().and_then(|k| k.as_string()).as_deref() == Some("local") {
+        let message = Reflect::get(&value, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+        session.fail(FlowError::new(ErrorClass::FileUploadError, message), now_ms());
+        return;
+    }
     let reply = transport::decode_reply(&value);
     match what {
         InFlight::Response(id) => session.on_response(id, reply, now_ms()),
@@ -113,27 +130,12 @@ fn deliver(inputs: &BuildInputs, entry: &LogEntry, callback_failed: &mut bool) {
     }
 }
 
-/// The trigger body (after the image-config read) and what each COPY uploads.
-async fn prepare_steps(
-    inputs: &BuildInputs,
-    _session: &mut BuildSession,
-) -> Result<(String, Vec<CopyUpload>), FlowError> {
-    let t = inputs.template.borrow();
-    if t.copy_count() > 0 {
-        return Err(FlowError::new(
-            ErrorClass::TemplateError,
-            "copy() steps cannot be built yet by this version of the package",
-        ));
-    }
-    let body = wire::to_json_compact(&t, None).map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;
-    Ok((body, Vec::new()))
-}
-
-fn start_upload(_inputs: &BuildInputs, _copy_index: usize, _url: &str, _timeout_ms: Option<u64>) -> Promise {
-    let o = js_sys::Object::new();
-    let _ = Reflect::set(&o, &"ok".into(), &JsValue::FALSE);
-    let _ = Reflect::set(&o, &"kind".into(), &"network".into());
-    let _ = Reflect::set(&o, &"message".into(), &"uploads are not available yet".into());
-    let v: JsValue = o.into();
-    Promise::resolve(&v)
+/// The trigger body (after the image-config read) and each COPY's hash.
+/// Works on a snapshot of the template: no borrow is held across an await.
+async fn prepare_steps(inputs: &BuildInputs) -> Result<(String, Vec<CopyJob>), FlowError> {
+    let snapshot = inputs.template.borrow().clone();
+    let jobs = hash_copies(&snapshot, &inputs.context).await?;
+    let hashes: Vec<String> = jobs.iter().map(|j| j.files_hash.clone()).collect();
+    let body = wire::to_json_compact(&snapshot, Some(&hashes)).map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;
+    Ok((body, jobs))
 }

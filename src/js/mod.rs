@@ -3,7 +3,9 @@
 mod api_driver;
 mod build_driver;
 mod connection;
+mod copy_files;
 mod error_classes;
+mod file_context;
 mod host;
 mod js_args;
 mod js_values;

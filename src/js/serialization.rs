@@ -3,7 +3,9 @@
 use novita_template_model as model;
 use wasm_bindgen::prelude::*;
 
-use super::error_classes::model_error;
+use super::copy_files::hash_copies;
+use super::error_classes::{flow_error, model_error};
+use super::template_api::promise;
 use super::js_args::JsResult;
 use super::template_builder::TemplateBase;
 
@@ -15,22 +17,20 @@ impl TemplateBase {
     /// when the template has them (see `Template.toJSON(t, {redact: true})` for display).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Promise<string>")]
     pub fn to_json(template: &TemplateBase, compute_hashes: Option<bool>) -> js_sys::Promise {
-        let result = (|| -> JsResult<String> {
-            let t = template.model();
-            let t = t.borrow();
-            let with_hashes = compute_hashes.unwrap_or(true) && t.copy_count() > 0;
-            if with_hashes {
-                return Err(super::error_classes::make_error(
-                    "TemplateError",
-                    "toJSON: computing COPY files hashes is not available yet; call Template.toJSON(template, false)",
-                ));
-            }
-            model::wire::to_json_pretty(&t, None).map_err(model_error)
-        })();
-        match result {
-            Ok(s) => js_sys::Promise::resolve(&JsValue::from_str(&s)),
-            Err(e) => js_sys::Promise::reject(&e),
-        }
+        let model = template.model();
+        let context = template.context();
+        promise(async move {
+            // A snapshot: no borrow of the shared model is held across an await.
+            let snapshot = model.borrow().clone();
+            let hashes = if compute_hashes.unwrap_or(true) && snapshot.copy_count() > 0 {
+                let jobs = hash_copies(&snapshot, &context).await.map_err(flow_error)?;
+                Some(jobs.into_iter().map(|j| j.files_hash).collect::<Vec<_>>())
+            } else {
+                None
+            };
+            let text = model::wire::to_json_pretty(&snapshot, hashes.as_deref()).map_err(model_error)?;
+            Ok(JsValue::from_str(&text))
+        })
     }
 
     /// The template as a Dockerfile (`FROM`, `RUN`, `COPY`, `ENV`, `WORKDIR`,

@@ -15,6 +15,7 @@ use super::api_driver::{random_seed, send};
 use super::build_driver::{self, BuildInputs};
 use super::connection::{call_context, CallContext};
 use super::error_classes::flow_error;
+use super::file_context::FileContext;
 use super::js_args::{self, invalid, JsResult, Options};
 use super::js_values::{date, object, opt_string, string, strings};
 use super::log_entries;
@@ -82,10 +83,17 @@ fn build_args(options: &JsValue, name: String, method: &str) -> JsResult<BuildAr
     Ok(BuildArgs { ctx: call_context(&o)?, request, on_build_logs, skip_cache })
 }
 
-async fn run_build(template: Rc<std::cell::RefCell<novita_template_model::Template>>, args: BuildArgs, background: bool) -> JsResult<JsValue> {
+async fn run_build(
+    template: Rc<std::cell::RefCell<novita_template_model::Template>>,
+    context: Rc<FileContext>,
+    args: BuildArgs,
+    background: bool,
+) -> JsResult<JsValue> {
     if args.skip_cache && !args.request.name.is_empty() {
         // As in the official SDK, the option marks the template itself (and stays set).
-        template.borrow_mut().set_force(true);
+        if let Ok(mut t) = template.try_borrow_mut() {
+            t.set_force(true);
+        }
     }
     let session = BuildSession::new(
         BuildConfig::new(args.ctx.config.clone()),
@@ -94,11 +102,16 @@ async fn run_build(template: Rc<std::cell::RefCell<novita_template_model::Templa
         now_ms(),
         random_seed(),
     );
-    let inputs = BuildInputs { template: Rc::clone(&template), on_build_logs: args.on_build_logs, signal: args.ctx.signal.clone() };
+    let inputs = BuildInputs {
+        template: Rc::clone(&template),
+        context,
+        on_build_logs: args.on_build_logs,
+        signal: args.ctx.signal.clone(),
+    };
     match build_driver::run(session, &inputs).await {
         Ok(info) => Ok(build_info(&info)),
         Err(e) => {
-            let origin = e.step.as_deref().and_then(|s| template.borrow().step_origin(s));
+            let origin = e.step.as_deref().and_then(|s| template.try_borrow().ok()?.step_origin(s));
             let err = flow_error(e);
             if let Some(origin) = origin {
                 let _ = js_sys::Reflect::set(&err, &"stepDescription".into(), &JsValue::from_str(&origin));
@@ -146,11 +159,11 @@ impl TemplateBase {
         #[wasm_bindgen(unchecked_param_type = "string | (BuildOptions & { alias: string })")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BuildOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let model = template.model();
+        let (model, context) = (template.model(), template.context());
         promise(async move {
             let (name, options) = name_and_options(&name, &options, "Template.build")?;
             let args = build_args(&options, name, "Template.build")?;
-            run_build(model, args, false).await
+            run_build(model, context, args, false).await
         })
     }
 
@@ -162,11 +175,11 @@ impl TemplateBase {
         #[wasm_bindgen(unchecked_param_type = "string | (BuildOptions & { alias: string })")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BuildOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let model = template.model();
+        let (model, context) = (template.model(), template.context());
         promise(async move {
             let (name, options) = name_and_options(&name, &options, "Template.buildInBackground")?;
             let args = build_args(&options, name, "Template.buildInBackground")?;
-            run_build(model, args, true).await
+            run_build(model, context, args, true).await
         })
     }
 

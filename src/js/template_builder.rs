@@ -13,7 +13,9 @@ use novita_template_model as model;
 use novita_template_model::{ModelError, Template};
 use wasm_bindgen::prelude::*;
 
-use super::error_classes::model_error;
+use super::copy_files::check_source;
+use super::error_classes::{flow_error, model_error};
+use super::file_context::FileContext;
 use super::host;
 use super::js_args::{self, invalid, JsResult, Options};
 use super::ready_cmd::ready_cmd_text;
@@ -22,6 +24,7 @@ use super::ready_cmd::ready_cmd_text;
 #[wasm_bindgen]
 pub struct TemplateBase {
     inner: Rc<RefCell<Template>>,
+    context: Rc<FileContext>,
 }
 
 impl TemplateBase {
@@ -30,8 +33,29 @@ impl TemplateBase {
         Rc::clone(&self.inner)
     }
 
+    /// Where the template's `copy()` sources are read from.
+    pub(crate) fn context(&self) -> Rc<FileContext> {
+        Rc::clone(&self.context)
+    }
+
     fn handle(&self) -> TemplateBase {
-        TemplateBase { inner: Rc::clone(&self.inner) }
+        TemplateBase { inner: Rc::clone(&self.inner), context: Rc::clone(&self.context) }
+    }
+
+    /// Checks that every source exists before the COPY step is recorded, as the
+    /// official SDK reports a missing source at `copy()` time.
+    fn check_sources(&self, method: &str, sources: &[String]) -> JsResult<()> {
+        if matches!(*self.context, FileContext::Unavailable) {
+            return Err(super::error_classes::make_error(
+                "Error",
+                &format!("Browser runtime is not supported for {method} without a file source: pass Template({{ fileContext }}) with the files (a FileList, File[] or {{ path: content }} object)"),
+            ));
+        }
+        let t = self.inner.borrow();
+        for src in sources {
+            check_source(&t, &self.context, src).map_err(flow_error)?;
+        }
+        Ok(())
     }
 
     /// Runs one model mutation and returns the chain handle, or the JS error.
@@ -104,7 +128,8 @@ impl TemplateBase {
         };
         let file_ignore_patterns = o.string_list("fileIgnorePatterns")?.unwrap_or_default();
         let t = Template::new(model::TemplateOptions { file_context_path, file_ignore_patterns });
-        Ok(TemplateBase { inner: Rc::new(RefCell::new(t)) })
+        let context = FileContext::from_options(t.file_context_path(), &o.raw("fileContext"))?;
+        Ok(TemplateBase { inner: Rc::new(RefCell::new(t)), context: Rc::new(context) })
     }
 
     // ------------------------------------------------------------------ bases
@@ -282,6 +307,7 @@ impl TemplateBase {
         let src = js_args::string_list(&src, "copy", "src")?;
         let dest = js_args::string(&dest, "copy", "dest")?;
         let opts = copy_options(&Options::new(&options, "copy")?)?;
+        self.check_sources("copy", &src)?;
         self.apply(|t| ok(t.copy(&src, &dest, &opts)))
     }
 
@@ -299,6 +325,7 @@ impl TemplateBase {
                 .string_list("src")?
                 .ok_or_else(|| invalid(&label, "`src` is required"))?;
             let dest = o.string("dest")?.ok_or_else(|| invalid(&label, "`dest` is required"))?;
+            self.check_sources("copyItems", &src)?;
             out.push(model::CopyItem { src, dest, options: copy_options(&o)? });
         }
         self.apply(|t| ok(t.copy_items(&out)))
