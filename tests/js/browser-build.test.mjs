@@ -7,6 +7,10 @@ import { repoRoot } from './support/package-install.mjs'
 import { startEmulator } from './support/emulator.mjs'
 import { serveStatic } from './support/static-server.mjs'
 import { launchBrowser, runPage } from './support/browser.mjs'
+import { createRequire } from 'node:module'
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 let emu, site, browser
 before(async () => {
@@ -32,4 +36,23 @@ test('build, failure and cancellation from a page on another origin', async () =
   assert.deepEqual(result.fail, { isBuildError: true, step: '1', message: result.fail.message })
   assert.match(result.fail.message, /__fail__/)
   assert.deepEqual(result.abort, { isAbortError: true, name: 'AbortError' })
+})
+
+test('copy() from in-memory files and a File list, hashed like the same files on disk', async () => {
+  const url = `${site.url}/tests/js/pages/copy.html?api=${encodeURIComponent(emu.url)}&key=${encodeURIComponent(emu.key)}`
+  const { result } = await runPage(browser, url, { timeoutMs: 60000 })
+  assert.equal(result.unexpected, undefined)
+  assert.deepEqual(result.memoryBuild, { ok: true, uploaded: ["Uploaded 'app'", "Uploaded 'notes.txt'"] })
+  assert.equal(result.fileListBuild, true)
+  assert.match(result.noSource, /fileContext/)
+  // The same tree on disk (files 0644, directories 0755, as browser sources are
+  // hashed) gives the same hashes in Node.
+  const dir = mkdtempSync(join(tmpdir(), 'same-tree-'))
+  mkdirSync(join(dir, 'app'), { mode: 0o755 })
+  writeFileSync(join(dir, 'app/main.py'), 'print(1)\n', { mode: 0o644 })
+  writeFileSync(join(dir, 'app/util.py'), 'X=1\n', { mode: 0o644 })
+  writeFileSync(join(dir, 'notes.txt'), 'hello\n', { mode: 0o644 })
+  const { Template } = createRequire(import.meta.url)(`${repoRoot}/pkg/node/index.cjs`)
+  const json = JSON.parse(await Template.toJSON(Template({ fileContextPath: dir }).fromTemplate('base').copy('app', '/app').copy('notes.txt', '/notes.txt')))
+  assert.deepEqual(result.hashes, json.steps.filter((s) => s.type === 'COPY').map((s) => s.filesHash))
 })
