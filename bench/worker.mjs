@@ -56,7 +56,8 @@ async function build() {
   const server = (await res.json()).logEntries || []
   const serverKeys = new Set(server.map((e) => `${new Date(e.timestamp).getTime()}|${e.message}`))
   const latencies = received.filter((e) => serverKeys.has(`${e.ts}|${e.message}`)).map((e) => e.at - e.ts)
-  return { ms, uploadsDone, baseRss, peakRss, serverEntries: server.length, delivered: latencies.length, latencies }
+  const batches = new Set(server.map((e) => e.timestamp)).size
+  return { ms, uploadsDone, baseRss, peakRss, serverEntries: server.length, batches, delivered: latencies.length, latencies }
 }
 
 const tasks = { hash, build }
