@@ -4,7 +4,8 @@
 //
 //   node --test tests/e2e/           (after `make build` and `cargo build -p novita-emulator`)
 //
-// Uses <repo>/pkg when it holds a build, else builds the package into a temp dir.
+// Uses $DEMO_PKG_DIR, else <repo>/pkg when it holds a build, else builds the package
+// into a temp dir.
 // The emulator binary is $NOVITA_EMULATOR_BIN or target/debug/novita-emulator.
 // Screenshots go to tests/artifacts/ (gitignored).
 import { test, before, after } from 'node:test'
@@ -29,6 +30,7 @@ let browser
 let tempPkg
 
 function packageDir() {
+  if (process.env.DEMO_PKG_DIR) return resolve(process.env.DEMO_PKG_DIR)
   const pkg = join(repoRoot, 'pkg')
   if (existsSync(join(pkg, 'web/index.js'))) return pkg
   tempPkg = mkdtempSync(join(tmpdir(), 'demo-e2e-pkg-'))
