@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
@@ -190,6 +190,15 @@ test('builds the example (pip step, copied in-memory and picked files) with stre
   await page.setInputFiles('#pick-files', { name: 'requirements.txt', mimeType: 'text/plain', buffer: Buffer.from(`flask==3.0.0\n# ${run}\n`) })
   await page.waitForSelector('#files li[data-path="requirements.txt"]')
   await addStep(page, 'copy', { src: 'requirements.txt', dest: '/home/user/requirements.txt' })
+  // A folder chosen with the directory picker keeps its relative paths.
+  const dir = mkdtempSync(join(tmpdir(), 'demo-e2e-folder-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'static/css'), { recursive: true })
+  writeFileSync(join(dir, 'static/index.html'), `<h1>hello ${run}</h1>\n`)
+  writeFileSync(join(dir, 'static/css/site.css'), 'h1 { color: teal }\n')
+  await page.setInputFiles('#pick-folder', join(dir, 'static'))
+  await page.waitForSelector('#files li[data-path="static/css/site.css"]')
+  await addStep(page, 'copy', { src: 'static', dest: '/home/user/static' })
   await page.fill('#steps li[data-type="pipInstall"] [data-field="packages"]', `flask e2e-${run}`)
   await page.evaluate(() => {
     window.__snaps = []
@@ -208,6 +217,7 @@ test('builds the example (pip step, copied in-memory and picked files) with stre
   assert.match(log, /RUN pip install flask e2e-/)
   assert.match(log, /COPY app\.py \/home\/user\/app\.py/)
   assert.match(log, /COPY requirements\.txt \/home\/user\/requirements\.txt/)
+  assert.match(log, /COPY static \/home\/user\/static/)
   assert.match(await page.textContent('#build-result'), /Ready/)
   assert.deepEqual(problems, [])
 })
