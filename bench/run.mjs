@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { generateContext } from './lib/context.mjs'
 import { startEmulator } from './lib/emulator.mjs'
 import { startCountingProxy } from './lib/proxy.mjs'
+import { startUploadSink } from './lib/upload-sink.mjs'
 import { sizeRows } from './rows/size.mjs'
 import { nodeStartupRows, browserStartupRows } from './rows/startup.mjs'
 import { copyRows } from './rows/copy.mjs'
@@ -75,10 +76,11 @@ async function section(name, title, fn) {
   log(`  ${title} took ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
 
-async function withEmulator(args, fn) {
+async function withEmulator(args, fn, { uploadSink = false } = {}) {
   const emu = await startEmulator(join(tmp, `emu-${stoppers.length}`), args)
-  const proxy = await startCountingProxy(emu.url)
-  const stop = async () => { await proxy.close(); await emu.stop() }
+  const sink = uploadSink ? await startUploadSink(emu.url, tmp) : null
+  const proxy = await startCountingProxy(sink ? sink.url : emu.url)
+  const stop = async () => { await proxy.close(); if (sink) await sink.close(); await emu.stop() }
   stoppers.push(stop)
   try {
     return await fn(emu, proxy)
@@ -107,7 +109,7 @@ try {
     const ctx = generateContext(join(tmp, 'copy', 'ctx'), scale)
     try {
       return await withEmulator(['--step-ms', '1', '--max-upload-mb', String(Math.ceil((scale.bytes / 1e6) * 2 + 64))], (emu, proxy) =>
-        copyRows({ ctx, pkg, worker, emu, proxy, timeoutMs: buildLimitMs(scale.bytes) }))
+        copyRows({ ctx, pkg, worker, emu, proxy, timeoutMs: buildLimitMs(scale.bytes) }), { uploadSink: true })
     } finally {
       rmSync(join(tmp, 'copy'), { recursive: true, force: true })
     }
