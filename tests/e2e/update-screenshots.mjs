@@ -30,7 +30,7 @@ try {
     })
   })
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, timeout: 30000, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 960 } })
   page.setDefaultTimeout(30000)
   await page.goto(url + '/')
   await page.waitForSelector('body[data-ready]')
