@@ -28,6 +28,7 @@ test: setup lint test-rust build emulator test-wasm test-js test-types
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p novita-template-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace

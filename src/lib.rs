@@ -8,5 +8,7 @@
 mod js;
 
 // The JavaScript face, also reachable from Rust (and the wasm-bindgen tests).
-pub use js::{default_build_logger, strip_ansi, ReadyCmd, Sandbox, TemplateBase, TemplatePaginator};
+pub use js::{
+    default_build_logger, strip_ansi, ReadyCmd, Sandbox, TemplateBase, TemplatePaginator,
+};
 pub use js::{wait_for_file, wait_for_port, wait_for_process, wait_for_timeout, wait_for_url};

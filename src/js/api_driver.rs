@@ -1,6 +1,8 @@
 //! Drives one [`ApiCall`] (a request plus the retry policy) with the fetch transport.
 
-use novita_template_flow::{ApiCall, CallAction, Endpoint, FlowError, HttpRequest, HttpResponse, RetryPolicy};
+use novita_template_flow::{
+    ApiCall, CallAction, Endpoint, FlowError, HttpRequest, HttpResponse, RetryPolicy,
+};
 
 use super::connection::CallContext;
 use super::transport::{self, now_ms};
@@ -12,7 +14,11 @@ pub(crate) fn random_seed() -> u64 {
 
 /// Sends `request` (retrying as the policy allows) and returns the final reply,
 /// of any status, for the endpoint's parser.
-pub(crate) async fn send(ctx: &CallContext, request: HttpRequest, endpoint: Endpoint) -> Result<HttpResponse, FlowError> {
+pub(crate) async fn send(
+    ctx: &CallContext,
+    request: HttpRequest,
+    endpoint: Endpoint,
+) -> Result<HttpResponse, FlowError> {
     let mut call = ApiCall::new(request, endpoint, RetryPolicy::default(), random_seed());
     loop {
         if transport::is_aborted(&ctx.signal) {

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::copy_files::{hash_copies, start_upload, CopyJob};
 use super::error_classes::class_registry_get;
 use super::file_context::FileContext;
+use super::image_config::resolve_inherited_config;
 use super::log_entries;
 use super::transport::{self, now_ms};
 
@@ -23,6 +24,8 @@ use super::transport::{self, now_ms};
 pub(crate) struct BuildInputs {
     pub(crate) template: Rc<RefCell<Template>>,
     pub(crate) context: Rc<FileContext>,
+    /// Replaces the image registries' origin for the image-config read.
+    pub(crate) registry_url: Option<String>,
     pub(crate) on_build_logs: Option<Function>,
     pub(crate) signal: JsValue,
 }
@@ -33,7 +36,10 @@ enum InFlight {
 }
 
 /// Runs the session to its end.
-pub(crate) async fn run(mut session: BuildSession, inputs: &BuildInputs) -> Result<BuildInfo, FlowError> {
+pub(crate) async fn run(
+    mut session: BuildSession,
+    inputs: &BuildInputs,
+) -> Result<BuildInfo, FlowError> {
     let mut in_flight: Vec<(InFlight, Promise)> = Vec::new();
     let mut callback_failed = false;
     let mut jobs: Vec<Rc<CopyJob>> = Vec::new();
@@ -43,24 +49,60 @@ pub(crate) async fn run(mut session: BuildSession, inputs: &BuildInputs) -> Resu
         }
         match session.next_action(now_ms()) {
             Action::Send { id, request } => {
-                in_flight.push((InFlight::Response(id), transport::start_fetch(&request, &inputs.signal)));
+                in_flight.push((
+                    InFlight::Response(id),
+                    transport::start_fetch(&request, &inputs.signal),
+                ));
             }
-            Action::Upload { copy_index, url, timeout_ms } => match jobs.get(copy_index) {
+            Action::Upload {
+                copy_index,
+                url,
+                timeout_ms,
+            } => match jobs.get(copy_index) {
                 Some(job) => {
-                    let p = start_upload(Rc::clone(job), Rc::clone(&inputs.context), url, timeout_ms, inputs.signal.clone());
+                    let p = start_upload(
+                        Rc::clone(job),
+                        Rc::clone(&inputs.context),
+                        url,
+                        timeout_ms,
+                        inputs.signal.clone(),
+                    );
                     in_flight.push((InFlight::Upload(copy_index), p));
                 }
-                None => session.fail(FlowError::new(ErrorClass::FileUploadError, "upload of an unknown COPY step"), now_ms()),
+                None => session.fail(
+                    FlowError::new(
+                        ErrorClass::FileUploadError,
+                        "upload of an unknown COPY step",
+                    ),
+                    now_ms(),
+                ),
             },
-            Action::PrepareSteps { .. } => match prepare_steps(inputs).await {
-                Ok((body, prepared)) => {
-                    let copies = prepared.iter().enumerate().map(|(i, j)| j.upload(i)).collect();
-                    jobs = prepared.into_iter().map(Rc::new).collect();
-                    session.steps_ready(body, copies, now_ms())
+            Action::PrepareSteps { .. } => {
+                if let Some(warning) = resolve_inherited_config(
+                    &inputs.template,
+                    inputs.registry_url.as_deref(),
+                    &inputs.signal,
+                )
+                .await
+                {
+                    session.push_log(LogEntry::new(now_ms(), "warn", warning));
                 }
-                Err(e) => session.fail(e, now_ms()),
-            },
-            Action::Sleep { ms } => wait_any(&mut session, &mut in_flight, Some(ms), &inputs.signal).await,
+                match prepare_steps(inputs).await {
+                    Ok((body, prepared)) => {
+                        let copies = prepared
+                            .iter()
+                            .enumerate()
+                            .map(|(i, j)| j.upload(i))
+                            .collect();
+                        jobs = prepared.into_iter().map(Rc::new).collect();
+                        session.steps_ready(body, copies, now_ms())
+                    }
+                    Err(e) => session.fail(e, now_ms()),
+                }
+            }
+            Action::Sleep { ms } => {
+                wait_any(&mut session, &mut in_flight, Some(ms), &inputs.signal).await
+            }
             Action::Wait => wait_any(&mut session, &mut in_flight, None, &inputs.signal).await,
             Action::Log(entry) => deliver(inputs, &entry, &mut callback_failed),
             Action::Done(info) => return Ok(info),
@@ -93,16 +135,30 @@ async fn wait_any(
     let Ok(winner) = JsFuture::from(Promise::from(winner)).await else {
         return;
     };
-    let index = Reflect::get(&winner, &"index".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    let index = Reflect::get(&winner, &"index".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(-1.0);
     if index < 0.0 {
         return;
     }
     let (what, _) = in_flight.remove(index as usize);
     let value = Reflect::get(&winner, &"value".into()).unwrap_or(JsValue::UNDEFINED);
     // An archive that could not be made is our failure, not the network's: no retry.
-    if Reflect::get(&value, &"kind".into()).ok().and_then(|k| k.as_string()).as_deref() == Some("local") {
-        let message = Reflect::get(&value, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-        session.fail(FlowError::new(ErrorClass::FileUploadError, message), now_ms());
+    if Reflect::get(&value, &"kind".into())
+        .ok()
+        .and_then(|k| k.as_string())
+        .as_deref()
+        == Some("local")
+    {
+        let message = Reflect::get(&value, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
+        session.fail(
+            FlowError::new(ErrorClass::FileUploadError, message),
+            now_ms(),
+        );
         return;
     }
     let reply = transport::decode_reply(&value);
@@ -121,11 +177,16 @@ fn race_fn() -> Option<Function> {
 /// or corrupt the build: the exception is reported on the console (once per
 /// build) and the next entries are still delivered.
 fn deliver(inputs: &BuildInputs, entry: &LogEntry, callback_failed: &mut bool) {
-    let Some(cb) = &inputs.on_build_logs else { return };
+    let Some(cb) = &inputs.on_build_logs else {
+        return;
+    };
     if let Err(e) = cb.call1(&JsValue::UNDEFINED, &log_entries::to_js(entry)) {
         if !*callback_failed {
             *callback_failed = true;
-            web_sys::console::error_2(&"novita-template-wasm: onBuildLogs threw; the build goes on:".into(), &e);
+            web_sys::console::error_2(
+                &"novita-template-wasm: onBuildLogs threw; the build goes on:".into(),
+                &e,
+            );
         }
     }
 }
@@ -136,6 +197,7 @@ async fn prepare_steps(inputs: &BuildInputs) -> Result<(String, Vec<CopyJob>), F
     let snapshot = inputs.template.borrow().clone();
     let jobs = hash_copies(&snapshot, &inputs.context).await?;
     let hashes: Vec<String> = jobs.iter().map(|j| j.files_hash.clone()).collect();
-    let body = wire::to_json_compact(&snapshot, Some(&hashes)).map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;
+    let body = wire::to_json_compact(&snapshot, Some(&hashes))
+        .map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;
     Ok((body, jobs))
 }

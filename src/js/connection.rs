@@ -17,7 +17,13 @@ pub(crate) struct CallContext {
     pub(crate) signal: JsValue,
 }
 
-const ENV_NAMES: [&str; 5] = ["NOVITA_API_KEY", "NOVITA_ACCESS_TOKEN", "NOVITA_DOMAIN", "NOVITA_DEBUG", "NOVITA_API_URL"];
+const ENV_NAMES: [&str; 5] = [
+    "NOVITA_API_KEY",
+    "NOVITA_ACCESS_TOKEN",
+    "NOVITA_DOMAIN",
+    "NOVITA_DEBUG",
+    "NOVITA_API_URL",
+];
 
 fn host_kind() -> HostKind {
     if host::is_node() {
@@ -26,7 +32,11 @@ fn host_kind() -> HostKind {
             os: host::property("osName").unwrap_or_else(|| "unknown".into()),
         }
     } else {
-        HostKind::Browser { name: "unknown".into(), version: "unknown".into(), os: "unknown".into() }
+        HostKind::Browser {
+            name: "unknown".into(),
+            version: "unknown".into(),
+            os: "unknown".into(),
+        }
     }
 }
 
@@ -34,7 +44,10 @@ fn host_kind() -> HostKind {
 pub(crate) fn call_context(o: &Options) -> JsResult<CallContext> {
     let timeout = match o.number("requestTimeoutMs")? {
         Some(ms) if ms < 0.0 || ms.fract() != 0.0 => {
-            return Err(invalid(o.method(), "option `requestTimeoutMs` must be a whole number of milliseconds >= 0"))
+            return Err(invalid(
+                o.method(),
+                "option `requestTimeoutMs` must be a whole number of milliseconds >= 0",
+            ))
         }
         Some(ms) => Some(ms as u64),
         None => None,
@@ -44,9 +57,12 @@ pub(crate) fn call_context(o: &Options) -> JsResult<CallContext> {
     if !raw_headers.is_undefined() && !raw_headers.is_null() {
         let h = Options::new(&raw_headers, o.method())?;
         for (k, v) in h.entries() {
-            let v = v
-                .as_string()
-                .ok_or_else(|| invalid(o.method(), &format!("header `{k}` must have a string value")))?;
+            let v = v.as_string().ok_or_else(|| {
+                invalid(
+                    o.method(),
+                    &format!("header `{k}` must have a string value"),
+                )
+            })?;
             headers.push((k, v));
         }
     }
@@ -60,12 +76,17 @@ pub(crate) fn call_context(o: &Options) -> JsResult<CallContext> {
         headers,
         allow_insecure_http: o.bool("allowInsecureHttp")?.unwrap_or(false),
     };
-    let env: Vec<(String, String)> =
-        ENV_NAMES.iter().filter_map(|n| host::env(n).map(|v| (n.to_string(), v))).collect();
+    let env: Vec<(String, String)> = ENV_NAMES
+        .iter()
+        .filter_map(|n| host::env(n).map(|v| (n.to_string(), v)))
+        .collect();
     let config = ConnectionConfig::resolve(&options, &env, host_kind()).map_err(flow_error)?;
     let signal = o.raw("signal");
     if !signal.is_undefined() && !signal.is_null() && !signal.is_object() {
-        return Err(invalid(o.method(), "option `signal` must be an AbortSignal"));
+        return Err(invalid(
+            o.method(),
+            "option `signal` must be an AbortSignal",
+        ));
     }
     Ok(CallContext { config, signal })
 }

@@ -7,7 +7,9 @@
 use std::rc::Rc;
 
 use js_sys::{Promise, Reflect, Uint8Array};
-use novita_template_files::{plan_copy, CopyContext, CopyPlan, FilesHasher, IgnoreSet, TarKind, TarWriter};
+use novita_template_files::{
+    plan_copy, CopyContext, CopyPlan, FilesHasher, IgnoreSet, TarKind, TarWriter,
+};
 use novita_template_flow::{CopyUpload, ErrorClass, FlowError};
 use novita_template_model::{InstructionKind, Template};
 use wasm_bindgen::prelude::*;
@@ -27,7 +29,12 @@ pub(crate) struct CopyJob {
 
 impl CopyJob {
     pub(crate) fn upload(&self, index: usize) -> CopyUpload {
-        CopyUpload { index, files_hash: self.files_hash.clone(), force_upload: self.force_upload, src: self.plan.src.clone() }
+        CopyUpload {
+            index,
+            files_hash: self.files_hash.clone(),
+            force_upload: self.force_upload,
+            src: self.plan.src.clone(),
+        }
     }
 }
 
@@ -56,17 +63,35 @@ async fn ignore_set(t: &Template, ctx: &FileContext) -> Result<IgnoreSet, FlowEr
 
 /// Discovers (no hashing) one source, for the `copy()`-time check that it exists.
 pub(crate) fn check_source(t: &Template, ctx: &FileContext, src: &str) -> Result<(), FlowError> {
-    let Some(tree) = ctx.tree() else { return Ok(()) };
+    let Some(tree) = ctx.tree() else {
+        return Ok(());
+    };
     // `.dockerignore` is applied at build time; here only the existence matters.
     let ignore = IgnoreSet::for_template(t.file_ignore_patterns(), None).map_err(files_error)?;
-    plan_copy(tree, src, "", CopyContext { context_display: t.file_context_path(), ignore: &ignore }, false)
-        .map(|_| ())
-        .map_err(files_error)
+    plan_copy(
+        tree,
+        src,
+        "",
+        CopyContext {
+            context_display: t.file_context_path(),
+            ignore: &ignore,
+        },
+        false,
+    )
+    .map(|_| ())
+    .map_err(files_error)
 }
 
 /// Plans and hashes every COPY step of `t`, in order.
-pub(crate) async fn hash_copies(t: &Template, ctx: &FileContext) -> Result<Vec<CopyJob>, FlowError> {
-    let copies: Vec<_> = t.instructions().iter().filter(|i| i.kind == InstructionKind::Copy).collect();
+pub(crate) async fn hash_copies(
+    t: &Template,
+    ctx: &FileContext,
+) -> Result<Vec<CopyJob>, FlowError> {
+    let copies: Vec<_> = t
+        .instructions()
+        .iter()
+        .filter(|i| i.kind == InstructionKind::Copy)
+        .collect();
     if copies.is_empty() {
         return Ok(Vec::new());
     }
@@ -82,7 +107,10 @@ pub(crate) async fn hash_copies(t: &Template, ctx: &FileContext) -> Result<Vec<C
         let src = ins.args.first().cloned().unwrap_or_default();
         let dest = ins.args.get(1).cloned().unwrap_or_default();
         let resolve_symlinks = ins.resolve_symlinks.unwrap_or(false);
-        let cc = CopyContext { context_display: t.file_context_path(), ignore: &ignore };
+        let cc = CopyContext {
+            context_display: t.file_context_path(),
+            ignore: &ignore,
+        };
         let plan = plan_copy(tree, &src, &dest, cc, resolve_symlinks).map_err(files_error)?;
         let mut hasher = FilesHasher::new(&src, &dest);
         for e in &plan.entries {
@@ -98,7 +126,12 @@ pub(crate) async fn hash_copies(t: &Template, ctx: &FileContext) -> Result<Vec<C
                     .map_err(read_error)?;
             }
         }
-        jobs.push(CopyJob { files_hash: hasher.finish(), plan, force_upload: ins.force_upload.unwrap_or(false), resolve_symlinks });
+        jobs.push(CopyJob {
+            files_hash: hasher.finish(),
+            plan,
+            force_upload: ins.force_upload.unwrap_or(false),
+            resolve_symlinks,
+        });
     }
     Ok(jobs)
 }
@@ -131,17 +164,27 @@ async fn spool_write(spool: &JsValue, bytes: Vec<u8>) -> Result<(), String> {
         return Ok(());
     }
     let chunk: JsValue = Uint8Array::from(&bytes[..]).into();
-    let r = method(spool, "write")?.call1(spool, &chunk).map_err(|e| format!("{e:?}"))?;
-    await_maybe_promise(r).await.map(|_| ()).map_err(|e| format!("{e:?}"))
+    let r = method(spool, "write")?
+        .call1(spool, &chunk)
+        .map_err(|e| format!("{e:?}"))?;
+    await_maybe_promise(r)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
 }
 
 /// Writes the archive into the host's spool; returns the spooled result.
-async fn write_archive(job: &CopyJob, ctx: &FileContext, spool: &JsValue) -> Result<JsValue, String> {
+async fn write_archive(
+    job: &CopyJob,
+    ctx: &FileContext,
+    spool: &JsValue,
+) -> Result<JsValue, String> {
     let mut tar = TarWriter::new(Vec::new());
     for e in &job.plan.entries {
         let Some(tp) = &e.tar else { continue };
         let (uid, gid, mtime) = ctx.owner(&e.path, job.resolve_symlinks);
-        tar.begin(&tp.header(uid, gid, mtime)).map_err(|e| e.to_string())?;
+        tar.begin(&tp.header(uid, gid, mtime))
+            .map_err(|e| e.to_string())?;
         spool_write(spool, std::mem::take(tar.sink_mut())).await?;
         if let TarKind::File { size } = tp.kind {
             let mut reader = ctx.open(e.read_path()).map_err(|e| e.0)?;
@@ -154,14 +197,24 @@ async fn write_archive(job: &CopyJob, ctx: &FileContext, spool: &JsValue) -> Res
     }
     let rest = tar.finish().map_err(|e| e.to_string())?;
     spool_write(spool, rest).await?;
-    let finished = method(spool, "finish")?.call0(spool).map_err(|e| format!("{e:?}"))?;
-    await_maybe_promise(finished).await.map_err(|e| format!("{e:?}"))
+    let finished = method(spool, "finish")?
+        .call0(spool)
+        .map_err(|e| format!("{e:?}"))?;
+    await_maybe_promise(finished)
+        .await
+        .map_err(|e| format!("{e:?}"))
 }
 
 /// Archives `job` and PUTs it to `url`. The promise resolves to a transport
 /// result (`{ ok, status, … }`), or `{ ok: false, kind: 'local' }` when the
 /// archive itself could not be made (a file vanished or changed).
-pub(crate) fn start_upload(job: Rc<CopyJob>, ctx: Rc<FileContext>, url: String, timeout_ms: Option<u64>, signal: JsValue) -> Promise {
+pub(crate) fn start_upload(
+    job: Rc<CopyJob>,
+    ctx: Rc<FileContext>,
+    url: String,
+    timeout_ms: Option<u64>,
+    signal: JsValue,
+) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let spool = match host::call("createSpool", &[]) {
             Some(Ok(s)) => s,
@@ -173,12 +226,20 @@ pub(crate) fn start_upload(job: Rc<CopyJob>, ctx: Rc<FileContext>, url: String, 
                 if let Ok(discard) = method(&spool, "discard") {
                     let _ = discard.call0(&spool);
                 }
-                return Ok(local_failure(&format!("Failed to archive '{}': {message}", job.plan.src)));
+                return Ok(local_failure(&format!(
+                    "Failed to archive '{}': {message}",
+                    job.plan.src
+                )));
             }
         };
         let timeout = JsValue::from(timeout_ms.unwrap_or(0) as f64);
-        match host::call("uploadSpool", &[JsValue::from_str(&url), spooled, timeout, signal]) {
-            Some(Ok(p)) => await_maybe_promise(p).await.or_else(|e| Ok(local_failure(&format!("{e:?}")))),
+        match host::call(
+            "uploadSpool",
+            &[JsValue::from_str(&url), spooled, timeout, signal],
+        ) {
+            Some(Ok(p)) => await_maybe_promise(p)
+                .await
+                .or_else(|e| Ok(local_failure(&format!("{e:?}")))),
             _ => Ok(local_failure("this host cannot upload archives")),
         }
     })

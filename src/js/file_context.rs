@@ -22,7 +22,10 @@ pub(crate) enum FileContext {
     /// A directory on disk, read through the Node host.
     Disk { root: String },
     /// Files given in memory (browsers), with their contents.
-    Memory { tree: MemoryTree, contents: HashMap<String, JsValue> },
+    Memory {
+        tree: MemoryTree,
+        contents: HashMap<String, JsValue>,
+    },
     /// A browser without a `fileContext` source: `copy()` is refused.
     Unavailable,
 }
@@ -59,7 +62,9 @@ impl FileContext {
         match self {
             FileContext::Disk { root } => {
                 let p = disk_path(root, ".dockerignore");
-                let is_file = host::call("isFile", &[JsValue::from_str(&p)]).and_then(|r| r.ok()).is_some_and(|v| v.is_truthy());
+                let is_file = host::call("isFile", &[JsValue::from_str(&p)])
+                    .and_then(|r| r.ok())
+                    .is_some_and(|v| v.is_truthy());
                 if !is_file {
                     return Ok(None);
                 }
@@ -89,8 +94,13 @@ impl FileContext {
             FileContext::Disk { root } => {
                 let full = disk_path(root, path);
                 match host::call("openRead", &[JsValue::from_str(&full)]) {
-                    Some(Ok(fd)) => Source::Disk { fd, buf: Uint8Array::new_with_length(CHUNK_BYTES as u32) },
-                    Some(Err(e)) => return Err(ReadError(format!("cannot read {full}: {}", host_error(e)))),
+                    Some(Ok(fd)) => Source::Disk {
+                        fd,
+                        buf: Uint8Array::new_with_length(CHUNK_BYTES as u32),
+                    },
+                    Some(Err(e)) => {
+                        return Err(ReadError(format!("cannot read {full}: {}", host_error(e))))
+                    }
                     None => return Err(ReadError("reading files needs Node".into())),
                 }
             }
@@ -100,16 +110,35 @@ impl FileContext {
             },
             FileContext::Unavailable => return Err(ReadError("no file source".into())),
         };
-        Ok(ContentReader { path: path.to_string(), source, at: 0, done: false })
+        Ok(ContentReader {
+            path: path.to_string(),
+            source,
+            at: 0,
+            done: false,
+        })
     }
 
     /// Owner and modification time for a tar header (`(uid, gid, mtime)`).
     pub(crate) fn owner(&self, path: &str, follow: bool) -> (u64, u64, u64) {
-        let FileContext::Disk { root } = self else { return (0, 0, 0) };
-        let Some(Ok(s)) = host::call("statPath", &[JsValue::from_str(&disk_path(root, path)), JsValue::from_bool(follow)]) else {
+        let FileContext::Disk { root } = self else {
             return (0, 0, 0);
         };
-        let num = |k: &str| Reflect::get(&s, &JsValue::from_str(k)).ok().and_then(|v| v.as_f64()).unwrap_or(0.0).max(0.0) as u64;
+        let Some(Ok(s)) = host::call(
+            "statPath",
+            &[
+                JsValue::from_str(&disk_path(root, path)),
+                JsValue::from_bool(follow),
+            ],
+        ) else {
+            return (0, 0, 0);
+        };
+        let num = |k: &str| {
+            Reflect::get(&s, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0)
+                .max(0.0) as u64
+        };
         (num("uid"), num("gid"), num("mtime"))
     }
 }
@@ -123,7 +152,10 @@ fn disk_path(root: &str, rel: &str) -> String {
 }
 
 fn host_error(e: JsValue) -> String {
-    Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "unknown error".into())
+    Reflect::get(&e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 enum Source {
@@ -146,14 +178,22 @@ impl ContentReader {
             return Ok(None);
         }
         let chunk = match &self.source {
-            Source::Disk { fd, buf } => match host::call("readInto", &[fd.clone(), buf.clone().into()]) {
-                Some(Ok(n)) => {
-                    let n = (n.as_f64().unwrap_or(0.0) as u32).min(buf.length());
-                    buf.subarray(0, n).to_vec()
+            Source::Disk { fd, buf } => {
+                match host::call("readInto", &[fd.clone(), buf.clone().into()]) {
+                    Some(Ok(n)) => {
+                        let n = (n.as_f64().unwrap_or(0.0) as u32).min(buf.length());
+                        buf.subarray(0, n).to_vec()
+                    }
+                    Some(Err(e)) => {
+                        return Err(ReadError(format!(
+                            "cannot read {}: {}",
+                            self.path,
+                            host_error(e)
+                        )))
+                    }
+                    None => return Err(ReadError("reading files needs Node".into())),
                 }
-                Some(Err(e)) => return Err(ReadError(format!("cannot read {}: {}", self.path, host_error(e)))),
-                None => return Err(ReadError("reading files needs Node".into())),
-            },
+            }
             Source::Memory(v) => memory_chunk(v, self.at).await?,
         };
         if chunk.is_empty() {
@@ -167,7 +207,11 @@ impl ContentReader {
     /// Reads to the end, handing each chunk to `f`; the total must be `expected`
     /// (a file that changes size between hashing and archiving is an error, not
     /// a corrupt archive).
-    pub(crate) async fn for_each(&mut self, expected: u64, f: &mut dyn FnMut(&[u8]) -> Result<(), String>) -> Result<(), ReadError> {
+    pub(crate) async fn for_each(
+        &mut self,
+        expected: u64,
+        f: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    ) -> Result<(), ReadError> {
         while let Some(c) = self.next_chunk().await? {
             f(&c).map_err(ReadError)?;
         }
@@ -190,7 +234,7 @@ impl ContentReader {
 impl Drop for ContentReader {
     fn drop(&mut self) {
         if let Source::Disk { fd, .. } = &self.source {
-            let _ = host::call("closeFile", &[fd.clone()]);
+            let _ = host::call("closeFile", std::slice::from_ref(fd));
         }
     }
 }
@@ -200,25 +244,40 @@ async fn memory_chunk(v: &JsValue, at: u64) -> Result<Vec<u8>, ReadError> {
     if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
         let len = bytes.length();
         let start = (at.min(len as u64)) as u32;
-        return Ok(bytes.subarray(start, (start + CHUNK_BYTES as u32).min(len)).to_vec());
+        return Ok(bytes
+            .subarray(start, (start + CHUNK_BYTES as u32).min(len))
+            .to_vec());
     }
     // A Blob or File: sliced reads through the face's transport.readBlob.
-    let transport = class_registry_get("transport").ok_or_else(|| ReadError("no transport".into()))?;
+    let transport =
+        class_registry_get("transport").ok_or_else(|| ReadError("no transport".into()))?;
     let read_blob: js_sys::Function = Reflect::get(&transport, &"readBlob".into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
         .ok_or_else(|| ReadError("no blob reader".into()))?;
     let p = read_blob
-        .call3(&transport, v, &JsValue::from(at as f64), &JsValue::from(CHUNK_BYTES as f64))
+        .call3(
+            &transport,
+            v,
+            &JsValue::from(at as f64),
+            &JsValue::from(CHUNK_BYTES as f64),
+        )
         .map_err(|e| ReadError(host_error(e)))?;
-    let chunk = JsFuture::from(js_sys::Promise::from(p)).await.map_err(|e| ReadError(host_error(e)))?;
-    let chunk: Uint8Array = chunk.dyn_into().map_err(|_| ReadError("blob read returned no bytes".into()))?;
+    let chunk = JsFuture::from(js_sys::Promise::from(p))
+        .await
+        .map_err(|e| ReadError(host_error(e)))?;
+    let chunk: Uint8Array = chunk
+        .dyn_into()
+        .map_err(|_| ReadError("blob read returned no bytes".into()))?;
     Ok(chunk.to_vec())
 }
 
 /// Normalizes a relative path from a browser source (`./a/b`, `a\b`, `/a`).
 fn clean_path(p: &str) -> Option<String> {
-    let parts: Vec<&str> = p.split(['/', '\\']).filter(|s| !s.is_empty() && *s != ".").collect();
+    let parts: Vec<&str> = p
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
     if parts.is_empty() || parts.contains(&"..") {
         return None;
     }
@@ -233,7 +292,9 @@ fn content_size(v: &JsValue) -> Option<u64> {
         return Some(b.length() as u64);
     }
     let size = Reflect::get(v, &"size".into()).ok()?.as_f64()?;
-    let is_blob = Reflect::get(v, &"slice".into()).ok().is_some_and(|f| f.is_function());
+    let is_blob = Reflect::get(v, &"slice".into())
+        .ok()
+        .is_some_and(|f| f.is_function());
     (is_blob && size >= 0.0).then_some(size as u64)
 }
 
@@ -242,23 +303,47 @@ fn memory_source(source: &JsValue) -> JsResult<FileContext> {
     const METHOD: &str = "Template";
     let mut entries: Vec<(String, JsValue)> = Vec::new();
     let is_list = Array::is_array(source)
-        || Reflect::get(source, &"item".into()).ok().is_some_and(|f| f.is_function())
-            && Reflect::get(source, &"length".into()).ok().and_then(|l| l.as_f64()).is_some();
+        || Reflect::get(source, &"item".into())
+            .ok()
+            .is_some_and(|f| f.is_function())
+            && Reflect::get(source, &"length".into())
+                .ok()
+                .and_then(|l| l.as_f64())
+                .is_some();
     if is_list {
         // File[] or FileList: the path is webkitRelativePath (directory pickers) or the name.
-        let len = Reflect::get(source, &"length".into()).ok().and_then(|l| l.as_f64()).unwrap_or(0.0) as u32;
+        let len = Reflect::get(source, &"length".into())
+            .ok()
+            .and_then(|l| l.as_f64())
+            .unwrap_or(0.0) as u32;
         for i in 0..len {
             let f = Reflect::get(source, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED);
-            let rel = Reflect::get(&f, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty());
-            let name = rel.or_else(|| Reflect::get(&f, &"name".into()).ok().and_then(|v| v.as_string()));
+            let rel = Reflect::get(&f, &"webkitRelativePath".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .filter(|s| !s.is_empty());
+            let name = rel.or_else(|| {
+                Reflect::get(&f, &"name".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            });
             let Some(name) = name else {
-                return Err(invalid(METHOD, &format!("`fileContext[{i}]` must be a File, got {}", type_name(&f))));
+                return Err(invalid(
+                    METHOD,
+                    &format!("`fileContext[{i}]` must be a File, got {}", type_name(&f)),
+                ));
             };
             entries.push((name, f));
         }
     } else if source.is_object() && !source.is_function() {
-        let has_entries_fn = Reflect::get(source, &"entries".into()).ok().is_some_and(|f| f.is_function())
-            && Reflect::get(source, &"kind".into()).ok().and_then(|k| k.as_string()).as_deref() == Some("directory");
+        let has_entries_fn = Reflect::get(source, &"entries".into())
+            .ok()
+            .is_some_and(|f| f.is_function())
+            && Reflect::get(source, &"kind".into())
+                .ok()
+                .and_then(|k| k.as_string())
+                .as_deref()
+                == Some("directory");
         if has_entries_fn {
             return Err(invalid(
                 METHOD,
@@ -281,11 +366,23 @@ fn memory_source(source: &JsValue) -> JsResult<FileContext> {
     let mut tree = MemoryTree::new();
     let mut contents = HashMap::new();
     for (raw, value) in entries {
-        let path = clean_path(&raw).ok_or_else(|| invalid(METHOD, &format!("`fileContext`: invalid relative path {raw:?}")))?;
-        let size = content_size(&value).ok_or_else(|| {
-            invalid(METHOD, &format!("`fileContext[{raw:?}]` must be a string, Uint8Array, Blob or File, got {}", type_name(&value)))
+        let path = clean_path(&raw).ok_or_else(|| {
+            invalid(
+                METHOD,
+                &format!("`fileContext`: invalid relative path {raw:?}"),
+            )
         })?;
-        tree.add_file(&path, size).map_err(|e| invalid(METHOD, &format!("`fileContext`: {e}")))?;
+        let size = content_size(&value).ok_or_else(|| {
+            invalid(
+                METHOD,
+                &format!(
+                    "`fileContext[{raw:?}]` must be a string, Uint8Array, Blob or File, got {}",
+                    type_name(&value)
+                ),
+            )
+        })?;
+        tree.add_file(&path, size)
+            .map_err(|e| invalid(METHOD, &format!("`fileContext`: {e}")))?;
         // Strings are kept as their UTF-8 bytes, encoded once.
         let value = match value.as_string() {
             Some(text) => Uint8Array::from(text.as_bytes()).into(),
@@ -317,9 +414,14 @@ fn meta_from_js(v: &JsValue) -> Result<Option<Meta>, TreeError> {
 
 impl FileTree for FileContext {
     fn list_dir(&self, rel: &str) -> Result<Vec<String>, TreeError> {
-        let FileContext::Disk { root } = self else { return Err(TreeError("not a disk context".into())) };
+        let FileContext::Disk { root } = self else {
+            return Err(TreeError("not a disk context".into()));
+        };
         match host::call("listDir", &[JsValue::from_str(&disk_path(root, rel))]) {
-            Some(Ok(v)) => Ok(v.dyn_into::<Array>().map(|a| a.iter().filter_map(|n| n.as_string()).collect()).unwrap_or_default()),
+            Some(Ok(v)) => Ok(v
+                .dyn_into::<Array>()
+                .map(|a| a.iter().filter_map(|n| n.as_string()).collect())
+                .unwrap_or_default()),
             Some(Err(e)) => Err(TreeError(host_error(e))),
             None => Err(TreeError("listing directories needs Node".into())),
         }
@@ -336,8 +438,16 @@ impl FileTree for FileContext {
 
 impl FileContext {
     fn stat_with(&self, rel: &str, follow: bool) -> Result<Option<Meta>, TreeError> {
-        let FileContext::Disk { root } = self else { return Err(TreeError("not a disk context".into())) };
-        match host::call("statPath", &[JsValue::from_str(&disk_path(root, rel)), JsValue::from_bool(follow)]) {
+        let FileContext::Disk { root } = self else {
+            return Err(TreeError("not a disk context".into()));
+        };
+        match host::call(
+            "statPath",
+            &[
+                JsValue::from_str(&disk_path(root, rel)),
+                JsValue::from_bool(follow),
+            ],
+        ) {
             Some(Ok(v)) => meta_from_js(&v),
             Some(Err(e)) => Err(TreeError(host_error(e))),
             None => Err(TreeError("reading files needs Node".into())),

@@ -16,14 +16,19 @@ fn host() -> Option<JsValue> {
 /// Calls `host[name](...args)`; `None` when there is no host or no such function.
 pub(crate) fn call(name: &str, args: &[JsValue]) -> Option<Result<JsValue, JsValue>> {
     let h = host()?;
-    let f: Function = Reflect::get(&h, &JsValue::from_str(name)).ok()?.dyn_into().ok()?;
+    let f: Function = Reflect::get(&h, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let arr: Array = args.iter().collect();
     Some(f.apply(&h, &arr))
 }
 
 /// A host property (`kind`, `nodeVersion`, `osName`).
 pub(crate) fn property(name: &str) -> Option<String> {
-    Reflect::get(&host()?, &JsValue::from_str(name)).ok()?.as_string()
+    Reflect::get(&host()?, &JsValue::from_str(name))
+        .ok()?
+        .as_string()
 }
 
 /// True in Node (the host that can read files and environment variables).
@@ -47,7 +52,9 @@ pub(crate) fn default_file_context_path() -> Option<String> {
 /// the working directory, as in the official SDK) is read; anything else is content.
 pub(crate) fn read_dockerfile(arg: &str) -> JsResult<String> {
     if is_node() && !arg.contains('\n') {
-        let is_file = call("isFile", &[JsValue::from_str(arg)]).and_then(|r| r.ok()).is_some_and(|v| v.is_truthy());
+        let is_file = call("isFile", &[JsValue::from_str(arg)])
+            .and_then(|r| r.ok())
+            .is_some_and(|v| v.is_truthy());
         if is_file {
             return read_text(arg, "fromDockerfile");
         }
@@ -57,15 +64,23 @@ pub(crate) fn read_dockerfile(arg: &str) -> JsResult<String> {
 
 fn read_text(path: &str, method: &str) -> JsResult<String> {
     match call("readText", &[JsValue::from_str(path)]) {
-        Some(Ok(v)) => v.as_string().ok_or_else(|| invalid(method, &format!("could not read {path}"))),
+        Some(Ok(v)) => v
+            .as_string()
+            .ok_or_else(|| invalid(method, &format!("could not read {path}"))),
         Some(Err(e)) => {
             let msg = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
                 .ok()
                 .and_then(|m| m.as_string())
                 .unwrap_or_else(|| "unreadable".into());
-            Err(make_error("TemplateError", &format!("{method}: cannot read {path}: {msg}")))
+            Err(make_error(
+                "TemplateError",
+                &format!("{method}: cannot read {path}: {msg}"),
+            ))
         }
-        None => Err(invalid(method, &format!("reading files ({path}) needs Node"))),
+        None => Err(invalid(
+            method,
+            &format!("reading files ({path}) needs Node"),
+        )),
     }
 }
 

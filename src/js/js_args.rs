@@ -24,7 +24,9 @@ pub(crate) fn type_name(v: &JsValue) -> String {
     } else if Array::is_array(v) {
         "array".into()
     } else {
-        v.js_typeof().as_string().unwrap_or_else(|| "unknown".into())
+        v.js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "unknown".into())
     }
 }
 
@@ -34,8 +36,12 @@ fn is_absent(v: &JsValue) -> bool {
 
 /// A required string argument.
 pub(crate) fn string(v: &JsValue, method: &str, name: &str) -> JsResult<String> {
-    v.as_string()
-        .ok_or_else(|| invalid(method, &format!("`{name}` must be a string, got {}", type_name(v))))
+    v.as_string().ok_or_else(|| {
+        invalid(
+            method,
+            &format!("`{name}` must be a string, got {}", type_name(v)),
+        )
+    })
 }
 
 /// An optional string argument (`undefined`/`null` → `None`).
@@ -55,20 +61,30 @@ pub(crate) fn string_list(v: &JsValue, method: &str, name: &str) -> JsResult<Vec
     let Some(arr) = v.dyn_ref::<Array>() else {
         return Err(invalid(
             method,
-            &format!("`{name}` must be a string or an array of strings, got {}", type_name(v)),
+            &format!(
+                "`{name}` must be a string or an array of strings, got {}",
+                type_name(v)
+            ),
         ));
     };
     let mut out = Vec::with_capacity(arr.length() as usize);
     for (i, item) in arr.iter().enumerate() {
         out.push(item.as_string().ok_or_else(|| {
-            invalid(method, &format!("`{name}[{i}]` must be a string, got {}", type_name(&item)))
+            invalid(
+                method,
+                &format!("`{name}[{i}]` must be a string, got {}", type_name(&item)),
+            )
         })?);
     }
     Ok(out)
 }
 
 /// Like [`string_list`], with `undefined`/`null` → `None`.
-pub(crate) fn opt_string_list(v: &JsValue, method: &str, name: &str) -> JsResult<Option<Vec<String>>> {
+pub(crate) fn opt_string_list(
+    v: &JsValue,
+    method: &str,
+    name: &str,
+) -> JsResult<Option<Vec<String>>> {
     if is_absent(v) {
         Ok(None)
     } else {
@@ -89,9 +105,15 @@ impl<'a> Options<'a> {
             return Ok(Self { obj: None, method });
         }
         if !v.is_object() || Array::is_array(v) || v.is_function() {
-            return Err(invalid(method, &format!("options must be an object, got {}", type_name(v))));
+            return Err(invalid(
+                method,
+                &format!("options must be an object, got {}", type_name(v)),
+            ));
         }
-        Ok(Self { obj: Some(v.clone().unchecked_into()), method })
+        Ok(Self {
+            obj: Some(v.clone().unchecked_into()),
+            method,
+        })
     }
 
     pub(crate) fn method(&self) -> &str {
@@ -130,7 +152,10 @@ impl<'a> Options<'a> {
             return Ok(None);
         }
         v.as_bool().map(Some).ok_or_else(|| {
-            invalid(self.method, &format!("option `{key}` must be a boolean, got {}", type_name(&v)))
+            invalid(
+                self.method,
+                &format!("option `{key}` must be a boolean, got {}", type_name(&v)),
+            )
         })
     }
 
@@ -143,14 +168,19 @@ impl<'a> Options<'a> {
             Some(n) if n.is_finite() => Ok(Some(n)),
             _ => Err(invalid(
                 self.method,
-                &format!("option `{key}` must be a finite number, got {}", describe(&v)),
+                &format!(
+                    "option `{key}` must be a finite number, got {}",
+                    describe(&v)
+                ),
             )),
         }
     }
 
     /// Own enumerable string keys with their values, in insertion order.
     pub(crate) fn entries(&self) -> Vec<(String, JsValue)> {
-        let Some(o) = &self.obj else { return Vec::new() };
+        let Some(o) = &self.obj else {
+            return Vec::new();
+        };
         Object::entries(o)
             .iter()
             .filter_map(|pair| {
@@ -177,6 +207,9 @@ pub(crate) fn describe(v: &JsValue) -> String {
 pub(crate) fn number(v: &JsValue, method: &str, name: &str) -> JsResult<f64> {
     match v.as_f64() {
         Some(n) if n.is_finite() => Ok(n),
-        _ => Err(invalid(method, &format!("`{name}` must be a finite number, got {}", describe(v)))),
+        _ => Err(invalid(
+            method,
+            &format!("`{name}` must be a finite number, got {}", describe(v)),
+        )),
     }
 }

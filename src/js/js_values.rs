@@ -21,7 +21,11 @@ pub(crate) fn opt_string(s: Option<&str>) -> JsValue {
 }
 
 pub(crate) fn strings<S: AsRef<str>>(items: &[S]) -> JsValue {
-    items.iter().map(|s| JsValue::from_str(s.as_ref())).collect::<Array>().into()
+    items
+        .iter()
+        .map(|s| JsValue::from_str(s.as_ref()))
+        .collect::<Array>()
+        .into()
 }
 
 pub(crate) fn date(ms: f64) -> JsValue {

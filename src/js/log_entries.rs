@@ -62,7 +62,11 @@ impl InstanceOf for JsValue {
 fn from_js(v: &JsValue) -> LogEntry {
     let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let ts = get("timestamp");
-    let timestamp_ms = ts.dyn_ref::<Date>().map(|d| d.get_time()).or_else(|| ts.as_f64()).unwrap_or_else(now_ms);
+    let timestamp_ms = ts
+        .dyn_ref::<Date>()
+        .map(|d| d.get_time())
+        .or_else(|| ts.as_f64())
+        .unwrap_or_else(now_ms);
     let level = get("level").as_string().unwrap_or_else(|| "info".into());
     let message = get("message").as_string().unwrap_or_default();
     let kind = if is_instance(v, "LogEntryStart") {
@@ -72,7 +76,12 @@ fn from_js(v: &JsValue) -> LogEntry {
     } else {
         LogKind::Normal
     };
-    LogEntry { timestamp_ms, level, message, kind }
+    LogEntry {
+        timestamp_ms,
+        level,
+        message,
+        kind,
+    }
 }
 
 /// `timestamp.toLocaleTimeString(undefined, {hour, minute, second: '2-digit'})`.
@@ -82,7 +91,9 @@ fn local_time(timestamp_ms: f64) -> String {
     for k in ["hour", "minute", "second"] {
         let _ = Reflect::set(&opts, &k.into(), &"2-digit".into());
     }
-    let f: Option<Function> = Reflect::get(&d, &"toLocaleTimeString".into()).ok().and_then(|f| f.dyn_into().ok());
+    let f: Option<Function> = Reflect::get(&d, &"toLocaleTimeString".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok());
     f.and_then(|f| f.call2(&d, &JsValue::UNDEFINED, &opts).ok())
         .and_then(|s| s.as_string())
         .unwrap_or_default()
@@ -111,7 +122,10 @@ fn write_out(text: &str) {
 }
 
 fn global_fn(name: &str) -> Option<Function> {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?.dyn_into().ok()
+    Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// A ready-made `onBuildLogs` callback that prints each entry as
@@ -126,30 +140,53 @@ pub fn default_build_logger(
     let min_level = o.string("minLevel")?;
     if let Some(l) = &min_level {
         if !["debug", "info", "warn", "error"].contains(&l.as_str()) {
-            return Err(invalid("defaultBuildLogger", "option `minLevel` must be one of debug, info, warn, error"));
+            return Err(invalid(
+                "defaultBuildLogger",
+                "option `minLevel` must be one of debug, info, warn, error",
+            ));
         }
     }
-    let is_tty = host::call("stdoutIsTTY", &[]).and_then(|r| r.ok()).is_some_and(|v| v.is_truthy());
-    let state = Rc::new(RefCell::new(BuildLoggerState::new(min_level.as_deref(), now_ms(), is_tty, color_level(is_tty))));
+    let is_tty = host::call("stdoutIsTTY", &[])
+        .and_then(|r| r.ok())
+        .is_some_and(|v| v.is_truthy());
+    let state = Rc::new(RefCell::new(BuildLoggerState::new(
+        min_level.as_deref(),
+        now_ms(),
+        is_tty,
+        color_level(is_tty),
+    )));
     let interval: Rc<RefCell<Option<JsValue>>> = Rc::new(RefCell::new(None));
 
     let tick_state = Rc::clone(&state);
-    let tick = Closure::<dyn FnMut()>::new(move || write_out(&tick_state.borrow_mut().tick(now_ms()))).into_js_value();
+    let tick =
+        Closure::<dyn FnMut()>::new(move || write_out(&tick_state.borrow_mut().tick(now_ms())))
+            .into_js_value();
 
     let logger = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
         let entry = from_js(&v);
-        let out = state.borrow_mut().handle(&entry, now_ms(), &local_time(entry.timestamp_ms));
+        let out = state
+            .borrow_mut()
+            .handle(&entry, now_ms(), &local_time(entry.timestamp_ms));
         write_out(&out.write);
         if out.stop_interval || out.start_interval {
-            if let (Some(id), Some(clear)) = (interval.borrow_mut().take(), global_fn("clearInterval")) {
+            if let (Some(id), Some(clear)) =
+                (interval.borrow_mut().take(), global_fn("clearInterval"))
+            {
                 let _ = clear.call1(&JsValue::UNDEFINED, &id);
             }
         }
         if out.start_interval {
             if let Some(set) = global_fn("setInterval") {
-                if let Ok(id) = set.call2(&JsValue::UNDEFINED, &tick, &JsValue::from(SPINNER_INTERVAL_MS as f64)) {
+                if let Ok(id) = set.call2(
+                    &JsValue::UNDEFINED,
+                    &tick,
+                    &JsValue::from(SPINNER_INTERVAL_MS as f64),
+                ) {
                     // An unref'd timer does not keep Node alive should a build be abandoned.
-                    if let Some(unref) = Reflect::get(&id, &"unref".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
+                    if let Some(unref) = Reflect::get(&id, &"unref".into())
+                        .ok()
+                        .and_then(|f| f.dyn_into::<Function>().ok())
+                    {
                         let _ = unref.call0(&id);
                     }
                     *interval.borrow_mut() = Some(id);

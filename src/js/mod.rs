@@ -7,6 +7,7 @@ mod copy_files;
 mod error_classes;
 mod file_context;
 mod host;
+mod image_config;
 mod js_args;
 mod js_values;
 mod log_entries;
@@ -21,7 +22,9 @@ mod transport;
 mod ts_types;
 
 pub use log_entries::{default_build_logger, strip_ansi};
-pub use ready_cmd::{wait_for_file, wait_for_port, wait_for_process, wait_for_timeout, wait_for_url, ReadyCmd};
+pub use ready_cmd::{
+    wait_for_file, wait_for_port, wait_for_process, wait_for_timeout, wait_for_url, ReadyCmd,
+};
 pub use sandbox::Sandbox;
 pub use template_builder::TemplateBase;
 pub use template_list::TemplatePaginator;

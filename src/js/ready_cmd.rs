@@ -34,7 +34,11 @@ fn ready(result: Result<String, ModelError>) -> JsResult<ReadyCmd> {
 /// Ready when something listens on `port` (`ss -tuln | grep :PORT`).
 #[wasm_bindgen(js_name = waitForPort)]
 pub fn wait_for_port(port: JsValue) -> JsResult<ReadyCmd> {
-    ready(ready_cmd::wait_for_port(js_args::number(&port, "waitForPort", "port")?))
+    ready(ready_cmd::wait_for_port(js_args::number(
+        &port,
+        "waitForPort",
+        "port",
+    )?))
 }
 
 /// Ready when `url` answers with `statusCode` (default 200).
@@ -69,7 +73,11 @@ pub fn wait_for_file(filename: JsValue) -> JsResult<ReadyCmd> {
 /// Ready after `timeout` milliseconds (rounded down to whole seconds, at least 1).
 #[wasm_bindgen(js_name = waitForTimeout)]
 pub fn wait_for_timeout(timeout: JsValue) -> JsResult<ReadyCmd> {
-    ready(ready_cmd::wait_for_timeout(js_args::number(&timeout, "waitForTimeout", "timeout")?))
+    ready(ready_cmd::wait_for_timeout(js_args::number(
+        &timeout,
+        "waitForTimeout",
+        "timeout",
+    )?))
 }
 
 /// The command of a `ReadyCmd`-like value: a string, our `ReadyCmd`, or any object
@@ -79,7 +87,8 @@ pub(crate) fn ready_cmd_text(v: &JsValue, method: &str, name: &str) -> JsResult<
         return Ok(s);
     }
     if v.is_object() {
-        let get = js_sys::Reflect::get(v, &JsValue::from_str("getCmd")).unwrap_or(JsValue::UNDEFINED);
+        let get =
+            js_sys::Reflect::get(v, &JsValue::from_str("getCmd")).unwrap_or(JsValue::UNDEFINED);
         if let Some(f) = get.dyn_ref::<js_sys::Function>() {
             let out = f.call0(v)?;
             if let Some(s) = out.as_string() {
@@ -89,6 +98,9 @@ pub(crate) fn ready_cmd_text(v: &JsValue, method: &str, name: &str) -> JsResult<
     }
     Err(js_args::invalid(
         method,
-        &format!("`{name}` must be a string or a ReadyCmd (e.g. waitForPort(8000)), got {}", js_args::type_name(v)),
+        &format!(
+            "`{name}` must be a string or a ReadyCmd (e.g. waitForPort(8000)), got {}",
+            js_args::type_name(v)
+        ),
     ))
 }

@@ -34,7 +34,12 @@ fn json_text(o: &Options, key: &str) -> JsResult<Option<String>> {
         .ok()
         .and_then(|s| s.as_string())
         .map(Some)
-        .ok_or_else(|| invalid(o.method(), &format!("option `{key}` must be JSON-serializable")))
+        .ok_or_else(|| {
+            invalid(
+                o.method(),
+                &format!("option `{key}` must be JSON-serializable"),
+            )
+        })
 }
 
 fn create_options(o: &Options, template_id: String) -> JsResult<SandboxCreateOptions> {
@@ -66,7 +71,13 @@ async fn kill_by_id(ctx: &CallContext, id: &str) -> JsResult<bool> {
     if ctx.config.debug {
         return Ok(true);
     }
-    let reply = send(ctx, wire::kill_sandbox(&ctx.config, id), Endpoint::KillSandbox).await.map_err(flow_error)?;
+    let reply = send(
+        ctx,
+        wire::kill_sandbox(&ctx.config, id),
+        Endpoint::KillSandbox,
+    )
+    .await
+    .map_err(flow_error)?;
     wire::parse_kill_sandbox(&reply).map_err(flow_error)
 }
 
@@ -82,24 +93,43 @@ impl Sandbox {
             let method = "Sandbox.create";
             let template_id = js_args::string(&template, method, "template")?;
             if template_id.trim().is_empty() {
-                return Err(invalid(method, "`template` must be a non-empty template id or name"));
+                return Err(invalid(
+                    method,
+                    "`template` must be a non-empty template id or name",
+                ));
             }
             let o = Options::new(&options, method)?;
             let body = create_options(&o, template_id.clone())?;
             let ctx = Rc::new(call_context(&o)?);
             if ctx.config.debug {
-                return Ok(Sandbox { sandbox_id: DEBUG_SANDBOX_ID.into(), template_id, ctx }.into());
+                return Ok(Sandbox {
+                    sandbox_id: DEBUG_SANDBOX_ID.into(),
+                    template_id,
+                    ctx,
+                }
+                .into());
             }
             let req = wire::create_sandbox(&ctx.config, &body).map_err(flow_error)?;
-            let reply = send(&ctx, req, Endpoint::CreateSandbox).await.map_err(flow_error)?;
+            let reply = send(&ctx, req, Endpoint::CreateSandbox)
+                .await
+                .map_err(flow_error)?;
             let created = wire::parse_create_sandbox(&reply).map_err(flow_error)?;
             let sandbox_id = created.sandbox_id_for(ctx.config.is_legacy_domain());
             if let Err(e) = created.check_envd_version() {
                 let _ = kill_by_id(&ctx, &sandbox_id).await;
                 return Err(flow_error(e));
             }
-            let template_id = if created.template_id.is_empty() { template_id } else { created.template_id };
-            Ok(Sandbox { sandbox_id, template_id, ctx }.into())
+            let template_id = if created.template_id.is_empty() {
+                template_id
+            } else {
+                created.template_id
+            };
+            Ok(Sandbox {
+                sandbox_id,
+                template_id,
+                ctx,
+            }
+            .into())
         })
     }
 

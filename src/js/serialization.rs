@@ -5,8 +5,10 @@ use wasm_bindgen::prelude::*;
 
 use super::copy_files::hash_copies;
 use super::error_classes::{flow_error, model_error};
-use super::template_api::promise;
+use super::image_config::resolve_inherited_config;
 use super::js_args::JsResult;
+use super::js_args::Options;
+use super::template_api::promise;
 use super::template_builder::TemplateBase;
 
 #[wasm_bindgen(js_class = TemplateBase)]
@@ -16,10 +18,19 @@ impl TemplateBase {
     /// steps carry their `filesHash`. Note: the text contains registry credentials
     /// when the template has them (see `Template.toJSON(t, {redact: true})` for display).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Promise<string>")]
-    pub fn to_json(template: &TemplateBase, compute_hashes: Option<bool>) -> js_sys::Promise {
+    pub fn to_json(
+        template: &TemplateBase,
+        compute_hashes: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "ToJSONOptions | undefined")] options: JsValue,
+    ) -> js_sys::Promise {
         let model = template.model();
         let context = template.context();
         promise(async move {
+            let o = Options::new(&options, "Template.toJSON")?;
+            let registry_url = o.string("registryUrl")?;
+            // The official toJSON reads the registry too (and logs nothing on failure).
+            let _ =
+                resolve_inherited_config(&model, registry_url.as_deref(), &o.raw("signal")).await;
             // A snapshot: no borrow of the shared model is held across an await.
             let snapshot = model.borrow().clone();
             let hashes = if compute_hashes.unwrap_or(true) && snapshot.copy_count() > 0 {
@@ -28,7 +39,8 @@ impl TemplateBase {
             } else {
                 None
             };
-            let text = model::wire::to_json_pretty(&snapshot, hashes.as_deref()).map_err(model_error)?;
+            let text =
+                model::wire::to_json_pretty(&snapshot, hashes.as_deref()).map_err(model_error)?;
             Ok(JsValue::from_str(&text))
         })
     }

@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use novita_template_flow::status_poller::{PollerAction, StatusPoller};
-use novita_template_flow::{wire, BuildConfig, BuildInfo, BuildRequest, BuildSession, Endpoint, RetryPolicy};
+use novita_template_flow::{
+    wire, BuildConfig, BuildInfo, BuildRequest, BuildSession, Endpoint, RetryPolicy,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -34,14 +36,21 @@ fn build_info(info: &BuildInfo) -> JsValue {
     object(&[
         ("alias", string(&info.alias)),
         ("name", string(&info.name)),
-        ("tags", info.tags.as_deref().map_or(JsValue::UNDEFINED, strings)),
+        (
+            "tags",
+            info.tags.as_deref().map_or(JsValue::UNDEFINED, strings),
+        ),
         ("templateId", string(&info.template_id)),
         ("buildId", string(&info.build_id)),
     ])
 }
 
 /// `(name, options)` or the deprecated `({alias, …options})`.
-fn name_and_options(name: &JsValue, options: &JsValue, method: &str) -> JsResult<(String, JsValue)> {
+fn name_and_options(
+    name: &JsValue,
+    options: &JsValue,
+    method: &str,
+) -> JsResult<(String, JsValue)> {
     if let Some(n) = name.as_string() {
         return Ok((n, options.clone()));
     }
@@ -53,11 +62,15 @@ fn name_and_options(name: &JsValue, options: &JsValue, method: &str) -> JsResult
     if name.is_undefined() || name.is_null() {
         return Ok((String::new(), options.clone()));
     }
-    Err(invalid(method, &format!("`name` must be a string, got {}", js_args::type_name(name))))
+    Err(invalid(
+        method,
+        &format!("`name` must be a string, got {}", js_args::type_name(name)),
+    ))
 }
 
 struct BuildArgs {
     ctx: CallContext,
+    registry_url: Option<String>,
     request: BuildRequest,
     on_build_logs: Option<Function>,
     skip_cache: bool,
@@ -70,7 +83,13 @@ fn build_args(options: &JsValue, name: String, method: &str) -> JsResult<BuildAr
         None
     } else {
         Some(cb.dyn_into::<Function>().map_err(|v| {
-            invalid(method, &format!("option `onBuildLogs` must be a function, got {}", js_args::type_name(&v)))
+            invalid(
+                method,
+                &format!(
+                    "option `onBuildLogs` must be a function, got {}",
+                    js_args::type_name(&v)
+                ),
+            )
         })?)
     };
     let request = BuildRequest {
@@ -80,7 +99,13 @@ fn build_args(options: &JsValue, name: String, method: &str) -> JsResult<BuildAr
         memory_mb: o.number("memoryMB")?,
     };
     let skip_cache = o.bool("skipCache")?.unwrap_or(false);
-    Ok(BuildArgs { ctx: call_context(&o)?, request, on_build_logs, skip_cache })
+    Ok(BuildArgs {
+        ctx: call_context(&o)?,
+        registry_url: o.string("registryUrl")?,
+        request,
+        on_build_logs,
+        skip_cache,
+    })
 }
 
 async fn run_build(
@@ -105,16 +130,24 @@ async fn run_build(
     let inputs = BuildInputs {
         template: Rc::clone(&template),
         context,
+        registry_url: args.registry_url,
         on_build_logs: args.on_build_logs,
         signal: args.ctx.signal.clone(),
     };
     match build_driver::run(session, &inputs).await {
         Ok(info) => Ok(build_info(&info)),
         Err(e) => {
-            let origin = e.step.as_deref().and_then(|s| template.try_borrow().ok()?.step_origin(s));
+            let origin = e
+                .step
+                .as_deref()
+                .and_then(|s| template.try_borrow().ok()?.step_origin(s));
             let err = flow_error(e);
             if let Some(origin) = origin {
-                let _ = js_sys::Reflect::set(&err, &"stepDescription".into(), &JsValue::from_str(&origin));
+                let _ = js_sys::Reflect::set(
+                    &err,
+                    &"stepDescription".into(),
+                    &JsValue::from_str(&origin),
+                );
             }
             Err(err)
         }
@@ -127,14 +160,20 @@ fn ids(v: &JsValue, method: &str) -> JsResult<(String, String)> {
     let b = o.string("buildId")?.filter(|s| !s.is_empty());
     match (t, b) {
         (Some(t), Some(b)) => Ok((t, b)),
-        _ => Err(invalid(method, "`templateId` and `buildId` are required (as returned by buildInBackground)")),
+        _ => Err(invalid(
+            method,
+            "`templateId` and `buildId` are required (as returned by buildInBackground)",
+        )),
     }
 }
 
 fn non_empty(v: &JsValue, method: &str, name: &str) -> JsResult<String> {
     let s = js_args::string(v, method, name)?;
     if s.trim().is_empty() {
-        return Err(invalid(method, &format!("`{name}` must be a non-empty string")));
+        return Err(invalid(
+            method,
+            &format!("`{name}` must be a non-empty string"),
+        ));
     }
     Ok(s)
 }
@@ -144,7 +183,11 @@ fn legacy_guard(ctx: &CallContext, feature: &str) -> JsResult<()> {
 }
 
 fn log_entries_js(entries: &[novita_template_flow::LogEntry]) -> JsValue {
-    entries.iter().map(log_entries::to_js).collect::<js_sys::Array>().into()
+    entries
+        .iter()
+        .map(log_entries::to_js)
+        .collect::<js_sys::Array>()
+        .into()
 }
 
 #[wasm_bindgen(js_class = TemplateBase)]
@@ -187,21 +230,35 @@ impl TemplateBase {
     /// with the log entries from `logsOffset` on.
     #[wasm_bindgen(js_name = getBuildStatus, unchecked_return_type = "Promise<BuildStatus>")]
     pub fn get_build_status(
-        #[wasm_bindgen(unchecked_param_type = "{ templateId: string; buildId: string }")] build: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "GetBuildStatusOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ templateId: string; buildId: string }")]
+        build: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GetBuildStatusOptions | undefined")]
+        options: JsValue,
     ) -> Promise {
         promise(async move {
             let method = "Template.getBuildStatus";
             let (template_id, build_id) = ids(&build, method)?;
             let o = Options::new(&options, method)?;
             let offset = match o.number("logsOffset")? {
-                Some(n) if n < 0.0 || n.fract() != 0.0 => return Err(invalid(method, "option `logsOffset` must be a whole number >= 0")),
+                Some(n) if n < 0.0 || n.fract() != 0.0 => {
+                    return Err(invalid(
+                        method,
+                        "option `logsOffset` must be a whole number >= 0",
+                    ))
+                }
                 Some(n) => Some(n as u64),
                 None => None,
             };
             let ctx = call_context(&o)?;
-            let mut poller = StatusPoller::new(&ctx.config, &template_id, &build_id, offset, RetryPolicy::default(), random_seed())
-                .map_err(flow_error)?;
+            let mut poller = StatusPoller::new(
+                &ctx.config,
+                &template_id,
+                &build_id,
+                offset,
+                RetryPolicy::default(),
+                random_seed(),
+            )
+            .map_err(flow_error)?;
             loop {
                 if transport::is_aborted(&ctx.signal) {
                     poller.abort();
@@ -214,13 +271,16 @@ impl TemplateBase {
                     PollerAction::Sleep { ms } => transport::sleep(ms, &ctx.signal).await,
                     PollerAction::Failed(e) => return Err(flow_error(e)),
                     PollerAction::Done(s) => {
-                        let reason = s.reason.as_ref().map_or(JsValue::UNDEFINED, |(message, step, entries)| {
-                            object(&[
-                                ("message", opt_string(message.as_deref())),
-                                ("step", opt_string(step.as_deref())),
-                                ("logEntries", log_entries_js(entries)),
-                            ])
-                        });
+                        let reason = s.reason.as_ref().map_or(
+                            JsValue::UNDEFINED,
+                            |(message, step, entries)| {
+                                object(&[
+                                    ("message", opt_string(message.as_deref())),
+                                    ("step", opt_string(step.as_deref())),
+                                    ("logEntries", log_entries_js(entries)),
+                                ])
+                            },
+                        );
                         return Ok(object(&[
                             ("buildID", string(&s.build_id)),
                             ("templateID", string(&s.template_id)),
@@ -237,13 +297,19 @@ impl TemplateBase {
 
     /// Whether a template with this name (or `name:tag`) exists and is visible.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
-    pub fn exists(name: JsValue, #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue) -> Promise {
+    pub fn exists(
+        name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
+    ) -> Promise {
         alias_exists_promise(name, options, "Template.exists")
     }
 
     /// Same as `exists` (kept for the official SDK's older name).
     #[wasm_bindgen(js_name = aliasExists, unchecked_return_type = "Promise<boolean>")]
-    pub fn alias_exists(alias: JsValue, #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue) -> Promise {
+    pub fn alias_exists(
+        alias: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
+    ) -> Promise {
         alias_exists_promise(alias, options, "Template.aliasExists")
     }
 
@@ -260,9 +326,18 @@ impl TemplateBase {
             let tags = tag_list(&tags, method)?;
             let ctx = call_context(&Options::new(&options, method)?)?;
             legacy_guard(&ctx, method)?;
-            let reply = send(&ctx, wire::assign_tags(&ctx.config, &target, &tags), Endpoint::AssignTags).await.map_err(flow_error)?;
+            let reply = send(
+                &ctx,
+                wire::assign_tags(&ctx.config, &target, &tags),
+                Endpoint::AssignTags,
+            )
+            .await
+            .map_err(flow_error)?;
             let r = wire::parse_assign_tags(&reply).map_err(flow_error)?;
-            Ok(object(&[("buildId", string(&r.build_id)), ("tags", strings(&r.tags))]))
+            Ok(object(&[
+                ("buildId", string(&r.build_id)),
+                ("tags", strings(&r.tags)),
+            ]))
         })
     }
 
@@ -279,7 +354,13 @@ impl TemplateBase {
             let tags = tag_list(&tags, method)?;
             let ctx = call_context(&Options::new(&options, method)?)?;
             legacy_guard(&ctx, method)?;
-            let reply = send(&ctx, wire::remove_tags(&ctx.config, &name, &tags), Endpoint::RemoveTags).await.map_err(flow_error)?;
+            let reply = send(
+                &ctx,
+                wire::remove_tags(&ctx.config, &name, &tags),
+                Endpoint::RemoveTags,
+            )
+            .await
+            .map_err(flow_error)?;
             wire::parse_remove_tags(&reply).map_err(flow_error)?;
             Ok(JsValue::UNDEFINED)
         })
@@ -296,11 +377,19 @@ impl TemplateBase {
             let id = non_empty(&template_id, method, "templateId")?;
             let ctx = call_context(&Options::new(&options, method)?)?;
             legacy_guard(&ctx, method)?;
-            let reply = send(&ctx, wire::get_tags(&ctx.config, &id), Endpoint::GetTags).await.map_err(flow_error)?;
+            let reply = send(&ctx, wire::get_tags(&ctx.config, &id), Endpoint::GetTags)
+                .await
+                .map_err(flow_error)?;
             let tags = wire::parse_get_tags(&reply).map_err(flow_error)?;
             Ok(tags
                 .iter()
-                .map(|t| object(&[("tag", string(&t.tag)), ("buildId", string(&t.build_id)), ("createdAt", date(t.created_at_ms))]))
+                .map(|t| {
+                    object(&[
+                        ("tag", string(&t.tag)),
+                        ("buildId", string(&t.build_id)),
+                        ("createdAt", date(t.created_at_ms)),
+                    ])
+                })
                 .collect::<js_sys::Array>()
                 .into())
         })
@@ -308,13 +397,22 @@ impl TemplateBase {
 
     /// One template's details (`TemplateInfo`).
     #[wasm_bindgen(unchecked_return_type = "Promise<TemplateInfo>")]
-    pub fn get(template_id: JsValue, #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue) -> Promise {
+    pub fn get(
+        template_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
+    ) -> Promise {
         promise(async move {
             let method = "Template.get";
             let id = non_empty(&template_id, method, "templateId")?;
             let ctx = call_context(&Options::new(&options, method)?)?;
             legacy_guard(&ctx, method)?;
-            let reply = send(&ctx, wire::get_template(&ctx.config, &id), Endpoint::GetTemplate).await.map_err(flow_error)?;
+            let reply = send(
+                &ctx,
+                wire::get_template(&ctx.config, &id),
+                Endpoint::GetTemplate,
+            )
+            .await
+            .map_err(flow_error)?;
             let info = wire::parse_get_template(&reply).map_err(flow_error)?;
             Ok(super::template_info::to_js(&info))
         })
@@ -331,8 +429,12 @@ impl TemplateBase {
             let id = js_args::string(&template_id, method, "templateId")?;
             let ctx = call_context(&Options::new(&options, method)?)?;
             let req = wire::delete_template(&ctx.config, &id).map_err(flow_error)?;
-            let reply = send(&ctx, req, Endpoint::DeleteTemplate).await.map_err(flow_error)?;
-            Ok(JsValue::from_bool(wire::parse_delete_template(&reply).map_err(flow_error)?))
+            let reply = send(&ctx, req, Endpoint::DeleteTemplate)
+                .await
+                .map_err(flow_error)?;
+            Ok(JsValue::from_bool(
+                wire::parse_delete_template(&reply).map_err(flow_error)?,
+            ))
         })
     }
 }
@@ -340,7 +442,10 @@ impl TemplateBase {
 fn tag_list(v: &JsValue, method: &str) -> JsResult<Vec<String>> {
     let tags = js_args::string_list(v, method, "tags")?;
     if tags.is_empty() || tags.iter().any(|t| t.trim().is_empty()) {
-        return Err(invalid(method, "`tags` must be one or more non-empty strings"));
+        return Err(invalid(
+            method,
+            "`tags` must be one or more non-empty strings",
+        ));
     }
     Ok(tags)
 }
@@ -350,7 +455,15 @@ fn alias_exists_promise(name: JsValue, options: JsValue, method: &'static str) -
         let name = non_empty(&name, method, "name")?;
         let ctx = call_context(&Options::new(&options, method)?)?;
         legacy_guard(&ctx, method)?;
-        let reply = send(&ctx, wire::alias_exists(&ctx.config, &name), Endpoint::AliasExists).await.map_err(flow_error)?;
-        Ok(JsValue::from_bool(wire::parse_alias_exists(&reply).map_err(flow_error)?))
+        let reply = send(
+            &ctx,
+            wire::alias_exists(&ctx.config, &name),
+            Endpoint::AliasExists,
+        )
+        .await
+        .map_err(flow_error)?;
+        Ok(JsValue::from_bool(
+            wire::parse_alias_exists(&reply).map_err(flow_error)?,
+        ))
     })
 }

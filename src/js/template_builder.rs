@@ -39,7 +39,10 @@ impl TemplateBase {
     }
 
     fn handle(&self) -> TemplateBase {
-        TemplateBase { inner: Rc::clone(&self.inner), context: Rc::clone(&self.context) }
+        TemplateBase {
+            inner: Rc::clone(&self.inner),
+            context: Rc::clone(&self.context),
+        }
     }
 
     /// Checks that every source exists before the COPY step is recorded, as the
@@ -59,7 +62,10 @@ impl TemplateBase {
     }
 
     /// Runs one model mutation and returns the chain handle, or the JS error.
-    fn apply(&self, f: impl FnOnce(&mut Template) -> Result<(), ModelError>) -> JsResult<TemplateBase> {
+    fn apply(
+        &self,
+        f: impl FnOnce(&mut Template) -> Result<(), ModelError>,
+    ) -> JsResult<TemplateBase> {
         // A template is never borrowed across a call into user JavaScript, so this
         // borrow cannot fail; should it ever, report it instead of trapping.
         let mut t = self
@@ -109,27 +115,41 @@ fn copy_options(o: &Options) -> JsResult<model::CopyOptions> {
 }
 
 fn force_user(o: &Options) -> JsResult<model::ForceUserOptions> {
-    Ok(model::ForceUserOptions { force: o.truthy("force"), user: o.string("user")? })
+    Ok(model::ForceUserOptions {
+        force: o.truthy("force"),
+        user: o.string("user")?,
+    })
 }
 
 fn package_options(o: &Options) -> JsResult<model::PackageOptions> {
-    Ok(model::PackageOptions { g: o.truthy("g"), dev: o.truthy("dev") })
+    Ok(model::PackageOptions {
+        g: o.truthy("g"),
+        dev: o.truthy("dev"),
+    })
 }
 
 #[wasm_bindgen]
 impl TemplateBase {
     /// `new TemplateBase(options?)`; `Template(options?)` is the usual spelling.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "TemplateOptions")] options: JsValue) -> JsResult<TemplateBase> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TemplateOptions")] options: JsValue,
+    ) -> JsResult<TemplateBase> {
         let o = Options::new(&options, "Template")?;
         let file_context_path = match o.string("fileContextPath")? {
             Some(p) => Some(p),
             None => host::default_file_context_path(),
         };
         let file_ignore_patterns = o.string_list("fileIgnorePatterns")?.unwrap_or_default();
-        let t = Template::new(model::TemplateOptions { file_context_path, file_ignore_patterns });
+        let t = Template::new(model::TemplateOptions {
+            file_context_path,
+            file_ignore_patterns,
+        });
         let context = FileContext::from_options(t.file_context_path(), &o.raw("fileContext"))?;
-        Ok(TemplateBase { inner: Rc::new(RefCell::new(t)), context: Rc::new(context) })
+        Ok(TemplateBase {
+            inner: Rc::new(RefCell::new(t)),
+            context: Rc::new(context),
+        })
     }
 
     // ------------------------------------------------------------------ bases
@@ -141,7 +161,8 @@ impl TemplateBase {
     pub fn from_image(
         &self,
         image: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RegistryCredentials | undefined")] credentials: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RegistryCredentials | undefined")]
+        credentials: JsValue,
         #[wasm_bindgen(unchecked_param_type = "FromImageOptions | undefined")] options: JsValue,
     ) -> JsResult<TemplateBase> {
         let image = js_args::string(&image, "fromImage", "image")?;
@@ -153,35 +174,50 @@ impl TemplateBase {
 
     /// `debian:<variant>` (default `stable`).
     #[wasm_bindgen(js_name = fromDebianImage)]
-    pub fn from_debian_image(&self, #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_debian_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+    ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromDebianImage", "variant")?;
         self.apply(|t| ok(t.from_debian_image(v.as_deref())))
     }
 
     /// `ubuntu:<variant>` (default `latest`).
     #[wasm_bindgen(js_name = fromUbuntuImage)]
-    pub fn from_ubuntu_image(&self, #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_ubuntu_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+    ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromUbuntuImage", "variant")?;
         self.apply(|t| ok(t.from_ubuntu_image(v.as_deref())))
     }
 
     /// `python:<version>` (default `3`).
     #[wasm_bindgen(js_name = fromPythonImage)]
-    pub fn from_python_image(&self, #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_python_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
+    ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&version, "fromPythonImage", "version")?;
         self.apply(|t| ok(t.from_python_image(v.as_deref())))
     }
 
     /// `node:<variant>` (default `lts`).
     #[wasm_bindgen(js_name = fromNodeImage)]
-    pub fn from_node_image(&self, #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_node_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+    ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromNodeImage", "variant")?;
         self.apply(|t| ok(t.from_node_image(v.as_deref())))
     }
 
     /// `oven/bun:<variant>` (default `latest`).
     #[wasm_bindgen(js_name = fromBunImage)]
-    pub fn from_bun_image(&self, #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_bun_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+    ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromBunImage", "variant")?;
         self.apply(|t| ok(t.from_bun_image(v.as_deref())))
     }
@@ -202,10 +238,17 @@ impl TemplateBase {
     /// Converts a Dockerfile (its content, or in Node a path to it) into steps.
     #[wasm_bindgen(js_name = fromDockerfile)]
     pub fn from_dockerfile(&self, dockerfile_content_or_path: JsValue) -> JsResult<TemplateBase> {
-        let arg = js_args::string(&dockerfile_content_or_path, "fromDockerfile", "dockerfileContentOrPath")?;
+        let arg = js_args::string(
+            &dockerfile_content_or_path,
+            "fromDockerfile",
+            "dockerfileContentOrPath",
+        )?;
         let content = host::read_dockerfile(&arg)?;
         let warnings = {
-            let mut t = self.inner.try_borrow_mut().map_err(|_| invalid("fromDockerfile", "template busy"))?;
+            let mut t = self
+                .inner
+                .try_borrow_mut()
+                .map_err(|_| invalid("fromDockerfile", "template busy"))?;
             model::dockerfile::from_dockerfile(&mut t, &content).map_err(model_error)?
         };
         for w in warnings.warnings {
@@ -245,9 +288,14 @@ impl TemplateBase {
             js_sys::JSON::stringify(&sa)
                 .ok()
                 .and_then(|s| s.as_string())
-                .ok_or_else(|| invalid(method, "`serviceAccountJSON` could not be turned into JSON"))?
+                .ok_or_else(|| {
+                    invalid(method, "`serviceAccountJSON` could not be turned into JSON")
+                })?
         } else {
-            return Err(invalid(method, "`serviceAccountJSON` must be an object or a file path"));
+            return Err(invalid(
+                method,
+                "`serviceAccountJSON` must be an object or a file path",
+            ));
         };
         self.apply(|t| ok(t.from_gcp_registry(&image, &json)))
     }
@@ -313,10 +361,19 @@ impl TemplateBase {
 
     /// Several `copy()` calls at once: `[{ src, dest, forceUpload?, user?, mode?, resolveSymlinks? }]`.
     #[wasm_bindgen(js_name = copyItems)]
-    pub fn copy_items(&self, #[wasm_bindgen(unchecked_param_type = "CopyItem[]")] items: JsValue) -> JsResult<TemplateBase> {
-        let arr = items
-            .dyn_ref::<js_sys::Array>()
-            .ok_or_else(|| invalid("copyItems", &format!("`items` must be an array, got {}", js_args::type_name(&items))))?;
+    pub fn copy_items(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CopyItem[]")] items: JsValue,
+    ) -> JsResult<TemplateBase> {
+        let arr = items.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+            invalid(
+                "copyItems",
+                &format!(
+                    "`items` must be an array, got {}",
+                    js_args::type_name(&items)
+                ),
+            )
+        })?;
         let mut out = Vec::with_capacity(arr.length() as usize);
         for (i, item) in arr.iter().enumerate() {
             let label = format!("copyItems[{i}]");
@@ -324,9 +381,15 @@ impl TemplateBase {
             let src = o
                 .string_list("src")?
                 .ok_or_else(|| invalid(&label, "`src` is required"))?;
-            let dest = o.string("dest")?.ok_or_else(|| invalid(&label, "`dest` is required"))?;
+            let dest = o
+                .string("dest")?
+                .ok_or_else(|| invalid(&label, "`dest` is required"))?;
             self.check_sources("copyItems", &src)?;
-            out.push(model::CopyItem { src, dest, options: copy_options(&o)? });
+            out.push(model::CopyItem {
+                src,
+                dest,
+                options: copy_options(&o)?,
+            });
         }
         self.apply(|t| ok(t.copy_items(&out)))
     }
@@ -339,7 +402,11 @@ impl TemplateBase {
     ) -> JsResult<TemplateBase> {
         let paths = js_args::string_list(&path, "remove", "path")?;
         let o = Options::new(&options, "remove")?;
-        let opts = model::RemoveOptions { force: o.truthy("force"), recursive: o.truthy("recursive"), user: o.string("user")? };
+        let opts = model::RemoveOptions {
+            force: o.truthy("force"),
+            recursive: o.truthy("recursive"),
+            user: o.string("user")?,
+        };
         self.apply(|t| ok(t.remove(&paths, &opts)))
     }
 
@@ -365,7 +432,10 @@ impl TemplateBase {
     ) -> JsResult<TemplateBase> {
         let paths = js_args::string_list(&path, "makeDir", "path")?;
         let o = Options::new(&options, "makeDir")?;
-        let opts = model::MakeDirOptions { mode: o.number("mode")?, user: o.string("user")? };
+        let opts = model::MakeDirOptions {
+            mode: o.number("mode")?,
+            user: o.string("user")?,
+        };
         self.apply(|t| ok(t.make_dir(&paths, &opts)))
     }
 
@@ -420,7 +490,11 @@ impl TemplateBase {
     ) -> JsResult<TemplateBase> {
         let pkgs = js_args::opt_string_list(&packages, "pipInstall", "packages")?;
         let o = Options::new(&options, "pipInstall")?;
-        let g = if o.has("g") { Some(o.raw("g").is_truthy()) } else { None };
+        let g = if o.has("g") {
+            Some(o.raw("g").is_truthy())
+        } else {
+            None
+        };
         self.apply(|t| ok(t.pip_install(pkgs.as_deref(), g)))
     }
 
@@ -429,7 +503,8 @@ impl TemplateBase {
     pub fn npm_install(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | string[] | undefined")] packages: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PackageInstallOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PackageInstallOptions | undefined")]
+        options: JsValue,
     ) -> JsResult<TemplateBase> {
         let pkgs = js_args::opt_string_list(&packages, "npmInstall", "packages")?;
         let opts = package_options(&Options::new(&options, "npmInstall")?)?;
@@ -441,7 +516,8 @@ impl TemplateBase {
     pub fn bun_install(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | string[] | undefined")] packages: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PackageInstallOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PackageInstallOptions | undefined")]
+        options: JsValue,
     ) -> JsResult<TemplateBase> {
         let pkgs = js_args::opt_string_list(&packages, "bunInstall", "packages")?;
         let opts = package_options(&Options::new(&options, "bunInstall")?)?;
@@ -457,13 +533,19 @@ impl TemplateBase {
     ) -> JsResult<TemplateBase> {
         let pkgs = js_args::string_list(&packages, "aptInstall", "packages")?;
         let o = Options::new(&options, "aptInstall")?;
-        let opts = model::AptOptions { no_install_recommends: o.truthy("noInstallRecommends"), fix_missing: o.truthy("fixMissing") };
+        let opts = model::AptOptions {
+            no_install_recommends: o.truthy("noInstallRecommends"),
+            fix_missing: o.truthy("fixMissing"),
+        };
         self.apply(|t| ok(t.apt_install(&pkgs, &opts)))
     }
 
     /// MCP servers for the `mcp-gateway` template.
     #[wasm_bindgen(js_name = addMcpServer)]
-    pub fn add_mcp_server(&self, #[wasm_bindgen(unchecked_param_type = "string | string[]")] servers: JsValue) -> JsResult<TemplateBase> {
+    pub fn add_mcp_server(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | string[]")] servers: JsValue,
+    ) -> JsResult<TemplateBase> {
         let s = js_args::string_list(&servers, "addMcpServer", "servers")?;
         self.apply(|t| ok(t.add_mcp_server(&s)))
     }
@@ -479,21 +561,37 @@ impl TemplateBase {
         let url = js_args::string(&url, "gitClone", "url")?;
         let path = js_args::opt_string(&path, "gitClone", "path")?;
         let o = Options::new(&options, "gitClone")?;
-        let opts = model::GitCloneOptions { branch: o.string("branch")?, depth: o.number("depth")?, user: o.string("user")? };
+        let opts = model::GitCloneOptions {
+            branch: o.string("branch")?,
+            depth: o.number("depth")?,
+            user: o.string("user")?,
+        };
         self.apply(|t| ok(t.git_clone(&url, path.as_deref(), &opts)))
     }
 
     /// `ENV` (values must be strings); also exported in the sandbox's login shells.
     #[wasm_bindgen(js_name = setEnvs)]
-    pub fn set_envs(&self, #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] envs: JsValue) -> JsResult<TemplateBase> {
+    pub fn set_envs(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] envs: JsValue,
+    ) -> JsResult<TemplateBase> {
         let o = Options::new(&envs, "setEnvs")?;
         if envs.is_undefined() || envs.is_null() {
-            return Err(invalid("setEnvs", "`envs` must be an object of string values"));
+            return Err(invalid(
+                "setEnvs",
+                "`envs` must be an object of string values",
+            ));
         }
         let mut pairs = Vec::new();
         for (k, v) in o.entries() {
             let v = v.as_string().ok_or_else(|| {
-                invalid("setEnvs", &format!("the value of `{k}` must be a string, got {}", js_args::type_name(&v)))
+                invalid(
+                    "setEnvs",
+                    &format!(
+                        "the value of `{k}` must be a string, got {}",
+                        js_args::type_name(&v)
+                    ),
+                )
             })?;
             pairs.push((k, v));
         }
@@ -525,22 +623,39 @@ impl TemplateBase {
 
     /// The ready check alone.
     #[wasm_bindgen(js_name = setReadyCmd)]
-    pub fn set_ready_cmd(&self, #[wasm_bindgen(unchecked_param_type = "string | ReadyCmd")] ready_cmd: JsValue) -> JsResult<TemplateBase> {
+    pub fn set_ready_cmd(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | ReadyCmd")] ready_cmd: JsValue,
+    ) -> JsResult<TemplateBase> {
         let ready = ready_cmd_text(&ready_cmd, "setReadyCmd", "readyCmd")?;
         self.apply(|t| ok(t.set_ready_cmd(&ready)))
     }
 
     /// `devcontainer build` (only on the `devcontainer` template).
     #[wasm_bindgen(js_name = betaDevContainerPrebuild)]
-    pub fn beta_dev_container_prebuild(&self, devcontainer_directory: JsValue) -> JsResult<TemplateBase> {
-        let d = js_args::string(&devcontainer_directory, "betaDevContainerPrebuild", "devcontainerDirectory")?;
+    pub fn beta_dev_container_prebuild(
+        &self,
+        devcontainer_directory: JsValue,
+    ) -> JsResult<TemplateBase> {
+        let d = js_args::string(
+            &devcontainer_directory,
+            "betaDevContainerPrebuild",
+            "devcontainerDirectory",
+        )?;
         self.apply(|t| ok(t.beta_dev_container_prebuild(&d)))
     }
 
     /// Starts the dev container when the sandbox starts (only on the `devcontainer` template).
     #[wasm_bindgen(js_name = betaSetDevContainerStart)]
-    pub fn beta_set_dev_container_start(&self, devcontainer_directory: JsValue) -> JsResult<TemplateBase> {
-        let d = js_args::string(&devcontainer_directory, "betaSetDevContainerStart", "devcontainerDirectory")?;
+    pub fn beta_set_dev_container_start(
+        &self,
+        devcontainer_directory: JsValue,
+    ) -> JsResult<TemplateBase> {
+        let d = js_args::string(
+            &devcontainer_directory,
+            "betaSetDevContainerStart",
+            "devcontainerDirectory",
+        )?;
         self.apply(|t| ok(t.beta_set_dev_container_start(&d)))
     }
 }

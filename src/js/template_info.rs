@@ -20,10 +20,19 @@ pub(crate) fn to_js(t: &TemplateInfo) -> JsValue {
         ("spawnCount", JsValue::from(t.spawn_count)),
         ("envdVersion", string(&t.envd_version)),
         ("public", JsValue::from_bool(t.public)),
-        ("metadata", t.metadata.as_ref().map_or(JsValue::UNDEFINED, json)),
+        (
+            "metadata",
+            t.metadata.as_ref().map_or(JsValue::UNDEFINED, json),
+        ),
         ("createdAt", date(t.created_at_ms)),
         ("updatedAt", date(t.updated_at_ms)),
-        ("lastSpawnedAt", t.last_spawned_at_ms.map_or(JsValue::NULL, date)),
-        ("createdBy", t.created_by.as_ref().map_or(JsValue::UNDEFINED, json)),
+        (
+            "lastSpawnedAt",
+            t.last_spawned_at_ms.map_or(JsValue::NULL, date),
+        ),
+        (
+            "createdBy",
+            t.created_by.as_ref().map_or(JsValue::UNDEFINED, json),
+        ),
     ])
 }

@@ -43,10 +43,20 @@ impl TemplatePaginator {
         let pages = Rc::clone(&self.pages);
         let ctx = Rc::clone(&self.ctx);
         promise(async move {
-            let req = pages.borrow().next_page_request(&ctx.config).map_err(flow_error)?;
-            let reply = send(&ctx, req, Endpoint::ListTemplates).await.map_err(flow_error)?;
+            let req = pages
+                .borrow()
+                .next_page_request(&ctx.config)
+                .map_err(flow_error)?;
+            let reply = send(&ctx, req, Endpoint::ListTemplates)
+                .await
+                .map_err(flow_error)?;
             let page = pages.borrow_mut().on_page(&reply).map_err(flow_error)?;
-            Ok(page.templates.iter().map(super::template_info::to_js).collect::<js_sys::Array>().into())
+            Ok(page
+                .templates
+                .iter()
+                .map(super::template_info::to_js)
+                .collect::<js_sys::Array>()
+                .into())
         })
     }
 
@@ -60,11 +70,20 @@ impl TemplatePaginator {
 impl TemplateBase {
     /// A paginator over the account's templates (`{ templateType, page, limit }`
     /// plus connection options). Option errors are thrown here, before any request.
-    pub fn list(#[wasm_bindgen(unchecked_param_type = "ListOptions | undefined")] options: JsValue) -> JsResult<TemplatePaginator> {
+    pub fn list(
+        #[wasm_bindgen(unchecked_param_type = "ListOptions | undefined")] options: JsValue,
+    ) -> JsResult<TemplatePaginator> {
         let o = Options::new(&options, "Template.list")?;
-        let list = ListOptions { template_type: o.string("templateType")?, page: o.number("page")?, limit: o.number("limit")? };
+        let list = ListOptions {
+            template_type: o.string("templateType")?,
+            page: o.number("page")?,
+            limit: o.number("limit")?,
+        };
         let pages = Pages::new(&list).map_err(flow_error)?;
         let ctx = call_context(&o)?;
-        Ok(TemplatePaginator { pages: Rc::new(RefCell::new(pages)), ctx: Rc::new(ctx) })
+        Ok(TemplatePaginator {
+            pages: Rc::new(RefCell::new(pages)),
+            ctx: Rc::new(ctx),
+        })
     }
 }

@@ -13,7 +13,10 @@ use super::error_classes::class_registry_get;
 
 fn transport_fn(name: &str) -> Option<(JsValue, Function)> {
     let t = class_registry_get("transport")?;
-    let f = Reflect::get(&t, &JsValue::from_str(name)).ok()?.dyn_into().ok()?;
+    let f = Reflect::get(&t, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()?;
     Some((t, f))
 }
 
@@ -35,10 +38,17 @@ pub(crate) fn start_fetch(req: &HttpRequest, signal: &JsValue) -> Promise {
     let headers: Array = req
         .headers
         .iter()
-        .map(|(k, v)| -> JsValue { Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)).into() })
+        .map(|(k, v)| -> JsValue {
+            Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)).into()
+        })
         .collect();
-    let body = req.body.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
-    let timeout = req.timeout_ms.map_or(JsValue::from(0), |ms| JsValue::from(ms as f64));
+    let body = req
+        .body
+        .as_deref()
+        .map_or(JsValue::UNDEFINED, JsValue::from_str);
+    let timeout = req
+        .timeout_ms
+        .map_or(JsValue::from(0), |ms| JsValue::from(ms as f64));
     let args: Array = [
         JsValue::from_str(req.method.as_str()),
         JsValue::from_str(&req.url),
@@ -59,7 +69,11 @@ fn no_transport() -> JsValue {
     let o = js_sys::Object::new();
     let _ = Reflect::set(&o, &"ok".into(), &JsValue::FALSE);
     let _ = Reflect::set(&o, &"kind".into(), &"network".into());
-    let _ = Reflect::set(&o, &"message".into(), &"no fetch transport (the package entry was not loaded)".into());
+    let _ = Reflect::set(
+        &o,
+        &"message".into(),
+        &"no fetch transport (the package entry was not loaded)".into(),
+    );
     o.into()
 }
 
@@ -84,13 +98,26 @@ pub(crate) fn decode_reply(v: &JsValue) -> Result<HttpResponse, TransportError> 
             }
         }
     }
-    let body = get(v, "body").dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
-    Ok(HttpResponse { status, status_text, headers, body })
+    let body = get(v, "body")
+        .dyn_into::<Uint8Array>()
+        .map(|a| a.to_vec())
+        .unwrap_or_default();
+    Ok(HttpResponse {
+        status,
+        status_text,
+        headers,
+        body,
+    })
 }
 
 /// Sends one request and waits for its reply.
-pub(crate) async fn fetch(req: &HttpRequest, signal: &JsValue) -> Result<HttpResponse, TransportError> {
-    let v = JsFuture::from(start_fetch(req, signal)).await.unwrap_or_else(|_| no_transport());
+pub(crate) async fn fetch(
+    req: &HttpRequest,
+    signal: &JsValue,
+) -> Result<HttpResponse, TransportError> {
+    let v = JsFuture::from(start_fetch(req, signal))
+        .await
+        .unwrap_or_else(|_| no_transport());
     decode_reply(&v)
 }
 
@@ -99,7 +126,10 @@ pub(crate) fn sleep_promise(ms: u64, signal: &JsValue) -> Promise {
     let Some((t, f)) = transport_fn("sleep") else {
         return Promise::resolve(&JsValue::TRUE);
     };
-    match f.call2(&t, &JsValue::from(ms as f64), signal).map(|p| p.dyn_into::<Promise>()) {
+    match f
+        .call2(&t, &JsValue::from(ms as f64), signal)
+        .map(|p| p.dyn_into::<Promise>())
+    {
         Ok(Ok(p)) => p,
         _ => Promise::resolve(&JsValue::TRUE),
     }

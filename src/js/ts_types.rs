@@ -80,6 +80,17 @@ export interface BuildOptions extends ConnectionOptions {
   skipCache?: boolean
   /** Receives every log entry once, in order. */
   onBuildLogs?: (logEntry: LogEntry) => void
+  /**
+   * Origin that replaces the image registries (and Docker Hub's token service) when
+   * the image's ENV/WORKDIR/CMD are read, e.g. a proxy of your web console, or the
+   * emulator's `<apiUrl>/registry`. Browsers cannot read public registries directly (CORS).
+   */
+  registryUrl?: string
+}
+export interface ToJSONOptions {
+  /** As `BuildOptions.registryUrl`. */
+  registryUrl?: string
+  signal?: AbortSignal
 }
 export interface BuildInfo {
   /** Same as `name` (kept for the deprecated `build(t, {alias})` form). */

@@ -196,3 +196,33 @@ await sandbox.kill()
   })
   assert.match(stdout.trim(), /^\S+$/)
 })
+
+test('image config is inherited from a registry (the emulator serves a small one)', async () => {
+  const registryUrl = `${emu.url}/registry`
+  const t = Template().fromPythonImage('3.12').pipInstall('flask')
+  const body = JSON.parse(await Template.toJSON(t, true, { registryUrl }))
+  // python:3.12's config there: Env PATH, LANG, PYTHON_VERSION; Cmd ["python3"].
+  assert.equal(body.startCmd, 'python3')
+  assert.equal(body.readyCmd, 'sleep 20')
+  const envStep = body.steps.at(-1)
+  assert.equal(envStep.args[1], 'root')
+  const script = Buffer.from(/^echo (\S+) \| base64 -d/.exec(envStep.args[0])[1], 'base64').toString()
+  assert.match(script, /export PYTHON_VERSION="\$v"/)
+  // Applied to the template object, as the official SDK does (visible in toDockerfile).
+  assert.match(Template.toDockerfile(t), /^ENTRYPOINT python3$/m)
+  const seen = []
+  await Template.build(Template().fromPythonImage('3.12'), 'flow-inherit', { ...conn, registryUrl, onBuildLogs: (e) => seen.push(e) })
+  assert.ok(!seen.some((e) => e.level === 'warn'))
+})
+
+test('an unreadable registry logs a warn entry and builds without inheriting', async () => {
+  const seen = []
+  await Template.build(Template().fromImage('team/app:1'), 'flow-no-registry', {
+    ...conn,
+    registryUrl: `${emu.url}/registry`,
+    onBuildLogs: (e) => seen.push(e),
+  })
+  const warn = seen.find((e) => e.level === 'warn')
+  assert.ok(warn, 'a warn entry')
+  assert.match(warn.message, /^Could not read team\/app:1: no such image: the registry has no 'team\/app:1' \(HTTP 404\)/)
+})

@@ -26,6 +26,7 @@ pub mod iso_time;
 pub mod json_text;
 pub mod log_entry;
 pub mod paginator;
+pub mod registry_read;
 pub mod retry;
 pub mod session;
 pub mod status_poller;

@@ -20,7 +20,7 @@
 // builder methods, which mutate the template; clippy expects `from_*` to be constructors.
 #![allow(clippy::wrong_self_convention)]
 
-mod base64;
+pub mod base64;
 mod call_description;
 mod dockerfile_import;
 mod dockerfile_lexer;

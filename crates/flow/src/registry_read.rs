@@ -1,0 +1,529 @@
+//! Reading an image's config from its container registry (protocol §4.6): the
+//! optional token step, the manifest (an index resolved to linux/amd64), and the
+//! config blob, with retries. Sans-IO like the rest of the flow: the host sends
+//! each request and feeds the reply back.
+//!
+//! `base_url` replaces `https://<registry host>` (and the token service's host),
+//! so a browser console can route reads through its own proxy, and tests through
+//! the emulator's small registry.
+
+use serde_json::Value;
+
+use crate::http::{HttpRequest, HttpResponse, Method, TransportError};
+use crate::retry::{retry_after_ms, Jitter};
+
+/// Media types offered to the registry, in the official order.
+pub const MANIFEST_ACCEPT: &str = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json";
+
+const DOCKER_HUB: &str = "registry-1.docker.io";
+/// Attempts per GET (the first plus two retries).
+const MAX_ATTEMPTS: u32 = 3;
+/// Per-attempt timeout.
+const ATTEMPT_TIMEOUT_MS: u64 = 30_000;
+/// Longest `Retry-After` we honour.
+const MAX_RETRY_AFTER_MS: u64 = 10_000;
+
+/// What to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryTarget {
+    /// The image as the user wrote it (for messages).
+    pub image: String,
+    pub host: String,
+    pub repository: String,
+    pub reference: String,
+    /// `Basic …` when the template has registry credentials.
+    pub basic_auth: Option<String>,
+    /// Replaces `https://<host>`; `None` for the real registries.
+    pub base_url: Option<String>,
+}
+
+/// The parts of an image config that a template inherits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistryImageConfig {
+    /// `Env` entries as written (`NAME=value`).
+    pub env: Vec<String>,
+    pub workdir: Option<String>,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+}
+
+/// Why the config could not be read. `unusable` marks images that cannot work at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryFailure {
+    pub error: String,
+    pub unusable: bool,
+}
+
+/// The next thing the host does for a [`RegistryRead`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum RegistryAction {
+    Send(HttpRequest),
+    Sleep { ms: u64 },
+    Done(Result<RegistryImageConfig, RegistryFailure>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    Token,
+    Manifest(String),
+    Config(String),
+    Finished(Result<RegistryImageConfig, RegistryFailure>),
+}
+
+/// One registry read.
+#[derive(Clone, Debug)]
+pub struct RegistryRead {
+    target: RegistryTarget,
+    authorization: Option<String>,
+    stage: Stage,
+    attempts: u32,
+    sleep_ms: Option<u64>,
+    in_flight: bool,
+    jitter: Jitter,
+}
+
+impl RegistryRead {
+    pub fn new(target: RegistryTarget, seed: u64) -> Self {
+        let needs_token = target.host == DOCKER_HUB || target.host == "ghcr.io";
+        let first_manifest = target.reference.clone();
+        RegistryRead {
+            authorization: target.basic_auth.clone(),
+            stage: if needs_token {
+                Stage::Token
+            } else {
+                Stage::Manifest(first_manifest)
+            },
+            target,
+            attempts: 0,
+            sleep_ms: None,
+            in_flight: false,
+            jitter: Jitter::new(seed),
+        }
+    }
+
+    fn origin(&self) -> String {
+        match &self.target.base_url {
+            Some(base) => base.trim_end_matches('/').to_string(),
+            None => format!("https://{}", self.target.host),
+        }
+    }
+
+    fn token_url(&self) -> String {
+        let scope = format!("repository:{}:pull", self.target.repository);
+        let (origin, service) = if self.target.host == "ghcr.io" {
+            ("https://ghcr.io".to_string(), "ghcr.io")
+        } else {
+            ("https://auth.docker.io".to_string(), "registry.docker.io")
+        };
+        let origin = self
+            .target
+            .base_url
+            .as_deref()
+            .map_or(origin, |b| b.trim_end_matches('/').to_string());
+        format!("{origin}/token?service={service}&scope={scope}")
+    }
+
+    fn get(&self, url: String, with_accept: bool) -> HttpRequest {
+        let mut headers = Vec::new();
+        if with_accept {
+            headers.push(("Accept".to_string(), MANIFEST_ACCEPT.to_string()));
+        }
+        if let Some(a) = &self.authorization {
+            headers.push(("Authorization".to_string(), a.clone()));
+        }
+        HttpRequest {
+            method: Method::Get,
+            url,
+            headers,
+            body: None,
+            timeout_ms: Some(ATTEMPT_TIMEOUT_MS),
+            idempotent: true,
+        }
+    }
+
+    pub fn next_action(&mut self) -> RegistryAction {
+        if let Stage::Finished(r) = &self.stage {
+            return RegistryAction::Done(r.clone());
+        }
+        if let Some(ms) = self.sleep_ms.take() {
+            return RegistryAction::Sleep { ms };
+        }
+        self.in_flight = true;
+        self.attempts += 1;
+        let request = match &self.stage {
+            Stage::Token => {
+                let mut r = self.get(self.token_url(), false);
+                r.headers
+                    .retain(|(k, _)| k == "Authorization" && self.target.basic_auth.is_some());
+                r
+            }
+            Stage::Manifest(reference) => self.get(
+                format!(
+                    "{}/v2/{}/manifests/{reference}",
+                    self.origin(),
+                    self.target.repository
+                ),
+                true,
+            ),
+            Stage::Config(digest) => self.get(
+                format!(
+                    "{}/v2/{}/blobs/{digest}",
+                    self.origin(),
+                    self.target.repository
+                ),
+                true,
+            ),
+            Stage::Finished(_) => unreachable_finished(),
+        };
+        RegistryAction::Send(request)
+    }
+
+    fn finish(&mut self, r: Result<RegistryImageConfig, RegistryFailure>) {
+        self.stage = Stage::Finished(r);
+    }
+
+    fn fail(&mut self, error: String, unusable: bool) {
+        self.finish(Err(RegistryFailure { error, unusable }));
+    }
+
+    fn advance(&mut self, stage: Stage) {
+        self.stage = stage;
+        self.attempts = 0;
+    }
+
+    pub fn on_response(&mut self, result: Result<HttpResponse, TransportError>, now_ms: f64) {
+        if !self.in_flight {
+            return;
+        }
+        self.in_flight = false;
+        if self.stage == Stage::Token {
+            // One attempt; a failed token step just means no bearer token.
+            if let Ok(r) = &result {
+                if let Some(token) =
+                    json(r).and_then(|v| v.get("token").and_then(Value::as_str).map(str::to_string))
+                {
+                    self.authorization = Some(format!("Bearer {token}"));
+                }
+            }
+            let first = self.target.reference.clone();
+            self.advance(Stage::Manifest(first));
+            return;
+        }
+        let response = match result {
+            Ok(r) if r.is_success() => r,
+            Ok(r) => {
+                let retryable = matches!(r.status, 429 | 500 | 502 | 503 | 504);
+                if retryable && self.attempts < MAX_ATTEMPTS {
+                    let wait = retry_after_ms(&r, now_ms).map(|ms| ms.min(MAX_RETRY_AFTER_MS));
+                    self.sleep_ms = Some(wait.unwrap_or_else(|| self.backoff()));
+                    return;
+                }
+                let (error, unusable) = self.http_failure(&r);
+                return self.fail(error, unusable);
+            }
+            Err(e) => {
+                if self.attempts < MAX_ATTEMPTS {
+                    self.sleep_ms = Some(self.backoff());
+                    return;
+                }
+                let message = match e {
+                    TransportError::Timeout => "the registry did not answer in time".to_string(),
+                    TransportError::Aborted => "aborted".to_string(),
+                    TransportError::Network(m) => m,
+                };
+                return self.fail(message, false);
+            }
+        };
+        let Some(body) = json(&response) else {
+            return self.fail(
+                format!("{}: the registry's reply is not JSON", self.target.image),
+                false,
+            );
+        };
+        match self.stage.clone() {
+            Stage::Manifest(_) => {
+                if let Some(list) = body.get("manifests").and_then(Value::as_array) {
+                    match pick_amd64(list) {
+                        Some(digest) => self.advance(Stage::Manifest(digest)),
+                        None => self.fail(no_amd64_message(&self.target.image, list), true),
+                    }
+                    return;
+                }
+                match body
+                    .get("config")
+                    .and_then(|c| c.get("digest"))
+                    .and_then(Value::as_str)
+                {
+                    Some(d) => self.advance(Stage::Config(d.to_string())),
+                    None => self.fail(
+                        format!("{}: manifest names no config blob", self.target.image),
+                        false,
+                    ),
+                }
+            }
+            Stage::Config(_) => {
+                let config = body.get("config").cloned().unwrap_or(Value::Null);
+                let strings = |key: &str| -> Vec<String> {
+                    config
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .map_or_else(Vec::new, |a| {
+                            a.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
+                };
+                let workdir = config
+                    .get("WorkingDir")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string);
+                self.finish(Ok(RegistryImageConfig {
+                    env: strings("Env"),
+                    workdir,
+                    entrypoint: strings("Entrypoint"),
+                    cmd: strings("Cmd"),
+                }));
+            }
+            Stage::Token | Stage::Finished(_) => {}
+        }
+    }
+
+    /// 1 s then 2 s, as the official client waits, with a little jitter.
+    fn backoff(&mut self) -> u64 {
+        let base = 1000u64 << (self.attempts.saturating_sub(1)).min(4);
+        base / 2 + self.jitter.up_to(base / 2)
+    }
+
+    fn http_failure(&self, r: &HttpResponse) -> (String, bool) {
+        let image = &self.target.image;
+        let library =
+            self.target.host == DOCKER_HUB && self.target.repository.starts_with("library/");
+        match r.status {
+            404 => (format!("no such image: the registry has no '{image}' (HTTP 404). Check spelling and case — repository names are case-sensitive"), true),
+            401 if library && self.target.basic_auth.is_none() => (
+                format!("no such image: Docker Hub has no official image '{image}' (HTTP 401). The `library/` namespace has no private repositories, so this is a typo rather than a permissions problem"),
+                true,
+            ),
+            401 if library => (
+                format!("cannot read '{image}' (HTTP 401): either the credentials were rejected or there is no such image. Both answer alike here, so check the spelling and the case of the name, then the credentials"),
+                false,
+            ),
+            s => (format!("RegistryHttpError: HTTP {s} {}", r.status_text_or_reason()), false),
+        }
+    }
+}
+
+fn unreachable_finished() -> HttpRequest {
+    // `next_action` returns `Done` before reaching here; an empty GET is harmless.
+    HttpRequest {
+        method: Method::Get,
+        url: String::new(),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: None,
+        idempotent: true,
+    }
+}
+
+fn json(r: &HttpResponse) -> Option<Value> {
+    serde_json::from_slice(&r.body).ok()
+}
+
+fn platform(entry: &Value) -> (String, String, Option<String>) {
+    let p = entry.get("platform");
+    let get = |k: &str| {
+        p.and_then(|p| p.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    (
+        get("os").unwrap_or_default(),
+        get("architecture").unwrap_or_default(),
+        get("variant"),
+    )
+}
+
+fn pick_amd64(list: &[Value]) -> Option<String> {
+    list.iter()
+        .find(|e| {
+            let (os, arch, _) = platform(e);
+            os == "linux" && arch == "amd64"
+        })
+        .and_then(|e| e.get("digest").and_then(Value::as_str).map(str::to_string))
+}
+
+fn no_amd64_message(image: &str, list: &[Value]) -> String {
+    let mut offers: Vec<String> = list
+        .iter()
+        .map(platform)
+        .filter(|(os, _, _)| os != "unknown")
+        .map(|(os, arch, variant)| match variant {
+            Some(v) => format!("{os}/{arch}/{v}"),
+            None => format!("{os}/{arch}"),
+        })
+        .collect();
+    offers.sort();
+    offers.dedup();
+    let offers = if offers.is_empty() {
+        String::new()
+    } else {
+        format!(" (offers {})", offers.join(", "))
+    };
+    format!("{image} has no linux/amd64 variant{offers}; sandboxes are amd64, so this image cannot be used")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(host: &str, repo: &str, base: Option<&str>) -> RegistryTarget {
+        RegistryTarget {
+            image: "python:3.12".into(),
+            host: host.into(),
+            repository: repo.into(),
+            reference: "3.12".into(),
+            basic_auth: None,
+            base_url: base.map(str::to_string),
+        }
+    }
+
+    fn reply(status: u16, body: &str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse {
+            status,
+            status_text: String::new(),
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        })
+    }
+
+    fn url(a: RegistryAction) -> String {
+        match a {
+            RegistryAction::Send(r) => r.url,
+            other => panic!("expected a request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn docker_hub_read_follows_token_index_manifest_and_blob() {
+        let mut r = RegistryRead::new(target(DOCKER_HUB, "library/python", None), 1);
+        assert_eq!(url(r.next_action()), "https://auth.docker.io/token?service=registry.docker.io&scope=repository:library/python:pull");
+        r.on_response(reply(200, r#"{"token":"t0k"}"#), 0.0);
+        let RegistryAction::Send(req) = r.next_action() else {
+            panic!()
+        };
+        assert_eq!(
+            req.url,
+            "https://registry-1.docker.io/v2/library/python/manifests/3.12"
+        );
+        assert!(req
+            .headers
+            .contains(&("Authorization".into(), "Bearer t0k".into())));
+        assert!(req
+            .headers
+            .contains(&("Accept".into(), MANIFEST_ACCEPT.into())));
+        r.on_response(reply(200, r#"{"manifests":[{"digest":"sha256:arm","platform":{"os":"linux","architecture":"arm64"}},{"digest":"sha256:amd","platform":{"os":"linux","architecture":"amd64"}}]}"#), 0.0);
+        assert_eq!(
+            url(r.next_action()),
+            "https://registry-1.docker.io/v2/library/python/manifests/sha256:amd"
+        );
+        r.on_response(reply(200, r#"{"config":{"digest":"sha256:cfg"}}"#), 0.0);
+        assert_eq!(
+            url(r.next_action()),
+            "https://registry-1.docker.io/v2/library/python/blobs/sha256:cfg"
+        );
+        r.on_response(reply(200, r#"{"config":{"Env":["PATH=/usr/bin","LANG=C"],"WorkingDir":"/app","Cmd":["python3"]}}"#), 0.0);
+        let RegistryAction::Done(Ok(c)) = r.next_action() else {
+            panic!()
+        };
+        assert_eq!(c.env, vec!["PATH=/usr/bin", "LANG=C"]);
+        assert_eq!(c.workdir.as_deref(), Some("/app"));
+        assert_eq!(c.cmd, vec!["python3"]);
+        assert!(c.entrypoint.is_empty());
+    }
+
+    #[test]
+    fn base_url_replaces_the_registry_and_token_hosts() {
+        let mut r = RegistryRead::new(
+            target(
+                DOCKER_HUB,
+                "library/python",
+                Some("http://127.0.0.1:9/registry/"),
+            ),
+            1,
+        );
+        assert_eq!(url(r.next_action()), "http://127.0.0.1:9/registry/token?service=registry.docker.io&scope=repository:library/python:pull");
+        r.on_response(Err(TransportError::Network("refused".into())), 0.0);
+        assert_eq!(
+            url(r.next_action()),
+            "http://127.0.0.1:9/registry/v2/library/python/manifests/3.12"
+        );
+    }
+
+    #[test]
+    fn network_failures_retry_twice_then_fail_without_marking_unusable() {
+        let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
+        for _ in 0..2 {
+            assert!(matches!(r.next_action(), RegistryAction::Send(_)));
+            r.on_response(Err(TransportError::Network("fetch failed".into())), 0.0);
+            let RegistryAction::Sleep { ms } = r.next_action() else {
+                panic!()
+            };
+            assert!((500..=2000).contains(&ms));
+        }
+        assert!(matches!(r.next_action(), RegistryAction::Send(_)));
+        r.on_response(Err(TransportError::Network("fetch failed".into())), 0.0);
+        assert_eq!(
+            r.next_action(),
+            RegistryAction::Done(Err(RegistryFailure {
+                error: "fetch failed".into(),
+                unusable: false
+            }))
+        );
+    }
+
+    #[test]
+    fn http_errors_give_the_documented_messages() {
+        let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
+        r.next_action();
+        r.on_response(reply(404, "{}"), 0.0);
+        let RegistryAction::Done(Err(f)) = r.next_action() else {
+            panic!()
+        };
+        assert!(
+            f.unusable
+                && f.error
+                    .starts_with("no such image: the registry has no 'python:3.12' (HTTP 404)")
+        );
+
+        let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
+        r.next_action();
+        r.on_response(reply(200, r#"{"manifests":[{"digest":"d","platform":{"os":"linux","architecture":"arm64","variant":"v8"}},{"digest":"e","platform":{"os":"unknown","architecture":"unknown"}}]}"#), 0.0);
+        let RegistryAction::Done(Err(f)) = r.next_action() else {
+            panic!()
+        };
+        assert_eq!(f.error, "python:3.12 has no linux/amd64 variant (offers linux/arm64/v8); sandboxes are amd64, so this image cannot be used");
+        assert!(f.unusable);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
+        r.next_action();
+        r.on_response(
+            Ok(HttpResponse {
+                status: 429,
+                status_text: String::new(),
+                headers: vec![("retry-after".into(), "120".into())],
+                body: Vec::new(),
+            }),
+            0.0,
+        );
+        assert_eq!(
+            r.next_action(),
+            RegistryAction::Sleep {
+                ms: MAX_RETRY_AFTER_MS
+            }
+        );
+    }
+}
