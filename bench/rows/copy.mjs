@@ -18,7 +18,7 @@ function timeShell(cmd, bytes) {
 
 const na = (r) => `n/a (copy not available: ${r.error})`
 
-export async function copyRows({ ctx, pkg, worker, emu, proxy, timeoutMs }) {
+export async function copyRows({ ctx, pkg, worker, emu, proxy, timeoutMs, runs = 2 }) {
   const root = join(ctx.dir, '..')
   const src = ctx.dir.slice(root.length + 1)
   // Warm the page cache, so every contestant reads from memory.
@@ -27,36 +27,43 @@ export async function copyRows({ ctx, pkg, worker, emu, proxy, timeoutMs }) {
   const tgz = timeShell(`tar czf - -C ${JSON.stringify(root)} ${JSON.stringify(src)} | wc -c`, ctx.bytes)
   const tgzBytes = Number(tgz.stdout)
 
-  const hash = {}
-  const build = {}
-  for (const sdk of ['official', 'ours']) {
-    hash[sdk] = await runWorker(worker, { task: 'hash', sdk, pkg, context: root, src, dest: '/app' }, { timeoutMs })
-    const before = proxy.snapshot()
-    build[sdk] = await runWorker(worker, {
-      task: 'build', sdk, pkg, context: root, src, dest: `/app-${sdk}`, runSteps: 0,
-      url: proxy.url, directUrl: emu.url, key: emu.key, name: `bench-copy-${sdk}`,
-    }, { timeoutMs })
-    await new Promise((r) => setTimeout(r, 200))
-    const after = proxy.snapshot()
-    build[sdk].sent = after.sent - before.sent
+  // Best of `runs` for each SDK (alternating), as other work on a shared machine only slows a run down.
+  const hash = { ours: null, official: null }
+  const hashes = { ours: [], official: [] }
+  const build = { ours: null, official: null }
+  const faster = (a, b, key) => (!a || (!b.error && (a.error || b[key] < a[key])) ? b : a)
+  for (let i = 0; i < runs; i++) {
+    for (const sdk of ['official', 'ours']) {
+      const h = await runWorker(worker, { task: 'hash', sdk, pkg, context: root, src, dest: '/app' }, { timeoutMs })
+      hash[sdk] = faster(hash[sdk], h, 'ms')
+      if (h.filesHash) hashes[sdk].push(h.filesHash)
+      const before = proxy.snapshot()
+      const b = await runWorker(worker, {
+        task: 'build', sdk, pkg, context: root, src, dest: `/app-${sdk}-${i}`, runSteps: 0,
+        url: proxy.url, directUrl: emu.url, key: emu.key, name: `bench-copy-${sdk}-${i}`,
+      }, { timeoutMs })
+      await new Promise((r) => setTimeout(r, 200))
+      b.sent = proxy.snapshot().sent - before.sent
+      build[sdk] = faster(build[sdk], b, 'uploadsDone')
+    }
   }
   const mbps = (r, key) => (r.error || !Number.isFinite(r[key]) ? NaN : ctx.bytes / MB / (r[key] / 1000))
   const cell = (r, key) => (r.error ? na(r) : fmtRate(mbps(r, key)))
   const size = `${ctx.files} files, ${fmtBytes(ctx.bytes)}`
-  const same = hash.ours.filesHash && hash.official.filesHash
-    ? (hash.ours.filesHash === hash.official.filesHash
-      ? 'filesHash: the same value from both'
-      : 'filesHash values differ: expected for this tree, whose official walk order is racy (protocol §5.3: several subdirectories with contents)')
-    : ''
+  const distinct = (xs) => new Set(xs).size
+  const agree = hashes.official.filter((h) => hashes.ours.includes(h)).length
+  const same = !hashes.ours.length || !hashes.official.length ? '' :
+    `filesHash: ours ${distinct(hashes.ours) === 1 ? 'the same' : 'DIFFERENT'} in all ${hashes.ours.length} runs; official equal to ours in ${agree} of ${hashes.official.length} runs` +
+    (distinct(hashes.official) > 1 ? ' (its own value varies from run to run: racy walk order with several subdirectories, protocol §5.3)' : '')
   return [
     {
-      section: '3. copy()', metric: `hash (Template.toJSON), ${size}`,
+      section: '3. copy()', metric: `hash (Template.toJSON), ${size}, best of ${runs}`,
       ours: cell(hash.ours, 'ms'), official: cell(hash.official, 'ms'),
       ratio: ratio(mbps(hash.ours, 'ms'), mbps(hash.official, 'ms'), false),
       limit: `${fmtRate(sha.mbps)} (sha256sum)`, note: same,
     },
     {
-      section: '3. copy()', metric: `build until uploads done (hash + tar.gz + PUT), ${size}`,
+      section: '3. copy()', metric: `build until uploads done (hash + tar.gz + PUT), ${size}, best of ${runs}`,
       ours: cell(build.ours, 'uploadsDone'), official: cell(build.official, 'uploadsDone'),
       ratio: ratio(mbps(build.ours, 'uploadsDone'), mbps(build.official, 'uploadsDone'), false),
       limit: `${fmtRate(tgz.mbps)} (tar czf)`, note: 'time from Template.build() to the "All file uploads completed" log entry; uploads go to a spooling sink on 127.0.0.1 (lib/upload-sink.mjs), so the debug emulator\'s ~30 MB/s ingest does not cap the figure',
