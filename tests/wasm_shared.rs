@@ -16,7 +16,12 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
 }
 
 fn error_name_and_message(e: &JsValue) -> (String, String) {
-    let get = |k: &str| Reflect::get(e, &JsValue::from_str(k)).unwrap().as_string().unwrap_or_default();
+    let get = |k: &str| {
+        Reflect::get(e, &JsValue::from_str(k))
+            .unwrap()
+            .as_string()
+            .unwrap_or_default()
+    };
     (get("name"), get("message"))
 }
 
@@ -25,9 +30,14 @@ pub fn chained_calls_serialize_like_the_official_sdk() {
     let t = t.from_python_image("3.12".into()).unwrap();
     let pkgs: JsValue = Array::of2(&"flask".into(), &"requests".into()).into();
     let t = t.pip_install(pkgs, JsValue::UNDEFINED).unwrap();
-    let t = t.pip_install("httpx".into(), obj(&[("g", JsValue::FALSE)])).unwrap();
     let t = t
-        .set_start_cmd("python -m http.server 8000".into(), wait_for_port(JsValue::from(8000)).unwrap().into())
+        .pip_install("httpx".into(), obj(&[("g", JsValue::FALSE)]))
+        .unwrap();
+    let t = t
+        .set_start_cmd(
+            "python -m http.server 8000".into(),
+            wait_for_port(JsValue::from(8000)).unwrap().into(),
+        )
         .unwrap();
     // Fixture 01's toDockerfile, byte for byte.
     assert_eq!(
@@ -37,39 +47,97 @@ pub fn chained_calls_serialize_like_the_official_sdk() {
 }
 
 pub async fn to_json_resolves_with_the_fixture_text() {
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("../../shared/reference/template-fixtures/08-from-template-ready-patch.json")).unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../../shared/reference/template-fixtures/08-from-template-ready-patch.json"
+    ))
+    .unwrap();
     let expected = fixture["toJSON"]["text"].as_str().unwrap();
     let t = TemplateBase::new(JsValue::UNDEFINED).unwrap();
     let t = t.from_template("base".into()).unwrap();
     let t = t.set_envs(obj(&[("PORT", "3000".into())])).unwrap();
-    let t = t.run_cmd("npm i -g serve".into(), JsValue::UNDEFINED).unwrap();
-    let t = t.set_patch_cmd("echo patched > /etc/patched".into()).unwrap();
-    let ready = novita_template_wasm::wait_for_url("http://localhost:3000/health".into(), JsValue::from(204)).unwrap();
-    let t = t.set_start_cmd("serve -l 3000".into(), ready.into()).unwrap();
-    let text = JsFuture::from(TemplateBase::to_json(&t, None)).await.unwrap();
+    let t = t
+        .run_cmd("npm i -g serve".into(), JsValue::UNDEFINED)
+        .unwrap();
+    let t = t
+        .set_patch_cmd("echo patched > /etc/patched".into())
+        .unwrap();
+    let ready = novita_template_wasm::wait_for_url(
+        "http://localhost:3000/health".into(),
+        JsValue::from(204),
+    )
+    .unwrap();
+    let t = t
+        .set_start_cmd("serve -l 3000".into(), ready.into())
+        .unwrap();
+    let text = JsFuture::from(TemplateBase::to_json(&t, None))
+        .await
+        .unwrap();
     assert_eq!(text.as_string().unwrap(), expected);
 }
 
 pub fn bad_arguments_are_typed_errors_not_traps() {
     let t = TemplateBase::new(JsValue::UNDEFINED).unwrap();
     let cases: Vec<(JsValue, &str)> = vec![
-        (t.run_cmd(JsValue::from(5), JsValue::UNDEFINED).err().unwrap(), "runCmd"),
-        (t.run_cmd("".into(), JsValue::UNDEFINED).err().unwrap(), "runCmd"),
-        (t.set_envs(obj(&[("A", JsValue::from(1))])).err().unwrap(), "setEnvs"),
-        (t.copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED).err().unwrap(), "absolute"),
-        (t.from_dockerfile("RUN echo no from".into()).err().unwrap(), "FROM"),
-        (t.git_clone("".into(), JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap(), "gitClone"),
-        (t.make_dir("/d".into(), obj(&[("mode", JsValue::from(-1))])).err().unwrap(), "makeDir"),
-        (wait_for_port(JsValue::from(70000)).err().unwrap(), "waitForPort"),
+        (
+            t.run_cmd(JsValue::from(5), JsValue::UNDEFINED)
+                .err()
+                .unwrap(),
+            "runCmd",
+        ),
+        (
+            t.run_cmd("".into(), JsValue::UNDEFINED).err().unwrap(),
+            "runCmd",
+        ),
+        (
+            t.set_envs(obj(&[("A", JsValue::from(1))])).err().unwrap(),
+            "setEnvs",
+        ),
+        (
+            t.copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED)
+                .err()
+                .unwrap(),
+            "absolute",
+        ),
+        (
+            t.from_dockerfile("RUN echo no from".into()).err().unwrap(),
+            "FROM",
+        ),
+        (
+            t.git_clone("".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
+                .err()
+                .unwrap(),
+            "gitClone",
+        ),
+        (
+            t.make_dir("/d".into(), obj(&[("mode", JsValue::from(-1))]))
+                .err()
+                .unwrap(),
+            "makeDir",
+        ),
+        (
+            wait_for_port(JsValue::from(70000)).err().unwrap(),
+            "waitForPort",
+        ),
         (wait_for_port("80".into()).err().unwrap(), "waitForPort"),
-        (wait_for_timeout(JsValue::from(f64::NAN)).err().unwrap(), "waitForTimeout"),
-        (TemplateBase::new(JsValue::from(3)).err().unwrap(), "options"),
+        (
+            wait_for_timeout(JsValue::from(f64::NAN)).err().unwrap(),
+            "waitForTimeout",
+        ),
+        (
+            TemplateBase::new(JsValue::from(3)).err().unwrap(),
+            "options",
+        ),
     ];
     for (err, needle) in cases {
         let (name, message) = error_name_and_message(&err);
-        assert!(!name.is_empty() && name != "RuntimeError", "{name}: {message}");
-        assert!(message.contains(needle), "{message:?} should mention {needle}");
+        assert!(
+            !name.is_empty() && name != "RuntimeError",
+            "{name}: {message}"
+        );
+        assert!(
+            message.contains(needle),
+            "{message:?} should mention {needle}"
+        );
     }
     // The module is still usable after all of that.
     assert!(t.run_cmd("echo ok".into(), JsValue::UNDEFINED).is_ok());

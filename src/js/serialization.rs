@@ -15,8 +15,9 @@ use super::template_builder::TemplateBase;
 impl TemplateBase {
     /// The body the build trigger sends, pretty-printed (2-space indent), as a
     /// Promise like the official SDK's. With `computeHashes` (default true) COPY
-    /// steps carry their `filesHash`. Note: the text contains registry credentials
-    /// when the template has them (see `Template.toJSON(t, {redact: true})` for display).
+    /// steps carry their `filesHash`. Like the wire format, the text contains the
+    /// registry credentials of the template; pass `{ redact: true }` as the third
+    /// argument for a copy safe to display.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Promise<string>")]
     pub fn to_json(
         template: &TemplateBase,
@@ -28,6 +29,7 @@ impl TemplateBase {
         promise(async move {
             let o = Options::new(&options, "Template.toJSON")?;
             let registry_url = o.string("registryUrl")?;
+            let redact = o.bool("redact")?.unwrap_or(false);
             // The official toJSON reads the registry too (and logs nothing on failure).
             let _ =
                 resolve_inherited_config(&model, registry_url.as_deref(), &o.raw("signal")).await;
@@ -39,8 +41,13 @@ impl TemplateBase {
             } else {
                 None
             };
+            let shown = if redact {
+                snapshot.redacted()
+            } else {
+                snapshot
+            };
             let text =
-                model::wire::to_json_pretty(&snapshot, hashes.as_deref()).map_err(model_error)?;
+                model::wire::to_json_pretty(&shown, hashes.as_deref()).map_err(model_error)?;
             Ok(JsValue::from_str(&text))
         })
     }

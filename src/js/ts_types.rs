@@ -90,6 +90,8 @@ export interface BuildOptions extends ConnectionOptions {
 export interface ToJSONOptions {
   /** As `BuildOptions.registryUrl`. */
   registryUrl?: string
+  /** Replace registry secrets (password, secret keys, private key, service account) by `<redacted>`. */
+  redact?: boolean
   signal?: AbortSignal
 }
 export interface BuildInfo {

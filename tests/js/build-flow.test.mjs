@@ -226,3 +226,12 @@ test('an unreadable registry logs a warn entry and builds without inheriting', a
   assert.ok(warn, 'a warn entry')
   assert.match(warn.message, /^Could not read team\/app:1: no such image: the registry has no 'team\/app:1' \(HTTP 404\)/)
 })
+
+test('toJSON carries registry secrets like the wire format, and redacts them on request', async () => {
+  const t = Template().fromImage('registry.example.com/team/app:1', { username: 'robot', password: 's3cret-pw' }, { inheritConfig: false })
+  assert.match(await Template.toJSON(t), /"password": "s3cret-pw"/)
+  const shown = await Template.toJSON(t, true, { redact: true })
+  assert.doesNotMatch(shown, /s3cret-pw/)
+  assert.match(shown, /"password": "<redacted>"/)
+  assert.match(shown, /"username": "robot"/)
+})

@@ -31,6 +31,57 @@ pub enum RegistryConfig {
     },
 }
 
+/// What a redacted secret reads as.
+pub const REDACTED: &str = "<redacted>";
+
+impl RegistryConfig {
+    /// The same configuration with every secret replaced by [`REDACTED`], for
+    /// display (the wire format carries the secrets, as the official SDK's does).
+    pub fn redacted(&self) -> RegistryConfig {
+        let r = || REDACTED.to_string();
+        match self {
+            RegistryConfig::Registry { username, .. } => RegistryConfig::Registry {
+                username: username.clone(),
+                password: r(),
+            },
+            RegistryConfig::Aws {
+                access_key_id,
+                region,
+                ..
+            } => RegistryConfig::Aws {
+                access_key_id: access_key_id.clone(),
+                secret_access_key: r(),
+                region: region.clone(),
+            },
+            RegistryConfig::Gcp { .. } => RegistryConfig::Gcp {
+                service_account_json: r(),
+            },
+            RegistryConfig::Oci {
+                tenancy_ocid,
+                user_ocid,
+                fingerprint,
+                region,
+                ..
+            } => RegistryConfig::Oci {
+                tenancy_ocid: tenancy_ocid.clone(),
+                user_ocid: user_ocid.clone(),
+                fingerprint: fingerprint.clone(),
+                private_key: r(),
+                region: region.clone(),
+            },
+            RegistryConfig::Huawei {
+                access_key_id,
+                region,
+                ..
+            } => RegistryConfig::Huawei {
+                access_key_id: access_key_id.clone(),
+                secret_access_key: r(),
+                region: region.clone(),
+            },
+        }
+    }
+}
+
 fn obj(pairs: &[(&str, &str)]) -> JsonValue {
     JsonValue::Object(
         pairs

@@ -235,6 +235,13 @@ impl Template {
     pub fn registry_config(&self) -> Option<&RegistryConfig> {
         self.registry_config.as_ref()
     }
+
+    /// A copy whose registry secrets read `<redacted>` (for display and logs).
+    pub fn redacted(&self) -> Template {
+        let mut t = self.clone();
+        t.registry_config = t.registry_config.as_ref().map(RegistryConfig::redacted);
+        t
+    }
     /// `startCmd`.
     pub fn start_cmd(&self) -> Option<&str> {
         self.start_cmd.as_deref()
