@@ -1,0 +1,286 @@
+// Fault suite: builds against the emulator under each fault flag alone and all
+// together, and across an emulator kill -9 + restart on the same port and data dir.
+// Our package and the official novita-sandbox SDK face the same seeded faults (a
+// fresh emulator each, same flags, same seed, same build sequence).
+//
+// For our package: every build completes or fails with the expected typed error
+// within its deadline, and the server's log entries are delivered exactly once, in
+// order (compared with a final `getBuildStatus(…, {logsOffset: 0})`). For the official
+// SDK the outcomes are only recorded. The table goes to tests/artifacts/reliability.json.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  loadPkg, loadOfficial, spawnEmulator, respawnOnPort, withDeadline, errorClass, recordArtifact, sleep,
+} from './support.mjs'
+
+const ours = loadPkg()
+const official = loadOfficial()
+const KEY = 'rel-fault-key'
+const BUILD_DEADLINE_MS = 45_000
+const BUILDS_PER_SCENARIO = 4
+
+// Allowed failures of OUR package per scenario: [class name, message pattern].
+// POSTs are retried only on 429 (DIFFERENCES #5), so a 500 or a dropped connection
+// on the build request or the trigger is a BuildError by design.
+const POST_500 = ['BuildError', /^500: /]
+const POST_DROP = ['BuildError', /^Network error: /]
+const TIMEOUT = ['TimeoutError', /timed out after \d+ ms/]
+const RATE = ['RateLimitError', /^Rate limit exceeded/]
+
+const SCENARIOS = [
+  { name: '5xx', args: ['--fault-error-rate', '0.3'], allowed: [POST_500] },
+  { name: '429+Retry-After', args: ['--fault-429-rate', '0.3'], allowed: [RATE] },
+  { name: 'latency>timeout', args: ['--fault-latency-ms', '300'], requestTimeoutMs: 150, allowed: [TIMEOUT] },
+  { name: 'latency<timeout', args: ['--fault-latency-ms', '120'], requestTimeoutMs: 2000, allowed: [] },
+  { name: 'drop', args: ['--fault-drop-rate', '0.2'], allowed: [POST_DROP] },
+  {
+    name: 'all',
+    args: ['--fault-error-rate', '0.1', '--fault-429-rate', '0.1', '--fault-drop-rate', '0.1', '--fault-latency-ms', '40'],
+    requestTimeoutMs: 5000,
+    allowed: [POST_500, POST_DROP, RATE],
+  },
+]
+
+const SDKS = [
+  { sdk: 'ours', lib: ours },
+  { sdk: 'official', lib: official },
+]
+
+/** name → { sdk → [{ outcome, errorClass, message, ms, logs }] } */
+const table = {}
+const problems = [] // our builds that broke a promise (for the summary)
+const tempDirs = []
+
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true })
+  const summary = {}
+  for (const { sdk } of SDKS) {
+    const rows = Object.values(table).flatMap((r) => r[sdk] || [])
+    const byClass = {}
+    for (const r of rows) if (r.outcome === 'failed') byClass[`${r.errorClass}`] = (byClass[`${r.errorClass}`] || 0) + 1
+    summary[sdk] = {
+      builds: rows.length,
+      completed: rows.filter((r) => r.outcome === 'completed').length,
+      failed: rows.filter((r) => r.outcome === 'failed').length,
+      hung: rows.filter((r) => r.outcome === 'hung').length,
+      failedByClass: byClass,
+      logMismatches: rows.filter((r) => r.logs && r.logs !== 'exact' && r.logs !== 'prefix' && r.logs !== 'n/a').length,
+    }
+  }
+  const file = recordArtifact('faults', { buildsPerScenario: BUILDS_PER_SCENARIO, deadlineMs: BUILD_DEADLINE_MS, scenarios: table, summary, problems })
+  for (const { sdk } of SDKS) {
+    const s = summary[sdk]
+    const classes = Object.entries(s.failedByClass).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'
+    console.log(`faults ${sdk}: ${s.completed}/${s.builds} builds completed, ${s.failed} failed (${classes}), ${s.hung} hung past ${BUILD_DEADLINE_MS / 1000} s, ${s.logMismatches} log mismatches`)
+  }
+  for (const [name, r] of Object.entries(table)) {
+    const cell = (rows) => (rows || []).map((x) => (x.outcome === 'failed' ? `failed:${x.errorClass}` : x.outcome)).join(' ')
+    console.log(`faults ${name.padEnd(16)} ours: ${cell(r.ours)} | official: ${cell(r.official)}`)
+  }
+  console.log(`faults table written to ${file}`)
+})
+
+const template = (lib, i) => lib.Template().fromTemplate('base').runCmd(`echo fault-${i}`).runCmd('echo two').runCmd('echo three')
+
+/** Every server entry of a build, read page by page; retried, since the connection may be faulty. */
+async function serverEntries(conn, ids, attempts = 6) {
+  let last
+  for (let a = 0; a < attempts; a++) {
+    try {
+      const all = []
+      for (let page = 0; page < 50; page++) {
+        const s = await ours.Template.getBuildStatus(ids, { ...conn, requestTimeoutMs: 10_000, logsOffset: all.length })
+        all.push(...s.logEntries)
+        if (s.logEntries.length < 100) return { status: s.status, entries: all } // pages hold at most 100
+      }
+      return { status: 'unknown', entries: all }
+    } catch (e) {
+      last = e
+      await sleep(300)
+    }
+  }
+  throw last
+}
+
+const key = (e) => `${e.timestamp.toISOString()}|${e.level}|${e.message}`
+
+/** Splits what `onBuildLogs` got into the ids and the server's entries (client entries removed). */
+function deliveredServerEntries(seen) {
+  const created = seen.map((e) => /Template created with ID: (\S+), Build ID: (\S+)/.exec(e.message)).find(Boolean)
+  const ids = created ? { templateId: created[1], buildId: created[2] } : undefined
+  const from = seen.findIndex((e) => e.message === 'Waiting for logs...')
+  if (from < 0) return { ids, entries: [] }
+  const entries = seen.slice(from + 1).filter((e) =>
+    !(e.level === 'debug' && /^Retrying /.test(e.message)) && e.constructor.name !== 'LogEntryEnd')
+  return { ids, entries }
+}
+
+/** 'exact', 'prefix', 'n/a' or a description of the mismatch. */
+async function compareLogs(conn, seen, outcome) {
+  const { ids, entries } = deliveredServerEntries(seen)
+  if (!ids) return 'n/a'
+  const server = await serverEntries(conn, ids)
+  const got = entries.map(key)
+  const want = server.entries.map(key)
+  const dup = got.length - new Set(got).size
+  if (dup > 0) return `${dup} duplicated entries`
+  if (got.length === want.length && got.every((k, i) => k === want[i])) return 'exact'
+  if (outcome !== 'completed' && got.every((k, i) => k === want[i])) return 'prefix'
+  const firstDiff = got.findIndex((k, i) => k !== want[i])
+  return `mismatch: got ${got.length} entries, server has ${want.length}; first difference at ${firstDiff}: ${got[firstDiff] ?? '(missing)'} vs ${want[firstDiff] ?? '(none)'}`
+}
+
+async function runBuild(lib, sdk, conn, i, extra = {}) {
+  const seen = []
+  const ac = new AbortController()
+  const opts = { ...conn, ...extra, onBuildLogs: (e) => seen.push(e) }
+  if (sdk === 'ours') opts.signal = ac.signal
+  const r = await withDeadline(lib.Template.build(template(lib, i), `fault-${sdk}-${i}`, opts), BUILD_DEADLINE_MS)
+  // Aborting also after a settled build releases the timer a signal leaves behind
+  // (bug: see 'a build given a signal leaves no timer behind' in soak.test.mjs).
+  ac.abort()
+  return { ...r, seen }
+}
+
+function rowOf(r, logs) {
+  return {
+    outcome: r.outcome,
+    errorClass: r.error ? errorClass(r.error) : undefined,
+    message: r.error ? String(r.error.message).slice(0, 200) : undefined,
+    ms: r.ms,
+    logs,
+  }
+}
+
+for (const sc of SCENARIOS) {
+  test(`fault scenario ${sc.name}: ours and official, ${BUILDS_PER_SCENARIO} builds each`, { timeout: 240_000 }, async () => {
+    table[sc.name] = {}
+    for (const { sdk, lib } of SDKS) {
+      const emu = await spawnEmulator(['--step-ms', '30', '--api-key', KEY, '--seed', '11', ...sc.args])
+      const conn = { apiUrl: emu.url, apiKey: KEY }
+      const extra = sc.requestTimeoutMs ? { requestTimeoutMs: sc.requestTimeoutMs } : {}
+      const rows = []
+      try {
+        for (let i = 0; i < BUILDS_PER_SCENARIO; i++) {
+          const r = await runBuild(lib, sdk, conn, i, extra)
+          let logs = 'n/a'
+          try {
+            logs = await compareLogs(conn, r.seen, r.outcome)
+          } catch (e) {
+            logs = `could not read the server log: ${e.message}`
+          }
+          rows.push(rowOf(r, logs))
+          if (sdk !== 'ours') continue
+          const where = `${sc.name} build ${i}`
+          if (r.outcome === 'hung') problems.push(`${where}: hung`)
+          assert.notEqual(r.outcome, 'hung', `${where}: still pending after ${BUILD_DEADLINE_MS} ms`)
+          if (r.outcome === 'failed') {
+            const e = r.error
+            assert.ok(e instanceof Error, `${where}: rejected with a non-Error ${String(e)}`)
+            const ok = sc.allowed.some(([cls, re]) => errorClass(e) === cls && e.name === cls && re.test(e.message))
+            if (!ok) problems.push(`${where}: ${errorClass(e)}: ${e.message}`)
+            assert.ok(ok, `${where}: unexpected ${errorClass(e)} (${e.name}): ${e.message}`)
+            assert.ok(e instanceof ours[errorClass(e)], `${where}: not an instance of the exported ${errorClass(e)}`)
+          }
+          assert.ok(r.seen.length > 0 && r.seen.at(-1) instanceof ours.LogEntryEnd, `${where}: LogEntryEnd delivered last`)
+          if (logs !== 'exact' && logs !== 'prefix' && logs !== 'n/a') problems.push(`${where}: logs ${logs}`)
+          assert.ok(logs === 'exact' || logs === 'n/a' || (r.outcome === 'failed' && logs === 'prefix'), `${where}: ${logs}`)
+        }
+      } finally {
+        table[sc.name][sdk] = rows
+        await emu.stop()
+      }
+    }
+  })
+}
+
+// kill -9 mid-build, restart on the same address and data dir: the interrupted build
+// is marked failed by the emulator, and a polling client must either see that
+// (BuildError naming the interruption) or complete; never hang.
+test('fault scenario restart: kill -9 mid-build, restart on the same port and data dir', { timeout: 120_000 }, async () => {
+  table.restart = {}
+  for (const { sdk, lib } of SDKS) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rel-restart-'))
+    tempDirs.push(dataDir)
+    const args = ['--step-ms', '250', '--api-key', KEY, '--data-dir', dataDir]
+    let emu = await spawnEmulator(args)
+    const conn = { apiUrl: emu.url, apiKey: KEY }
+    const rows = []
+    try {
+      const seen = []
+      const ac = new AbortController()
+      const opts = { ...conn, onBuildLogs: (e) => seen.push(e) }
+      if (sdk === 'ours') opts.signal = ac.signal
+      const t = lib.Template().fromTemplate('base')
+      for (let s = 0; s < 8; s++) t.runCmd(`echo restart-${s}`)
+      const p = withDeadline(lib.Template.build(t, `restart-${sdk}`, opts), BUILD_DEADLINE_MS)
+      // Wait until the build is running (the trigger went out), then kill -9.
+      for (let i = 0; i < 100 && !seen.some((e) => e.message === 'Waiting for logs...'); i++) await sleep(20)
+      await sleep(400)
+      await emu.kill()
+      await sleep(300)
+      emu = await respawnOnPort(emu.port, args)
+      const r = await p
+      ac.abort() // see runBuild
+      let logs
+      try {
+        logs = await compareLogs(conn, seen, r.outcome)
+      } catch (e) {
+        logs = `could not read the server log: ${e.message}`
+      }
+      rows.push(rowOf(r, logs))
+      if (sdk === 'ours') {
+        assert.notEqual(r.outcome, 'hung', 'ours: still pending after the deadline')
+        if (r.outcome === 'failed') {
+          assert.equal(errorClass(r.error), 'BuildError', `${errorClass(r.error)}: ${r.error.message}`)
+          assert.match(r.error.message, /interrupted/)
+        }
+        assert.ok(seen.at(-1) instanceof ours.LogEntryEnd)
+        assert.ok(logs === 'exact', `restart: logs ${logs}`)
+      }
+    } finally {
+      table.restart[sdk] = rows
+      await emu.stop()
+    }
+  }
+})
+
+// copy() under faults: the files link (GET) and the upload (PUT) are idempotent and
+// retried by ours. Kept even while the package cannot build copy() steps yet.
+test('fault scenario copy: a copy() build under 5xx and dropped connections', { timeout: 120_000 }, async (t) => {
+  const ctx = mkdtempSync(join(tmpdir(), 'rel-copy-'))
+  tempDirs.push(ctx)
+  writeFileSync(join(ctx, 'app.py'), 'print("hi")\n')
+  mkdirSync(join(ctx, 'lib'))
+  writeFileSync(join(ctx, 'lib', 'x.py'), 'X = 1\n')
+  table.copy = {}
+  let oursError
+  for (const { sdk, lib } of SDKS) {
+    const emu = await spawnEmulator(['--step-ms', '30', '--api-key', KEY, '--seed', '5', '--fault-error-rate', '0.15', '--fault-drop-rate', '0.15'])
+    const conn = { apiUrl: emu.url, apiKey: KEY }
+    const rows = []
+    try {
+      for (let i = 0; i < 3; i++) {
+        const seen = []
+        const tpl = lib.Template({ fileContextPath: ctx }).fromTemplate('base').copy('app.py', '/app/app.py').copy('lib', '/app/lib').runCmd(`echo copy-${i}`)
+        const r = await withDeadline(lib.Template.build(tpl, `copy-${sdk}-${i}`, { ...conn, onBuildLogs: (e) => seen.push(e) }), BUILD_DEADLINE_MS)
+        rows.push(rowOf(r, 'n/a'))
+        if (sdk === 'ours' && r.outcome === 'failed' && !oursError) oursError = r.error
+        if (sdk === 'ours') assert.notEqual(r.outcome, 'hung')
+      }
+    } finally {
+      table.copy[sdk] = rows
+      await emu.stop()
+    }
+  }
+  if (oursError && /cannot be built yet/.test(oursError.message)) t.todo(`copy() not implemented in the package yet: ${oursError.message}`)
+  for (const r of table.copy.ours) {
+    if (r.outcome === 'failed') {
+      assert.ok(['BuildError', 'FileUploadError'].includes(r.errorClass) && /^(500: |Network error: )/.test(r.message), `${r.errorClass}: ${r.message}`)
+    }
+  }
+  assert.ok(table.copy.ours.some((r) => r.outcome === 'completed'), 'at least one copy() build completes under faults')
+})
