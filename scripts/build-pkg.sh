@@ -52,7 +52,12 @@ names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/n
 # Types: the declarations wasm-bindgen generates from the Rust side (the Node glue's
 # copy has no init functions), plus those of the JS face.
 mkdir -p "$out/types"
-cp "$out/node/$name.d.ts" "$out/types/wasm.d.ts"
+# wasm-bindgen cannot mark a JsValue parameter optional: the Rust side declares
+# those as `X | undefined`, written here as TypeScript's optional `name?: X`.
+node -e '
+  const fs = require("fs"); const [from, to] = process.argv.slice(1)
+  fs.writeFileSync(to, fs.readFileSync(from, "utf8").replace(/(\w+): ([^,()]+?) \| undefined(?=[,)])/g, "$1?: $2"))
+' "$out/node/$name.d.ts" "$out/types/wasm.d.ts"
 cp pkg-template/face.d.ts "$out/types/face.d.ts"
 cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts "$out/"
 rm -f "$out/web/.gitignore" "$out/node/.gitignore"

@@ -5,7 +5,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "wasm_shared.rs"]
+#[path = "wasm/shared.rs"]
 mod shared;
 
 #[wasm_bindgen_test]

@@ -3,7 +3,7 @@
 
 use wasm_bindgen_test::wasm_bindgen_test;
 
-#[path = "wasm_shared.rs"]
+#[path = "wasm/shared.rs"]
 mod shared;
 
 #[wasm_bindgen_test]

@@ -33,7 +33,9 @@ fn ready(result: Result<String, ModelError>) -> JsResult<ReadyCmd> {
 
 /// Ready when something listens on `port` (`ss -tuln | grep :PORT`).
 #[wasm_bindgen(js_name = waitForPort)]
-pub fn wait_for_port(port: JsValue) -> JsResult<ReadyCmd> {
+pub fn wait_for_port(
+    #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
+) -> JsResult<ReadyCmd> {
     ready(ready_cmd::wait_for_port(js_args::number(
         &port,
         "waitForPort",
@@ -44,8 +46,8 @@ pub fn wait_for_port(port: JsValue) -> JsResult<ReadyCmd> {
 /// Ready when `url` answers with `statusCode` (default 200).
 #[wasm_bindgen(js_name = waitForURL)]
 pub fn wait_for_url(
-    url: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "number")] status_code: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number | undefined")] status_code: JsValue,
 ) -> JsResult<ReadyCmd> {
     let url = js_args::string(&url, "waitForURL", "url")?;
     let status = if status_code.is_undefined() {
@@ -58,21 +60,27 @@ pub fn wait_for_url(
 
 /// Ready when a process named `processName` runs.
 #[wasm_bindgen(js_name = waitForProcess)]
-pub fn wait_for_process(process_name: JsValue) -> JsResult<ReadyCmd> {
+pub fn wait_for_process(
+    #[wasm_bindgen(unchecked_param_type = "string")] process_name: JsValue,
+) -> JsResult<ReadyCmd> {
     let name = js_args::string(&process_name, "waitForProcess", "processName")?;
     ready(ready_cmd::wait_for_process(&name))
 }
 
 /// Ready when the file `filename` exists.
 #[wasm_bindgen(js_name = waitForFile)]
-pub fn wait_for_file(filename: JsValue) -> JsResult<ReadyCmd> {
+pub fn wait_for_file(
+    #[wasm_bindgen(unchecked_param_type = "string")] filename: JsValue,
+) -> JsResult<ReadyCmd> {
     let f = js_args::string(&filename, "waitForFile", "filename")?;
     ready(ready_cmd::wait_for_file(&f))
 }
 
 /// Ready after `timeout` milliseconds (rounded down to whole seconds, at least 1).
 #[wasm_bindgen(js_name = waitForTimeout)]
-pub fn wait_for_timeout(timeout: JsValue) -> JsResult<ReadyCmd> {
+pub fn wait_for_timeout(
+    #[wasm_bindgen(unchecked_param_type = "number")] timeout: JsValue,
+) -> JsResult<ReadyCmd> {
     ready(ready_cmd::wait_for_timeout(js_args::number(
         &timeout,
         "waitForTimeout",

@@ -86,7 +86,7 @@ impl Sandbox {
     /// Starts a sandbox from a template id or `name[:tag]`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>")]
     pub fn create(
-        template: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] template: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SandboxOptions | undefined")] options: JsValue,
     ) -> Promise {
         promise(async move {
@@ -160,7 +160,10 @@ impl Sandbox {
 /// `Sandbox.kill(sandboxId, options)`: attached to the class as a static by the JS
 /// face (wasm-bindgen cannot export a static and a method of the same name).
 #[wasm_bindgen(js_name = "__killSandbox", skip_typescript)]
-pub fn kill_sandbox_by_id(sandbox_id: JsValue, options: JsValue) -> Promise {
+pub fn kill_sandbox_by_id(
+    #[wasm_bindgen(unchecked_param_type = "string")] sandbox_id: JsValue,
+    options: JsValue,
+) -> Promise {
     promise(async move {
         let id = js_args::string(&sandbox_id, "Sandbox.kill", "sandboxId")?;
         let ctx = call_context(&Options::new(&options, "Sandbox.kill")?)?;

@@ -298,7 +298,7 @@ impl TemplateBase {
     /// Whether a template with this name (or `name:tag`) exists and is visible.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
     pub fn exists(
-        name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
         alias_exists_promise(name, options, "Template.exists")
@@ -307,7 +307,7 @@ impl TemplateBase {
     /// Same as `exists` (kept for the official SDK's older name).
     #[wasm_bindgen(js_name = aliasExists, unchecked_return_type = "Promise<boolean>")]
     pub fn alias_exists(
-        alias: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] alias: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
         alias_exists_promise(alias, options, "Template.aliasExists")
@@ -316,7 +316,7 @@ impl TemplateBase {
     /// Adds tags to the build that `target` (`"name:tag"`) points at.
     #[wasm_bindgen(js_name = assignTags, unchecked_return_type = "Promise<{ buildId: string; tags: string[] }>")]
     pub fn assign_tags(
-        target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | string[]")] tags: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
@@ -344,7 +344,7 @@ impl TemplateBase {
     /// Removes tags from the template `name`.
     #[wasm_bindgen(js_name = removeTags, unchecked_return_type = "Promise<void>")]
     pub fn remove_tags(
-        name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | string[]")] tags: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
@@ -369,7 +369,7 @@ impl TemplateBase {
     /// The tags of a template: `[{ tag, buildId, createdAt }]`.
     #[wasm_bindgen(js_name = getTags, unchecked_return_type = "Promise<TemplateTag[]>")]
     pub fn get_tags(
-        template_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] template_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
         promise(async move {
@@ -398,7 +398,7 @@ impl TemplateBase {
     /// One template's details (`TemplateInfo`).
     #[wasm_bindgen(unchecked_return_type = "Promise<TemplateInfo>")]
     pub fn get(
-        template_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] template_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
         promise(async move {
@@ -421,7 +421,7 @@ impl TemplateBase {
     /// Deletes a template; resolves `false` when there was no such template.
     #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<boolean>")]
     pub fn delete_template(
-        template_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] template_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConnectionOptions | undefined")] options: JsValue,
     ) -> Promise {
         promise(async move {

@@ -133,7 +133,7 @@ impl TemplateBase {
     /// `new TemplateBase(options?)`; `Template(options?)` is the usual spelling.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "TemplateOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TemplateOptions | undefined")] options: JsValue,
     ) -> JsResult<TemplateBase> {
         let o = Options::new(&options, "Template")?;
         let file_context_path = match o.string("fileContextPath")? {
@@ -160,7 +160,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromImage)]
     pub fn from_image(
         &self,
-        image: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RegistryCredentials | undefined")]
         credentials: JsValue,
         #[wasm_bindgen(unchecked_param_type = "FromImageOptions | undefined")] options: JsValue,
@@ -176,7 +176,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromDebianImage)]
     pub fn from_debian_image(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] variant: JsValue,
     ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromDebianImage", "variant")?;
         self.apply(|t| ok(t.from_debian_image(v.as_deref())))
@@ -186,7 +186,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromUbuntuImage)]
     pub fn from_ubuntu_image(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] variant: JsValue,
     ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromUbuntuImage", "variant")?;
         self.apply(|t| ok(t.from_ubuntu_image(v.as_deref())))
@@ -196,7 +196,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromPythonImage)]
     pub fn from_python_image(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] version: JsValue,
     ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&version, "fromPythonImage", "version")?;
         self.apply(|t| ok(t.from_python_image(v.as_deref())))
@@ -206,7 +206,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromNodeImage)]
     pub fn from_node_image(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] variant: JsValue,
     ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromNodeImage", "variant")?;
         self.apply(|t| ok(t.from_node_image(v.as_deref())))
@@ -216,7 +216,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromBunImage)]
     pub fn from_bun_image(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] variant: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] variant: JsValue,
     ) -> JsResult<TemplateBase> {
         let v = js_args::opt_string(&variant, "fromBunImage", "variant")?;
         self.apply(|t| ok(t.from_bun_image(v.as_deref())))
@@ -230,14 +230,20 @@ impl TemplateBase {
 
     /// Builds on an existing template (by id or name).
     #[wasm_bindgen(js_name = fromTemplate)]
-    pub fn from_template(&self, template: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_template(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] template: JsValue,
+    ) -> JsResult<TemplateBase> {
         let id = js_args::string(&template, "fromTemplate", "template")?;
         self.apply(|t| ok(t.from_template(&id)))
     }
 
     /// Converts a Dockerfile (its content, or in Node a path to it) into steps.
     #[wasm_bindgen(js_name = fromDockerfile)]
-    pub fn from_dockerfile(&self, dockerfile_content_or_path: JsValue) -> JsResult<TemplateBase> {
+    pub fn from_dockerfile(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] dockerfile_content_or_path: JsValue,
+    ) -> JsResult<TemplateBase> {
         let arg = js_args::string(
             &dockerfile_content_or_path,
             "fromDockerfile",
@@ -261,7 +267,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromAWSRegistry)]
     pub fn from_aws_registry(
         &self,
-        image: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AWSRegistryCredentials")] credentials: JsValue,
     ) -> JsResult<TemplateBase> {
         let image = js_args::string(&image, "fromAWSRegistry", "image")?;
@@ -274,7 +280,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromGCPRegistry)]
     pub fn from_gcp_registry(
         &self,
-        image: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GCPRegistryCredentials")] credentials: JsValue,
     ) -> JsResult<TemplateBase> {
         let method = "fromGCPRegistry";
@@ -304,7 +310,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromOCIRegistry)]
     pub fn from_oci_registry(
         &self,
-        image: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
         #[wasm_bindgen(unchecked_param_type = "OCIRegistryCredentials")] credentials: JsValue,
     ) -> JsResult<TemplateBase> {
         let method = "fromOCIRegistry";
@@ -324,7 +330,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = fromHuaweiCloudRegistry)]
     pub fn from_huawei_cloud_registry(
         &self,
-        image: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AccessKeyRegistryCredentials")] credentials: JsValue,
     ) -> JsResult<TemplateBase> {
         let image = js_args::string(&image, "fromHuaweiCloudRegistry", "image")?;
@@ -349,7 +355,7 @@ impl TemplateBase {
     pub fn copy(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | string[]")] src: JsValue,
-        dest: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] dest: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CopyOptions | undefined")] options: JsValue,
     ) -> JsResult<TemplateBase> {
         let src = js_args::string_list(&src, "copy", "src")?;
@@ -413,8 +419,8 @@ impl TemplateBase {
     /// `mv src dest` (`{ force, user }`).
     pub fn rename(
         &self,
-        src: JsValue,
-        dest: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] src: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] dest: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ForceUserOptions | undefined")] options: JsValue,
     ) -> JsResult<TemplateBase> {
         let src = js_args::string(&src, "rename", "src")?;
@@ -443,8 +449,8 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = makeSymlink)]
     pub fn make_symlink(
         &self,
-        src: JsValue,
-        dest: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] src: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] dest: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ForceUserOptions | undefined")] options: JsValue,
     ) -> JsResult<TemplateBase> {
         let src = js_args::string(&src, "makeSymlink", "src")?;
@@ -469,14 +475,20 @@ impl TemplateBase {
 
     /// `WORKDIR`.
     #[wasm_bindgen(js_name = setWorkdir)]
-    pub fn set_workdir(&self, workdir: JsValue) -> JsResult<TemplateBase> {
+    pub fn set_workdir(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] workdir: JsValue,
+    ) -> JsResult<TemplateBase> {
         let w = js_args::string(&workdir, "setWorkdir", "workdir")?;
         self.apply(|t| ok(t.set_workdir(&w)))
     }
 
     /// `USER`.
     #[wasm_bindgen(js_name = setUser)]
-    pub fn set_user(&self, user: JsValue) -> JsResult<TemplateBase> {
+    pub fn set_user(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+    ) -> JsResult<TemplateBase> {
         let u = js_args::string(&user, "setUser", "user")?;
         self.apply(|t| ok(t.set_user(&u)))
     }
@@ -554,7 +566,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = gitClone)]
     pub fn git_clone(
         &self,
-        url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | undefined")] path: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GitCloneOptions | undefined")] options: JsValue,
     ) -> JsResult<TemplateBase> {
@@ -600,7 +612,10 @@ impl TemplateBase {
 
     /// A script run before the sandbox boots (sent as `preBootScript`).
     #[wasm_bindgen(js_name = setPatchCmd)]
-    pub fn set_patch_cmd(&self, cmd: JsValue) -> JsResult<TemplateBase> {
+    pub fn set_patch_cmd(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] cmd: JsValue,
+    ) -> JsResult<TemplateBase> {
         let c = js_args::string(&cmd, "setPatchCmd", "cmd")?;
         self.apply(|t| ok(t.set_patch_cmd(&c)))
     }
@@ -609,7 +624,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = setStartCmd)]
     pub fn set_start_cmd(
         &self,
-        start_cmd: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] start_cmd: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | ReadyCmd")] ready_cmd: JsValue,
     ) -> JsResult<TemplateBase> {
         let start = js_args::string(&start_cmd, "setStartCmd", "startCmd")?;
@@ -635,7 +650,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = betaDevContainerPrebuild)]
     pub fn beta_dev_container_prebuild(
         &self,
-        devcontainer_directory: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] devcontainer_directory: JsValue,
     ) -> JsResult<TemplateBase> {
         let d = js_args::string(
             &devcontainer_directory,
@@ -649,7 +664,7 @@ impl TemplateBase {
     #[wasm_bindgen(js_name = betaSetDevContainerStart)]
     pub fn beta_set_dev_container_start(
         &self,
-        devcontainer_directory: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] devcontainer_directory: JsValue,
     ) -> JsResult<TemplateBase> {
         let d = js_args::string(
             &devcontainer_directory,

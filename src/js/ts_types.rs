@@ -12,6 +12,11 @@ export interface TemplateOptions {
   fileContextPath?: string
   /** Glob patterns (minimatch, relative to the context) excluded from `copy()`, before `.dockerignore`'s. */
   fileIgnorePatterns?: string[]
+  /**
+   * Browser sources for `copy()`: a FileList (paths from `webkitRelativePath`), an array
+   * of Files (paths from their names), or an object mapping relative paths to contents.
+   */
+  fileContext?: FileList | File[] | Record<string, string | Uint8Array | Blob>
 }
 /** Credentials of a private registry (sent to the build service; see README "Secrets"). */
 export interface RegistryCredentials { username: string; password: string }

@@ -48,7 +48,7 @@ pub fn chained_calls_serialize_like_the_official_sdk() {
 
 pub async fn to_json_resolves_with_the_fixture_text() {
     let fixture: serde_json::Value = serde_json::from_str(include_str!(
-        "../../shared/reference/template-fixtures/08-from-template-ready-patch.json"
+        "../../../shared/reference/template-fixtures/08-from-template-ready-patch.json"
     ))
     .unwrap();
     let expected = fixture["toJSON"]["text"].as_str().unwrap();
@@ -69,7 +69,7 @@ pub async fn to_json_resolves_with_the_fixture_text() {
     let t = t
         .set_start_cmd("serve -l 3000".into(), ready.into())
         .unwrap();
-    let text = JsFuture::from(TemplateBase::to_json(&t, None))
+    let text = JsFuture::from(TemplateBase::to_json(&t, None, JsValue::UNDEFINED))
         .await
         .unwrap();
     assert_eq!(text.as_string().unwrap(), expected);
@@ -77,6 +77,8 @@ pub async fn to_json_resolves_with_the_fixture_text() {
 
 pub fn bad_arguments_are_typed_errors_not_traps() {
     let t = TemplateBase::new(JsValue::UNDEFINED).unwrap();
+    let files = obj(&[("a.txt", "a".into())]);
+    let with_files = TemplateBase::new(obj(&[("fileContext", files)])).unwrap();
     let cases: Vec<(JsValue, &str)> = vec![
         (
             t.run_cmd(JsValue::from(5), JsValue::UNDEFINED)
@@ -93,7 +95,7 @@ pub fn bad_arguments_are_typed_errors_not_traps() {
             "setEnvs",
         ),
         (
-            t.copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED)
+            with_files.copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED)
                 .err()
                 .unwrap(),
             "absolute",
