@@ -154,6 +154,26 @@ async fn run_build(
     }
 }
 
+/// `Template.build` and `Template.buildInBackground`: the same until the trigger.
+fn build_promise(
+    template: &TemplateBase,
+    name: JsValue,
+    options: JsValue,
+    background: bool,
+) -> Promise {
+    let (model, context) = (template.model(), template.context());
+    let method = if background {
+        "Template.buildInBackground"
+    } else {
+        "Template.build"
+    };
+    promise(async move {
+        let (name, options) = name_and_options(&name, &options, method)?;
+        let args = build_args(&options, name, method)?;
+        run_build(model, context, args, background).await
+    })
+}
+
 fn ids(v: &JsValue, method: &str) -> JsResult<(String, String)> {
     let o = Options::new(v, method)?;
     let t = o.string("templateId")?.filter(|s| !s.is_empty());
@@ -202,12 +222,7 @@ impl TemplateBase {
         #[wasm_bindgen(unchecked_param_type = "string | (BuildOptions & { alias: string })")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BuildOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let (model, context) = (template.model(), template.context());
-        promise(async move {
-            let (name, options) = name_and_options(&name, &options, "Template.build")?;
-            let args = build_args(&options, name, "Template.build")?;
-            run_build(model, context, args, false).await
-        })
+        build_promise(template, name, options, false)
     }
 
     /// Starts the build and returns as soon as the server has it; follow it with
@@ -218,12 +233,7 @@ impl TemplateBase {
         #[wasm_bindgen(unchecked_param_type = "string | (BuildOptions & { alias: string })")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BuildOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let (model, context) = (template.model(), template.context());
-        promise(async move {
-            let (name, options) = name_and_options(&name, &options, "Template.buildInBackground")?;
-            let args = build_args(&options, name, "Template.buildInBackground")?;
-            run_build(model, context, args, true).await
-        })
+        build_promise(template, name, options, true)
     }
 
     /// One status request: `{ buildID, templateID, status, logEntries, logs, reason? }`,

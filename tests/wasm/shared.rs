@@ -95,7 +95,8 @@ pub fn bad_arguments_are_typed_errors_not_traps() {
             "setEnvs",
         ),
         (
-            with_files.copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED)
+            with_files
+                .copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED)
                 .err()
                 .unwrap(),
             "absolute",
@@ -143,4 +144,25 @@ pub fn bad_arguments_are_typed_errors_not_traps() {
     }
     // The module is still usable after all of that.
     assert!(t.run_cmd("echo ok".into(), JsValue::UNDEFINED).is_ok());
+}
+
+/// The suite's test functions, declared in each runner file (Node, browser).
+#[macro_export]
+macro_rules! wasm_suite {
+    () => {
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        fn chained_calls_serialize_like_the_official_sdk() {
+            shared::chained_calls_serialize_like_the_official_sdk();
+        }
+
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn to_json_resolves_with_the_fixture_text() {
+            shared::to_json_resolves_with_the_fixture_text().await;
+        }
+
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        fn bad_arguments_are_typed_errors_not_traps() {
+            shared::bad_arguments_are_typed_errors_not_traps();
+        }
+    };
 }
