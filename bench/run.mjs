@@ -6,8 +6,8 @@
 //                    both; `issue` = 5,000 files / 400 MB
 //   BENCH_MEMORY_GB  size of the context of the memory row (default 1)
 //   BENCH_ONLY       comma-separated rows to run: size,startup,browser,polling,copy,memory
-//   BENCH_PKG        the built package (default <repo>/pkg)
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs'
+//   BENCH_PKG        the built package (default <repo>/pkg; copied to the temp folder first)
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, cpSync } from 'node:fs'
 import { tmpdir, totalmem, availableParallelism } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,7 +23,7 @@ import { memoryRows } from './rows/memory.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = dirname(here)
-const pkg = process.env.BENCH_PKG || join(repo, 'pkg')
+const pkgSource = process.env.BENCH_PKG || join(repo, 'pkg')
 const worker = join(here, 'worker.mjs')
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null
 const wants = (row) => !only || only.has(row)
@@ -34,10 +34,6 @@ const memGB = Number(process.env.BENCH_MEMORY_GB || '1')
 if (!(scale.bytes > 0) || !(memGB > 0)) throw new Error('BENCH_SCALE and BENCH_MEMORY_GB must be positive numbers')
 /** Time limit of one copy build: a minute, plus 2 s per MB (0.5 MB/s, far below any contestant). */
 const buildLimitMs = (bytes) => 60000 + (bytes / 1e6) * 2000
-
-for (const [what, path] of [['the package (make build)', join(pkg, 'node/index.cjs')]]) {
-  if (!existsSync(path)) throw new Error(`${what} is missing: ${path}`)
-}
 
 // ---- clean-up: the temporary folder and every server, also on failure or Ctrl-C ----
 const tmp = mkdtempSync(join(tmpdir(), 'novita-bench-'))
@@ -57,6 +53,25 @@ const watchdog = setTimeout(() => {
   cleanup().finally(() => process.exit(1))
 }, 14 * 60 * 1000)
 watchdog.unref()
+
+// A snapshot of the package: a rebuild of pkg/ while the bench runs (another
+// engineer's `make build`) must not pull files from under the measurements.
+const pkg = join(tmp, 'pkg')
+const pkgFiles = ['package.json', 'node/index.cjs', 'node/index.mjs', 'node/novita_template_wasm_bg.wasm', 'web/index.js', 'web/novita_template_wasm.js', 'web/novita_template_wasm_bg.wasm']
+for (let attempt = 1; ; attempt++) {
+  rmSync(pkg, { recursive: true, force: true })
+  try {
+    cpSync(pkgSource, pkg, { recursive: true })
+    if (pkgFiles.every((f) => existsSync(join(pkg, f)))) break
+  } catch {}
+  if (attempt === 10) {
+    rmSync(tmp, { recursive: true, force: true })
+    throw new Error(`the package is missing or incomplete: ${pkgSource} (run make build)`)
+  }
+  await new Promise((r) => setTimeout(r, 3000)) // a build in progress: try again
+}
+const officialVersion = JSON.parse(readFileSync(join(repo, 'node_modules/novita-sandbox/package.json'), 'utf8')).version
+const ourVersion = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version
 
 const rows = []
 const extras = []
@@ -132,8 +147,6 @@ try {
 const order = ['1', '2', '3', '4', '5', '6']
 rows.sort((a, b) => order.indexOf(a.section[0]) - order.indexOf(b.section[0]))
 const cpu = (/^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8')) || [])[1] || 'unknown'
-const officialVersion = JSON.parse(readFileSync(join(repo, 'node_modules/novita-sandbox/package.json'), 'utf8')).version
-const ourVersion = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version
 const machine = `${availableParallelism()} cores (nproc), ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`
 const cols = ['section', 'metric', 'ours', 'official', 'ratio', 'limit']
 const heads = ['row', 'metric', 'ours', 'official', 'ours ÷ official', 'reference limit']

@@ -46,7 +46,12 @@ export async function sizeRows({ pkg, repo, tmp }) {
     { section: '1. Size', metric: 'browser bundle, gzip -9', ours: fmtBytes(o.gzip), official: fmtBytes(off.gzip), ratio: ratio(o.gzip, off.gzip, true), limit: '—', note: 'each file compressed on its own, sizes summed' },
     { section: '1. Size', metric: 'browser bundle, brotli', ours: fmtBytes(o.brotli), official: fmtBytes(off.brotli), ratio: ratio(o.brotli, off.brotli, true), limit: '—', note: 'brotli quality 11' },
   ]
-  const extra = crateReport(repo)
+  let extra
+  try {
+    extra = crateReport(repo)
+  } catch (e) {
+    extra = `(crate breakdown skipped: ${e.message})`
+  }
   return { rows, extra, files: { oursBundle: join(tmp, 'ours-bundle.js'), officialBundle: join(tmp, 'official-bundle.js') } }
 }
 
