@@ -26,6 +26,8 @@ pub(crate) struct BuildInputs {
     pub(crate) context: Rc<FileContext>,
     /// Replaces the image registries' origin for the image-config read.
     pub(crate) registry_url: Option<String>,
+    /// `onUploadProgress`: hashing and archiving progress of each COPY source.
+    pub(crate) on_upload_progress: Option<Function>,
     pub(crate) on_build_logs: Option<Function>,
     pub(crate) signal: JsValue,
 }
@@ -66,6 +68,7 @@ pub(crate) async fn run(
                         url,
                         timeout_ms,
                         inputs.signal.clone(),
+                        inputs.on_upload_progress.clone(),
                     );
                     in_flight.push((InFlight::Upload(copy_index), p));
                 }
@@ -195,7 +198,12 @@ fn deliver(inputs: &BuildInputs, entry: &LogEntry, callback_failed: &mut bool) {
 /// Works on a snapshot of the template: no borrow is held across an await.
 async fn prepare_steps(inputs: &BuildInputs) -> Result<(String, Vec<CopyJob>), FlowError> {
     let snapshot = inputs.template.borrow().clone();
-    let jobs = hash_copies(&snapshot, &inputs.context).await?;
+    let jobs = hash_copies(
+        &snapshot,
+        &inputs.context,
+        inputs.on_upload_progress.as_ref(),
+    )
+    .await?;
     let hashes: Vec<String> = jobs.iter().map(|j| j.files_hash.clone()).collect();
     let body = wire::to_json_compact(&snapshot, Some(&hashes))
         .map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;

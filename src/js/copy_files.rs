@@ -82,10 +82,71 @@ pub(crate) fn check_source(t: &Template, ctx: &FileContext, src: &str) -> Result
     .map_err(files_error)
 }
 
+/// Reports `{ src, phase, bytesDone, bytesTotal }` to `onUploadProgress`, at most
+/// every 100 ms and once at the end of each phase, so a console can draw a bar.
+pub(crate) struct Progress {
+    callback: Option<js_sys::Function>,
+    src: String,
+    phase: &'static str,
+    done: u64,
+    total: u64,
+    last_ms: f64,
+}
+
+impl Progress {
+    pub(crate) fn new(
+        callback: Option<js_sys::Function>,
+        src: &str,
+        phase: &'static str,
+        plan: &CopyPlan,
+    ) -> Progress {
+        let total = plan
+            .entries
+            .iter()
+            .filter(|e| e.needs_bytes())
+            .map(|e| e.size)
+            .sum();
+        Progress {
+            callback,
+            src: src.to_string(),
+            phase,
+            done: 0,
+            total,
+            last_ms: f64::NEG_INFINITY,
+        }
+    }
+
+    pub(crate) fn advance(&mut self, bytes: u64) {
+        self.done += bytes;
+        let now = js_sys::Date::now();
+        if now - self.last_ms >= 100.0 {
+            self.report(now);
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        self.report(js_sys::Date::now());
+    }
+
+    fn report(&mut self, now: f64) {
+        let Some(cb) = &self.callback else { return };
+        self.last_ms = now;
+        let event = super::js_values::object(&[
+            ("src", JsValue::from_str(&self.src)),
+            ("phase", JsValue::from_str(self.phase)),
+            ("bytesDone", JsValue::from(self.done as f64)),
+            ("bytesTotal", JsValue::from(self.total as f64)),
+        ]);
+        // A throwing progress callback must not break the build.
+        let _ = cb.call1(&JsValue::UNDEFINED, &event);
+    }
+}
+
 /// Plans and hashes every COPY step of `t`, in order.
 pub(crate) async fn hash_copies(
     t: &Template,
     ctx: &FileContext,
+    on_progress: Option<&js_sys::Function>,
 ) -> Result<Vec<CopyJob>, FlowError> {
     let copies: Vec<_> = t
         .instructions()
@@ -113,6 +174,7 @@ pub(crate) async fn hash_copies(
         };
         let plan = plan_copy(tree, &src, &dest, cc, resolve_symlinks).map_err(files_error)?;
         let mut hasher = FilesHasher::new(&src, &dest);
+        let mut progress = Progress::new(on_progress.cloned(), &src, "hash", &plan);
         for e in &plan.entries {
             e.hash_header(&mut hasher);
             if e.needs_bytes() {
@@ -120,12 +182,14 @@ pub(crate) async fn hash_copies(
                 reader
                     .for_each(e.size, &mut |c| {
                         hasher.content(c);
+                        progress.advance(c.len() as u64);
                         Ok(())
                     })
                     .await
                     .map_err(read_error)?;
             }
         }
+        progress.finish();
         jobs.push(CopyJob {
             files_hash: hasher.finish(),
             plan,
@@ -178,6 +242,7 @@ async fn write_archive(
     job: &CopyJob,
     ctx: &FileContext,
     spool: &JsValue,
+    progress: &mut Progress,
 ) -> Result<JsValue, String> {
     let mut tar = TarWriter::new(Vec::new());
     for e in &job.plan.entries {
@@ -190,6 +255,7 @@ async fn write_archive(
             let mut reader = ctx.open(e.read_path()).map_err(|e| e.0)?;
             while let Some(c) = reader.next_chunk().await.map_err(|e| e.0)? {
                 tar.data(&c).map_err(|e| e.to_string())?;
+                progress.advance(c.len() as u64);
                 spool_write(spool, std::mem::take(tar.sink_mut())).await?;
             }
             reader.check_size(size).map_err(|e| e.0)?;
@@ -197,6 +263,7 @@ async fn write_archive(
     }
     let rest = tar.finish().map_err(|e| e.to_string())?;
     spool_write(spool, rest).await?;
+    progress.finish();
     let finished = method(spool, "finish")?
         .call0(spool)
         .map_err(|e| format!("{e:?}"))?;
@@ -214,13 +281,15 @@ pub(crate) fn start_upload(
     url: String,
     timeout_ms: Option<u64>,
     signal: JsValue,
+    on_progress: Option<js_sys::Function>,
 ) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let spool = match host::call("createSpool", &[]) {
             Some(Ok(s)) => s,
             _ => return Ok(local_failure("this host cannot build archives")),
         };
-        let spooled = match write_archive(&job, &ctx, &spool).await {
+        let mut progress = Progress::new(on_progress, &job.plan.src, "archive", &job.plan);
+        let spooled = match write_archive(&job, &ctx, &spool, &mut progress).await {
             Ok(s) => s,
             Err(message) => {
                 if let Ok(discard) = method(&spool, "discard") {

@@ -36,7 +36,9 @@ impl TemplateBase {
             // A snapshot: no borrow of the shared model is held across an await.
             let snapshot = model.borrow().clone();
             let hashes = if compute_hashes.unwrap_or(true) && snapshot.copy_count() > 0 {
-                let jobs = hash_copies(&snapshot, &context).await.map_err(flow_error)?;
+                let jobs = hash_copies(&snapshot, &context, None)
+                    .await
+                    .map_err(flow_error)?;
                 Some(jobs.into_iter().map(|j| j.files_hash).collect::<Vec<_>>())
             } else {
                 None

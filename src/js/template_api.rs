@@ -70,6 +70,7 @@ fn name_and_options(
 
 struct BuildArgs {
     ctx: CallContext,
+    on_upload_progress: Option<Function>,
     registry_url: Option<String>,
     request: BuildRequest,
     on_build_logs: Option<Function>,
@@ -99,8 +100,23 @@ fn build_args(options: &JsValue, name: String, method: &str) -> JsResult<BuildAr
         memory_mb: o.number("memoryMB")?,
     };
     let skip_cache = o.bool("skipCache")?.unwrap_or(false);
+    let progress = o.raw("onUploadProgress");
+    let on_upload_progress = if progress.is_undefined() || progress.is_null() {
+        None
+    } else {
+        Some(progress.dyn_into::<Function>().map_err(|v| {
+            invalid(
+                method,
+                &format!(
+                    "option `onUploadProgress` must be a function, got {}",
+                    js_args::type_name(&v)
+                ),
+            )
+        })?)
+    };
     Ok(BuildArgs {
         ctx: call_context(&o)?,
+        on_upload_progress,
         registry_url: o.string("registryUrl")?,
         request,
         on_build_logs,
@@ -131,6 +147,7 @@ async fn run_build(
         template: Rc::clone(&template),
         context,
         registry_url: args.registry_url,
+        on_upload_progress: args.on_upload_progress,
         on_build_logs: args.on_build_logs,
         signal: args.ctx.signal.clone(),
     };

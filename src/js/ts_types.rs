@@ -91,6 +91,15 @@ export interface BuildOptions extends ConnectionOptions {
    * emulator's `<apiUrl>/registry`. Browsers cannot read public registries directly (CORS).
    */
   registryUrl?: string
+  /** Progress of hashing and archiving each COPY source, for a progress bar (at most every 100 ms). */
+  onUploadProgress?: (progress: UploadProgress) => void
+}
+export interface UploadProgress {
+  /** The COPY source as written. */
+  src: string
+  phase: 'hash' | 'archive'
+  bytesDone: number
+  bytesTotal: number
 }
 export interface ToJSONOptions {
   /** As `BuildOptions.registryUrl`. */

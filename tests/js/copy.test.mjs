@@ -141,3 +141,18 @@ const rss = () => process.memoryUsage().rss
     rmSync(ctx, { recursive: true, force: true })
   }
 })
+
+test('onUploadProgress reports hashing and archiving up to the total bytes', async () => {
+  const ctx = makeContext()
+  const events = []
+  await Template.build(Template({ fileContextPath: ctx }).fromTemplate('base').copy('app', '/app'), 'copy-progress', {
+    apiUrl: emu.url,
+    apiKey: emu.key,
+    onUploadProgress: (p) => events.push(p),
+  })
+  const total = 'print("hi")\n'.length + 'X = 1\n'.length
+  for (const phase of ['hash', 'archive']) {
+    const last = events.filter((e) => e.phase === phase).at(-1)
+    assert.deepEqual(last, { src: 'app', phase, bytesDone: total, bytesTotal: total })
+  }
+})
