@@ -156,3 +156,14 @@ test('onUploadProgress reports hashing and archiving up to the total bytes', asy
     assert.deepEqual(last, { src: 'app', phase, bytesDone: total, bytesTotal: total })
   }
 })
+
+test('without fileContextPath, sources are relative to the calling file (ESM and CJS), not the cwd', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'caller-dir-'))
+  writeFileSync(join(dir, 'here.txt'), 'next to the script\n')
+  writeFileSync(join(dir, 'esm.mjs'), `import { Template } from ${JSON.stringify(`${repoRoot}/pkg/node/index.mjs`)}\nconst j = JSON.parse(await Template.toJSON(Template().fromTemplate('base').copy('here.txt', '/x')))\nconsole.log(j.steps[0].filesHash)\n`)
+  writeFileSync(join(dir, 'cjs.cjs'), `const { Template } = require(${JSON.stringify(`${repoRoot}/pkg/node/index.cjs`)})\nTemplate.toJSON(Template().fromTemplate('base').copy('here.txt', '/x')).then((t) => console.log(JSON.parse(t).steps[0].filesHash))\n`)
+  const esm = (await run('node', [join(dir, 'esm.mjs')], { cwd: tmpdir() })).stdout.trim()
+  const cjs = (await run('node', [join(dir, 'cjs.cjs')], { cwd: tmpdir() })).stdout.trim()
+  assert.match(esm, /^[0-9a-f]{64}$/)
+  assert.equal(esm, cjs)
+})
