@@ -165,13 +165,13 @@ const CASES = [
   // ---- file sources (copy) ----
   ["copy('../etc/passwd')", () => withCtx().copy('../etc/passwd', '/app'), 'TemplateError', /escapes the context directory/],
   ["copy('/etc/passwd')", () => withCtx().copy('/etc/passwd', '/app'), 'TemplateError', /absolute paths are not allowed/],
-  ["copy('')", () => withCtx().copy('', '/app'), 'InvalidArgumentError', /src must be a non-empty/],
+  ["copy('') (official: the context itself, then no files)", () => withCtx().copy('', '/app'), 'Error', /^No files found in /],
+  ['copy([])', () => withCtx().copy([], '/app'), 'InvalidArgumentError', /src must contain at least one path/],
   ["copy(src, '')", () => withCtx().copy('app.py', ''), 'InvalidArgumentError', /dest must be a non-empty/],
   ['copy mode -1', () => withCtx().copy('app.py', '/app', { mode: -1 }), 'InvalidArgumentError', /mode/],
   ["copy mode 'rwx'", () => withCtx().copy('app.py', '/app', { mode: 'rwx' }), 'InvalidArgumentError', /mode/],
   ["copyItems('nope')", () => withCtx().copyItems('nope'), 'InvalidArgumentError', /items/],
-  ['build of a copy() whose source does not exist', () => build(withCtx().copy('no-such-file.txt', '/app/x'), 'rel-bad-copy'), 'TemplateError', /no-such-file\.txt/,
-    { todo: 'copy() builds are not in the package yet (TemplateError "copy() steps cannot be built yet")' }],
+  ['build of a copy() whose source does not exist', () => build(withCtx().copy('no-such-file.txt', '/app/x'), 'rel-bad-copy'), 'Error', /^No files found in .*no-such-file\.txt$/],
   // ---- Dockerfiles ----
   ["fromDockerfile('')", () => Template().fromDockerfile(''), 'Error', /must contain a FROM instruction/],
   ['fromDockerfile without FROM', () => Template().fromDockerfile('RUN echo hi\n'), 'Error', /must contain a FROM instruction/],
