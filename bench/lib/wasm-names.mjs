@@ -1,7 +1,8 @@
 // Which crates and functions take the bytes of a wasm module: reads the code section
 // (size of each function body) and the "name" custom section (function names) of a
 // module that still has its names — the release build before wasm-bindgen and
-// wasm-opt. Chosen over installing twiggy (a multi-minute cargo install on 2 cores):
+// wasm-opt (or the module wasm-bindgen made of it, which keeps the names but drops
+// its describe functions). Chosen over installing twiggy (a multi-minute cargo install on 2 cores):
 // for "bytes per function, grouped by crate" it gives the same shallow sizes.
 import { readFileSync } from 'node:fs'
 
@@ -92,6 +93,8 @@ export function functionSizes(path) {
 /** Demangles a legacy Rust symbol (`_ZN…E`) into `a::b::c`; other names unchanged. */
 export function demangle(sym) {
   if (/^_R/.test(sym)) return demangleV0(sym)
+  // Already demangled (wasm-bindgen's output): drop crate disambiguators and hashes.
+  if (!/^_?_ZN/.test(sym)) return sym.replace(/\[[0-9a-f]{8,}\]/g, '').replace(/::h[0-9a-f]{16}$/, '')
   const m = /^_?_ZN(.*)E$/.exec(sym)
   if (!m) return sym
   const s = m[1]
@@ -132,13 +135,20 @@ function demangleV0(sym) {
 }
 
 /** The crate a demangled name belongs to: the first path segment (of the implementing type for `<T as Trait>`). */
+const PRIMITIVE = /^(str|char|bool|f32|f64|[iu](8|16|32|64|128|size)|\[|&|\*|\(|dyn )/
+
 export function crateOf(name) {
   let s = name.replace(/^_</, '<')
+  // `<primitive as crate::Trait>::f` belongs to the trait's crate; `<str>::f` to core/alloc.
+  const prim = /^<([^<>]*?)(?: as ([A-Za-z_][A-Za-z0-9_]*)::[^>]*)?>::/.exec(s)
+  if (prim && PRIMITIVE.test(prim[1])) return prim[2] || 'core/alloc (methods of primitive types)'
+
   while (s.startsWith('<') || s.startsWith('&') || s.startsWith('*') || s.startsWith('[')) s = s.replace(/^[<&*[]\s*(mut |const |dyn )?/, '')
   const m = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(s)
   if (m) return m[1]
   if (/^(wasm-bindgen|__wbindgen|__wbg)/.test(s)) return 'wasm_bindgen'
   if (/^(memcpy|memset|memmove|memcmp|__rust|__rdl|__rg|rust_)/.test(s)) return 'std (runtime)'
+  if (!s.includes('::')) return '(exported entry points and glue shims)'
   return '(other)'
 }
 

@@ -1,6 +1,7 @@
 // Row 1: bytes a browser downloads for `Template` + `defaultBuildLogger`, ours vs
 // the official SDK bundled by esbuild; plus the crates that take our wasm bytes.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { readFileSync, existsSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
 import { builtinModules } from 'node:module'
 import { join } from 'node:path'
@@ -48,7 +49,7 @@ export async function sizeRows({ pkg, repo, tmp }) {
   ]
   let extra
   try {
-    extra = crateReport(repo)
+    extra = crateReport(repo, tmp, wasm.length)
   } catch (e) {
     extra = `(crate breakdown skipped: ${e.message})`
   }
@@ -56,16 +57,25 @@ export async function sizeRows({ pkg, repo, tmp }) {
 }
 
 /** Markdown: bytes of function bodies per crate, and the largest functions. */
-function crateReport(repo) {
-  const path = join(repo, 'target/wasm32-unknown-unknown/release/novita_template_wasm.wasm')
-  if (!existsSync(path)) return `(no ${path}: crate breakdown skipped)`
+function crateReport(repo, tmp, shipped) {
+  const release = join(repo, 'target/wasm32-unknown-unknown/release/novita_template_wasm.wasm')
+  if (!existsSync(release)) return `(no ${release}: crate breakdown skipped)`
+  // wasm-bindgen (as build-pkg.sh runs it, minus wasm-opt) keeps the name section and
+  // drops its describe functions, which are not shipped; fall back to the raw module.
+  const out = join(tmp, 'named')
+  const bindgen = spawnSync('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'named', release], { stdio: 'ignore' })
+  const bound = bindgen.status === 0 && existsSync(join(out, 'named_bg.wasm'))
+  const path = bound ? join(out, 'named_bg.wasm') : release
+  const what = bound
+    ? 'the release build after wasm-bindgen, before `wasm-opt -Oz` (which keeps the names); wasm-opt then shrinks every crate, so the shares are indicative'
+    : 'the release build before wasm-bindgen and `wasm-opt -Oz` (wasm-bindgen was not available); it still holds wasm-bindgen\'s describe functions, which are not shipped, so the shares are indicative'
   const m = functionSizes(path)
-  if (!m.named) return '(the release wasm has no name section: crate breakdown skipped)'
+  if (!m.named) return '(the module has no name section: crate breakdown skipped)'
   const crates = byCrate(m.functions)
   const top = [...m.functions].sort((a, b) => b.size - a.size).slice(0, 12)
   const pct = (n) => `${((100 * n) / m.codeBytes).toFixed(1)} %`
   const lines = [
-    `Function-body bytes per crate in \`target/wasm32-unknown-unknown/release/novita_template_wasm.wasm\` (${fmtBytes(m.total)}, code section ${fmtBytes(m.codeBytes)}, ${m.functions.length} functions), read from its name section by \`bench/lib/wasm-names.mjs\` — before wasm-bindgen and \`wasm-opt -Oz\`, so the shares are indicative: wasm-opt shrinks every crate, and wasm-bindgen drops its own describe functions.`,
+    `Function-body bytes per crate (${fmtBytes(m.total)} module, code section ${fmtBytes(m.codeBytes)}, ${m.functions.length} functions), read from the name section by \`bench/lib/wasm-names.mjs\` of ${what}. The shipped module after wasm-opt: ${fmtBytes(shipped)}.`,
     '',
     '| crate | bytes | share |', '|---|---:|---:|',
     ...crates.slice(0, 14).map((c) => `| ${c.crate} | ${c.size} | ${pct(c.size)} |`),
