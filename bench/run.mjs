@@ -12,6 +12,7 @@ import { tmpdir, totalmem, availableParallelism } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateContext } from './lib/context.mjs'
+import { killChildren } from './lib/child.mjs'
 import { startEmulator } from './lib/emulator.mjs'
 import { startCountingProxy } from './lib/proxy.mjs'
 import { startUploadSink } from './lib/upload-sink.mjs'
@@ -42,6 +43,7 @@ let cleaned = false
 async function cleanup() {
   if (cleaned) return
   cleaned = true
+  killChildren()
   for (const stop of stoppers.reverse()) await stop().catch(() => {})
   rmSync(tmp, { recursive: true, force: true })
 }

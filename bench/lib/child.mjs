@@ -1,17 +1,26 @@
 // Runs a worker (or any Node script) in a child process with a time limit.
 import { spawn } from 'node:child_process'
 
+const running = new Set()
+
+/** Kills every child still running (the bench's clean-up on failure or a signal). */
+export function killChildren() {
+  for (const child of running) child.kill('SIGKILL')
+}
+
 /** Resolves `{ code, stdout, stderr, ms }`; kills the child after `timeoutMs`. */
 export function runNode(args, { timeoutMs = 120000, cwd, env } = {}) {
   return new Promise((resolve) => {
     const t0 = performance.now()
     const child = spawn(process.execPath, args, { cwd, env: env || process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => { stdout += d })
     child.stderr.on('data', (d) => { stderr += d })
     const timer = setTimeout(() => { stderr += `\n(killed after ${timeoutMs} ms)`; child.kill('SIGKILL') }, timeoutMs)
     child.on('close', (code) => {
+      running.delete(child)
       clearTimeout(timer)
       resolve({ code, stdout, stderr, ms: performance.now() - t0 })
     })
