@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadPkg, spawnEmulator, misbehavingServer, withDeadline, errorClass } from './support.mjs'
+import { loadPkg, spawnEmulator, misbehavingServer, withDeadline, errorClass, recordArtifact } from './support.mjs'
 
 const pkg = loadPkg()
 const { Template } = pkg
@@ -118,6 +118,7 @@ before(async () => {
 
 after(async () => {
   const ok = results.refused
+  recordArtifact('badInputs', { refused: ok, total: results.total, notYet: results.wrong })
   console.log(`bad inputs: ${ok}/${results.total} refused correctly` + (results.wrong.length ? ` (not yet: ${results.wrong.join('; ')})` : ''))
   await bad?.close()
   await emu?.stop()

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  loadPkg, loadOfficial, spawnEmulator, respawnOnPort, withDeadline, errorClass, recordArtifact, sleep,
+  loadPkg, loadOfficial, spawnEmulator, respawnOnPort, withDeadline, errorClass, recordArtifact, sleep, misbehavingServer,
 } from './support.mjs'
 
 const ours = loadPkg()
@@ -283,4 +283,69 @@ test('fault scenario copy: a copy() build under 5xx and dropped connections', { 
     }
   }
   assert.ok(table.copy.ours.some((r) => r.outcome === 'completed'), 'at least one copy() build completes under faults')
+})
+
+// ---- client-side fault handling against a scripted server (ours; official recorded) ----
+
+/** A server speaking the build protocol whose status replies follow `script(offset, n)`. */
+async function scriptedBuildServer(statusReply) {
+  let polls = 0
+  return misbehavingServer((req, res) => {
+    const json = (status, v, headers = {}) => { const b = JSON.stringify(v); res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(b), ...headers }); res.end(b) }
+    if (req.method === 'POST' && req.url === '/v3/templates') return json(202, { templateID: 'tpl1', buildID: 'bld1', tags: ['default'], names: ['n'], aliases: ['n'], public: false })
+    if (req.method === 'POST') { res.writeHead(202, { 'content-length': '0' }); return res.end() }
+    const m = /\/status\?logsOffset=(\d+)/.exec(req.url)
+    if (m) return statusReply(Number(m[1]), polls++, json)
+    json(404, { code: 404, message: 'no' })
+  })
+}
+const entry = (i) => ({ timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), level: 'info', message: `line ${i}` })
+
+test('log entries written after the terminal status are drained, once each, in order', async () => {
+  // 6 entries; the status says ready while entries 4 and 5 are still to come.
+  const got = {}
+  for (const { sdk, lib } of SDKS) {
+    const server = await scriptedBuildServer((offset, n, json) => {
+      const upTo = n === 0 ? 2 : n === 1 ? 4 : 6
+      const entries = []
+      for (let i = offset; i < upTo; i++) entries.push(entry(i))
+      json(200, { templateID: 'tpl1', buildID: 'bld1', status: n === 0 ? 'building' : 'ready', logEntries: entries, logs: entries.map((e) => e.message) })
+    })
+    try {
+      const seen = []
+      const r = await withDeadline(lib.Template.build(lib.Template().fromTemplate('base'), 'drain', { apiUrl: server.url, apiKey: 'k', onBuildLogs: (e) => seen.push(e.message) }), 20_000)
+      got[sdk] = { outcome: r.outcome, lines: seen.filter((m) => /^line \d$/.test(m)) }
+    } finally {
+      await server.close()
+    }
+  }
+  const verdict = (g) => (g.lines.join() === 'line 0,line 1,line 2,line 3,line 4,line 5' ? 'exact' : `mismatch: ${g.lines.length} of 6 entries delivered`)
+  table.drain = { ours: [{ outcome: got.ours.outcome, logs: verdict(got.ours) }], official: [{ outcome: got.official.outcome, logs: verdict(got.official) }] }
+  console.log(`faults drain: ours delivered ${got.ours.lines.length}/6 entries, official ${got.official.lines.length}/6`)
+  assert.equal(got.ours.outcome, 'completed')
+  assert.deepEqual(got.ours.lines, ['line 0', 'line 1', 'line 2', 'line 3', 'line 4', 'line 5'])
+})
+
+test('Retry-After is honoured on polls, and a Retry-After beyond the retry budget gives up at once', async () => {
+  for (const [retryAfter, expectDone] of [['2', true], ['100000', false]]) {
+    const times = []
+    const server = await scriptedBuildServer((offset, n, json) => {
+      times.push(Date.now())
+      if (n === 0) return json(429, { code: 429, message: 'slow down' }, { 'retry-after': retryAfter })
+      json(200, { templateID: 'tpl1', buildID: 'bld1', status: 'ready', logEntries: [], logs: [] })
+    })
+    try {
+      const r = await withDeadline(ours.Template.build(ours.Template().fromTemplate('base'), 'ra', { apiUrl: server.url, apiKey: 'k' }), 20_000)
+      if (expectDone) {
+        assert.equal(r.outcome, 'completed', r.error?.message)
+        assert.ok(times[1] - times[0] >= 1950, `waited ${times[1] - times[0]} ms for Retry-After: 2`)
+      } else {
+        assert.equal(r.outcome, 'failed')
+        assert.equal(errorClass(r.error), 'RateLimitError')
+        assert.ok(r.ms < 2000, `gave up after ${r.ms} ms`)
+      }
+    } finally {
+      await server.close()
+    }
+  }
 })

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { loadPkg, loadOfficial, pkgEntry, here, spawnEmulator, misbehavingServer, errorClass, withDeadline } from './support.mjs'
+import { loadPkg, loadOfficial, pkgEntry, here, spawnEmulator, misbehavingServer, errorClass, withDeadline, recordArtifact } from './support.mjs'
 
 const pkg = loadPkg()
 const { Template, InvalidArgumentError } = pkg
@@ -68,9 +68,11 @@ before(async () => {
   assert.equal(code, 0, `child exited with ${code}:\n${out.slice(-3000)}`)
 })
 
+const report = { redirect: {} }
 after(async () => {
   await emu?.stop()
   await faulty?.stop()
+  recordArtifact('secrets', { scenariosClean: leakCount.clean, scenarios: leakCount.checked, leaks: report.leaks, httpRefused: report.httpRefused, redirectCarriesKey: report.redirect })
 })
 
 const SCENARIOS = [
@@ -112,6 +114,7 @@ for (const s of SCENARIOS) {
     const text = (sections[s] || []).join('\n')
     const found = needles.filter(([, n]) => text.includes(n))
     const lines = found.map(([name, n]) => `${name}: ${text.split('\n').find((l) => l.includes(n)).slice(0, 300)}`)
+    if (lines.length) (report.leaks ||= {})[s] = lines
     assert.deepEqual(lines, [], `secrets printed:\n${lines.join('\n')}`)
     leakCount.clean++
   })
@@ -139,6 +142,7 @@ test('non-loopback http:// API URLs are refused with InvalidArgumentError', asyn
       return true
     }, apiUrl)
   }
+  report.httpRefused = `${REFUSED.length}/${REFUSED.length}`
   console.log(`secrets: ${REFUSED.length}/${REFUSED.length} non-loopback http:// URLs refused`)
 })
 
@@ -178,11 +182,13 @@ async function redirectCase(lib, sdkName) {
 
 test('a redirect to another origin does not carry the API key (ours)', { todo: "bug: fetch follows redirects (redirect: 'follow') and keeps X-API-KEY across origins" }, async () => {
   const r = await redirectCase(pkg, 'ours')
+  report.redirect.ours = r.targetGotKey
   console.log(`secrets: redirect to another origin — ours: ${r.targetHits} request(s) reached it, key carried: ${r.targetGotKey}`)
   assert.equal(r.targetGotKey, false, JSON.stringify(r))
 })
 
 test('official SDK under the same redirect (recorded only)', async () => {
   const r = await redirectCase(loadOfficial(), 'official')
+  report.redirect.official = r.targetGotKey
   console.log(`secrets: redirect to another origin — official: ${r.targetHits} request(s) reached it, key carried: ${r.targetGotKey}`)
 })
