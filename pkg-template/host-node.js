@@ -62,6 +62,11 @@ function createHost() {
         linkTarget: kind === 'symlink' ? fs.readlinkSync(p, 'utf8') : undefined,
       }
     },
+    /** Node's native SHA-256 (several times faster than SHA-256 compiled to wasm). */
+    createSha256() {
+      const h = require('node:crypto').createHash('sha256')
+      return { update: (bytes) => { h.update(bytes) }, digest: () => new Uint8Array(h.digest()) }
+    },
     openRead: (p) => fs.openSync(p, 'r'),
     readInto: (fd, buf) => fs.readSync(fd, buf, 0, buf.length, null),
     closeFile: (fd) => fs.closeSync(fd),

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use novita_template_files::{
-    plan_copy, CopyContext, CopyPlan, FilesHasher, IgnoreSet, TarKind, TarWriter,
+    plan_copy, CopyContext, CopyPlan, FilesHasher, IgnoreSet, Sha256Engine, TarKind, TarWriter,
 };
 use novita_template_flow::{CopyUpload, ErrorClass, FlowError};
 use novita_template_model::{InstructionKind, Template};
@@ -142,6 +142,34 @@ impl Progress {
     }
 }
 
+/// The host's native SHA-256 (Node's crypto), when it has one.
+struct HostSha256(JsValue);
+
+impl Sha256Engine for HostSha256 {
+    fn update(&mut self, bytes: &[u8]) {
+        if let Ok(f) = method(&self.0, "update") {
+            let _ = f.call1(&self.0, &Uint8Array::from(bytes).into());
+        }
+    }
+
+    fn finish(self: Box<Self>) -> Vec<u8> {
+        method(&self.0, "digest")
+            .ok()
+            .and_then(|f| f.call0(&self.0).ok())
+            .and_then(|d| d.dyn_into::<Uint8Array>().ok())
+            .map(|d| d.to_vec())
+            .unwrap_or_default()
+    }
+}
+
+/// A files hasher on the host's SHA-256 if there is one, else the Rust one.
+fn files_hasher(src: &str, dest: &str) -> FilesHasher {
+    match host::call("createSha256", &[]) {
+        Some(Ok(h)) => FilesHasher::with_engine(Box::new(HostSha256(h)), src, dest),
+        _ => FilesHasher::new(src, dest),
+    }
+}
+
 /// Plans and hashes every COPY step of `t`, in order.
 pub(crate) async fn hash_copies(
     t: &Template,
@@ -173,7 +201,7 @@ pub(crate) async fn hash_copies(
             ignore: &ignore,
         };
         let plan = plan_copy(tree, &src, &dest, cc, resolve_symlinks).map_err(files_error)?;
-        let mut hasher = FilesHasher::new(&src, &dest);
+        let mut hasher = files_hasher(&src, &dest);
         let mut progress = Progress::new(on_progress.cloned(), &src, "hash", &plan);
         for e in &plan.entries {
             e.hash_header(&mut hasher);

@@ -16,7 +16,7 @@ use super::host;
 use super::js_args::{invalid, type_name, JsResult};
 
 /// Bytes read per chunk when hashing and archiving (memory stays at this size).
-pub(crate) const CHUNK_BYTES: usize = 1024 * 1024;
+pub(crate) const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 
 pub(crate) enum FileContext {
     /// A directory on disk, read through the Node host.

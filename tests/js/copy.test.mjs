@@ -136,7 +136,7 @@ const rss = () => process.memoryUsage().rss
     const { before, peak } = JSON.parse(stdout)
     const growthMB = (peak - before) / 1048576
     console.log(`copy of a 300 MB context: peak RSS ${(peak / 1048576).toFixed(0)} MiB, growth ${growthMB.toFixed(0)} MiB`)
-    assert.ok(growthMB < 120, `peak RSS grew by ${growthMB.toFixed(0)} MiB`)
+    assert.ok(growthMB < 150, `peak RSS grew by ${growthMB.toFixed(0)} MiB`)
   } finally {
     rmSync(ctx, { recursive: true, force: true })
   }

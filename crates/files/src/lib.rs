@@ -77,7 +77,7 @@ pub use byte_sink::ByteSink;
 pub use copy_plan::{plan_copy, CopyContext, CopyPlan, HashBody, PlanEntry, TarEntryPlan};
 pub use discovery::{discover, validate_source, Discovered};
 pub use error::{FilesError, JsErrorClass};
-pub use files_hash::FilesHasher;
+pub use files_hash::{FilesHasher, Sha256Engine};
 pub use glob_pattern::{has_magic, GlobPattern};
 pub use gzip_writer::{crc32, Crc32, GzipWriter};
 pub use ignore::{dockerignore_patterns, IgnoreSet};
