@@ -86,6 +86,12 @@ function misbehave(req, res) {
       break
     case 'status-not-object': if (isStatus) return json(200, '[1,2,3]')
       break
+    case 'status-garbage-entries': if (isStatus) return json(200, { templateID: 'tpl1', buildID: 'bld1', status: 'ready', logEntries: [null, 5, { message: 42 }], logs: [] })
+      break
+    case 'status-error-no-reason': if (isStatus) return json(200, { templateID: 'tpl1', buildID: 'bld1', status: 'error', logEntries: [], logs: [] })
+      break
+    case 'status-always-503': if (isStatus) return json(503, { code: 503, message: 'busy forever' })
+      break
     case 'tags-not-array': if (req.method === 'GET' && url.endsWith('/tags')) return json(200, { not: 'an array' })
       break
     case 'get-null': if (req.method === 'GET' && url.startsWith('/templates/tpl1')) return json(200, 'null')
@@ -264,6 +270,9 @@ const CASES = [
   ['status: logEntries is not an array', () => Template.build(base(), 'n', badConn()), 'BuildError', /^Invalid response from the server: .*logEntries/, { server: 'status-logEntries-not-array' }],
   ['status: empty 200', () => Template.getBuildStatus({ templateId: 'tpl1', buildId: 'bld1' }, badConn()), 'BuildError', /Failed to get build status|Invalid response/, { server: 'status-empty-200' }],
   ['status: an array instead of an object', () => Template.getBuildStatus({ templateId: 'tpl1', buildId: 'bld1' }, badConn()), 'BuildError', /^Invalid response from the server/, { server: 'status-not-object' }],
+  ['status: log entries that are not objects', () => Template.build(base(), 'n', badConn()), 'BuildError', /^Invalid response from the server: a log entry is not an object$/, { server: 'status-garbage-entries' }],
+  ['status: error without a reason', () => Template.build(base(), 'n', badConn()), 'BuildError', /^Unknown error$/, { server: 'status-error-no-reason' }],
+  ['status: 503 on every poll (retries run out)', () => Template.build(base(), 'n', badConn()), 'BuildError', /^503: busy forever$/, { server: 'status-always-503', deadline: 30000 }],
   ['tags: an object instead of a list', () => Template.getTags('tpl1', badConn()), 'TemplateError', /^Invalid response from the server/, { server: 'tags-not-array' }],
   ['get: null', () => Template.get('tpl1', badConn()), 'BuildError', /^Invalid response from the server/, { server: 'get-null' }],
   ['list: templates is a number', () => Template.list(badConn()).nextPage(), 'BuildError', /^Invalid response from the server/, { server: 'list-garbage', todo: 'bug: a list reply with `templates: 5` is read as an empty page' }],

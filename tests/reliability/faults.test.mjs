@@ -349,3 +349,24 @@ test('Retry-After is honoured on polls, and a Retry-After beyond the retry budge
     }
   }
 })
+
+test('an abort during a retry backoff or a Retry-After wait rejects with AbortError at once', async () => {
+  for (const [label, reply] of [
+    ['503 backoff', (json) => json(503, { code: 503, message: 'busy' })],
+    ['Retry-After: 30', (json) => json(429, { code: 429, message: 'later' }, { 'retry-after': '30' })],
+  ]) {
+    const server = await scriptedBuildServer((offset, n, json) => reply(json))
+    try {
+      const ac = new AbortController()
+      const seen = []
+      setTimeout(() => ac.abort(), 1200)
+      const r = await withDeadline(ours.Template.build(ours.Template().fromTemplate('base'), 'abort', { apiUrl: server.url, apiKey: 'k', signal: ac.signal, onBuildLogs: (e) => seen.push(e) }), 20_000)
+      assert.equal(r.outcome, 'failed', label)
+      assert.equal(errorClass(r.error), 'AbortError', `${label}: ${r.error?.message}`)
+      assert.ok(r.ms < 1200 + 500, `${label}: rejected ${r.ms} ms after the start (abort at 1200 ms)`)
+      assert.ok(seen.at(-1) instanceof ours.LogEntryEnd, label)
+    } finally {
+      await server.close()
+    }
+  }
+})
