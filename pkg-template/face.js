@@ -73,7 +73,24 @@ function createFace(wasm, host) {
         else signal.addEventListener('abort', onAbort, { once: true })
       }
       try {
-        const res = await fetch(url, { method, headers, body, signal: ctrl.signal, redirect: 'follow' })
+        let res = await fetch(url, { method, headers, body, signal: ctrl.signal, redirect: 'manual' })
+        // Redirects are followed only within the same origin: the API key must not
+        // travel to another host. (Browsers hide the target of a manual redirect.)
+        for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.get('location') && hops < 5; hops++) {
+          const next = new URL(res.headers.get('location'), url)
+          if (next.origin !== new URL(url).origin) {
+            // Reported as the 3xx reply it is (an error, not retried), saying why.
+            await res.body?.cancel()
+            const why = `redirect to another origin (${next.origin}) not followed, so the credentials stay with ${new URL(url).origin}`
+            return { ok: true, status: res.status, statusText: why, headers: [], body: new Uint8Array(0) }
+          }
+          const keep = res.status === 307 || res.status === 308
+          url = next.href
+          res = await fetch(url, { method: keep ? method : 'GET', headers, body: keep ? body : undefined, signal: ctrl.signal, redirect: 'manual' })
+        }
+        if (res.type === 'opaqueredirect') {
+          return { ok: false, kind: 'redirect', message: `the server answered ${method} with a redirect, which is not followed` }
+        }
         const chunks = []
         let size = 0
         if (res.body) {
@@ -125,10 +142,26 @@ function createFace(wasm, host) {
      * with `index` -1 for the time-out or the abort.
      */
     race(promises, ms, signal) {
-      const tagged = promises.map((p, index) => p.then((value) => ({ index, value })))
-      if (ms !== undefined) tagged.push(transport.sleep(ms, signal).then(() => ({ index: -1 })))
-      else if (signal) tagged.push(transport.sleep(2147483647, signal).then(() => ({ index: -1 })))
-      return Promise.race(tagged)
+      // Cleans up its timer and abort listener as soon as it settles: a pending
+      // timer or listener would keep Node alive after the build.
+      return new Promise((resolve) => {
+        let settled = false
+        let timer
+        const finish = (result) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          if (signal) signal.removeEventListener('abort', onAbort)
+          resolve(result)
+        }
+        const onAbort = () => finish({ index: -1 })
+        promises.forEach((p, index) => p.then((value) => finish({ index, value })))
+        if (ms !== undefined) timer = setTimeout(() => finish({ index: -1 }), ms)
+        if (signal) {
+          if (signal.aborted) onAbort()
+          else signal.addEventListener('abort', onAbort, { once: true })
+        }
+      })
     },
   }
 
@@ -153,6 +186,25 @@ function createFace(wasm, host) {
   }
   Object.setPrototypeOf(Template, TemplateBase)
   Template.prototype = TemplateBase.prototype
+
+  // The statics that take a template check it here, so a wrong first argument is an
+  // InvalidArgumentError rather than wasm-bindgen's plain "expected instance" Error.
+  const describe = (v) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
+  for (const name of ['build', 'buildInBackground', 'toJSON', 'toDockerfile']) {
+    const original = TemplateBase[name]
+    Object.defineProperty(TemplateBase, name, {
+      configurable: true,
+      writable: true,
+      value: function (template, ...rest) {
+        if (!(template instanceof TemplateBase)) {
+          const e = new InvalidArgumentError(`Template.${name}: the first argument must be a template made with Template(), got ${describe(template)}`)
+          if (name === 'toDockerfile') throw e
+          return Promise.reject(e)
+        }
+        return original.call(this, template, ...rest)
+      },
+    })
+  }
 
   // A static and a method cannot share a name in wasm-bindgen's output.
   Object.defineProperty(wasm.Sandbox, 'kill', {

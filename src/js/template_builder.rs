@@ -140,6 +140,12 @@ impl TemplateBase {
             Some(p) => Some(p),
             None => host::default_file_context_path(),
         };
+        if o.raw("fileIgnorePatterns").is_string() {
+            return Err(invalid(
+                "Template",
+                "option `fileIgnorePatterns` must be an array of strings",
+            ));
+        }
         let file_ignore_patterns = o.string_list("fileIgnorePatterns")?.unwrap_or_default();
         let t = Template::new(model::TemplateOptions {
             file_context_path,

@@ -173,14 +173,42 @@ fn is_loopback_host(host: &str) -> bool {
 
 /// Hides a `user:password@` part so that a URL can go into an error message.
 fn redact_userinfo(url: &str) -> String {
+    // A query string may carry a token too: it is not echoed either.
+    let url = match url.find('?') {
+        Some(q) => format!("{}?<redacted>", &url[..q]),
+        None => url.to_string(),
+    };
     if let Some(scheme_end) = url.find("://") {
         let rest = &url[scheme_end + 3..];
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
         if let Some(at) = rest[..authority_end].rfind('@') {
             return format!("{}://<redacted>@{}", &url[..scheme_end], &rest[at + 1..]);
         }
     }
-    url.to_string()
+    url
+}
+
+/// A header name must be an HTTP token, and a value may hold no line breaks,
+/// NUL or characters beyond Latin-1 (what `fetch` accepts), so a bad key or
+/// header fails here, at once and typed, not as a network error after retries.
+fn validate_header(name: &str, value: &str, option: &str) -> Result<(), FlowError> {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token) {
+        return Err(FlowError::new(
+            ErrorClass::InvalidArgumentError,
+            format!("{option}: header name {name:?} is not a valid HTTP header name"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c == '\r' || c == '\n' || c == '\0' || (c as u32) > 0xFF)
+    {
+        return Err(FlowError::new(
+            ErrorClass::InvalidArgumentError,
+            format!("{option}: the value contains a line break, NUL or a character an HTTP header cannot carry"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks that `url` is an absolute http(s) URL with a host, and that plain
@@ -195,6 +223,11 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), FlowErro
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("must not contain whitespace or control characters"));
     }
+    // WHATWG URL parsers read `\` as `/` in http(s) URLs: `http://a.com\@127.0.0.1`
+    // goes to a.com. Refused rather than second-guessed.
+    if url.contains('\\') {
+        return Err(bad("must not contain a backslash"));
+    }
     let Some(scheme_end) = url.find("://") else {
         return Err(bad("is not an absolute http(s) URL"));
     };
@@ -204,7 +237,12 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), FlowErro
     }
     let rest = &url[scheme_end + 3..];
     let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.contains('@') {
+        return Err(bad(
+            "must not contain credentials (user:password@); pass apiKey or accessToken instead",
+        ));
+    }
+    let host_port = authority;
     let host = if let Some(stripped) = host_port.strip_prefix('[') {
         match stripped.find(']') {
             Some(end) => &host_port[..end + 2],
@@ -245,8 +283,29 @@ impl ConnectionConfig {
         env: &[(String, String)],
         host: HostKind,
     ) -> Result<ConnectionConfig, FlowError> {
+        // JavaScript's `||` would read an explicit '' as absent and send the key to
+        // the default service; an empty apiUrl is a mistake worth saying.
+        if options
+            .api_url
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            return Err(FlowError::new(
+                ErrorClass::InvalidArgumentError,
+                "API URL cannot be empty",
+            ));
+        }
         let api_key = or_env(&options.api_key, env, "NOVITA_API_KEY");
         let access_token = or_env(&options.access_token, env, "NOVITA_ACCESS_TOKEN");
+        if let Some(k) = &api_key {
+            validate_header("X-API-KEY", k, "apiKey")?;
+        }
+        if let Some(t) = &access_token {
+            validate_header("Authorization", t, "accessToken")?;
+        }
+        for (k, v) in &options.headers {
+            validate_header(k, v, "headers")?;
+        }
         let domain = or_env(&options.domain, env, "NOVITA_DOMAIN")
             .unwrap_or_else(|| DEFAULT_DOMAIN.to_string());
         let debug = options.debug == Some(true)
@@ -411,6 +470,42 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    fn refused(options: ConnectionOptions) -> String {
+        let e = ConnectionConfig::resolve(&options, &[], node()).unwrap_err();
+        assert_eq!(e.class, ErrorClass::InvalidArgumentError);
+        e.message
+    }
+
+    #[test]
+    fn urls_that_would_mislead_or_leak_are_refused() {
+        let url = |u: &str| ConnectionOptions {
+            api_url: Some(u.into()),
+            ..Default::default()
+        };
+        assert!(refused(url("http://example.com\\@127.0.0.1:3000")).contains("backslash"));
+        let m = refused(url("http://user:pw@127.0.0.1:3000"));
+        assert!(m.contains("credentials") && !m.contains("pw"), "{m}");
+        let m = refused(url("ftp://h/?token=s3cret"));
+        assert!(!m.contains("s3cret"), "{m}");
+    }
+
+    #[test]
+    fn header_values_fetch_would_reject_are_refused_up_front() {
+        let key = |k: &str| ConnectionOptions {
+            api_key: Some(k.into()),
+            ..Default::default()
+        };
+        assert!(refused(key("abc\ndef")).starts_with("apiKey:"));
+        assert!(refused(key("clé→")).starts_with("apiKey:"));
+        let headers = |k: &str, v: &str| ConnectionOptions {
+            headers: vec![(k.into(), v.into())],
+            ..Default::default()
+        };
+        assert!(refused(headers("X Bad", "v")).contains("header name"));
+        assert!(refused(headers("X-Ok", "a\r\nb")).starts_with("headers:"));
+        assert!(ConnectionConfig::resolve(&key("nvk_é_latin1"), &[], node()).is_ok());
     }
 
     #[test]

@@ -701,7 +701,9 @@ pub fn parse_list_templates(
             .iter()
             .map(|t| as_object(e, t).map(|m| to_template_info(m, Some(template_type))))
             .collect::<Result<Vec<_>, _>>()?,
-        _ => Vec::new(),
+        // Absent or null: an empty page, as the official SDK reads it.
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) => return Err(malformed(e, "templates is not an array")),
     };
     Ok(TemplateListPage {
         templates,

@@ -86,10 +86,20 @@ impl From<Refusal> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json_reply(
+        let mut r = json_reply(
             self.status,
             &json!({"code": self.status.as_u16(), "message": self.message}),
-        )
+        );
+        // The body of a refused upload or oversized request is left unread, so the
+        // connection cannot be reused: say so, or a client's next request on it fails.
+        if matches!(
+            self.status,
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::LENGTH_REQUIRED
+        ) {
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        r
     }
 }
 
