@@ -3,12 +3,9 @@
 // The binary comes from $NOVITA_EMULATOR_BIN (default target/debug/novita-emulator).
 import { test, before, after, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createInterface } from 'node:readline'
 import {
   Template,
   TemplateApi,
@@ -17,44 +14,13 @@ import {
   AuthenticationError,
   RateLimitError,
 } from 'novita-sandbox'
+import { startEmulator as startShared } from '../js/support/emulator.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const BIN = process.env.NOVITA_EMULATOR_BIN
-  ? path.resolve(process.env.NOVITA_EMULATOR_BIN)
-  : path.resolve(here, '../../target/debug/novita-emulator')
 const T = { timeout: 30_000 }
 
-/** Starts the emulator; resolves with {url, key, proc} once it printed both lines. */
-function startEmulator(extraArgs = []) {
-  const proc = spawn(BIN, ['--listen', '127.0.0.1:0', '--step-ms', '20', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('emulator did not start within 10 s')), 10_000)
-    const lines = []
-    proc.on('error', (e) => { clearTimeout(timer); reject(e) })
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}`)) })
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      lines.push(line)
-      if (lines.length === 2) {
-        clearTimeout(timer)
-        const url = lines[0].match(/^listening on (http:\/\/\S+)$/)?.[1]
-        const key = lines[1].match(/^api key: (\S+)$/)?.[1]
-        if (!url || !key) reject(new Error(`unexpected first lines: ${lines.join(' | ')}`))
-        else resolve({ url, key, proc })
-      }
-    })
-  })
-}
-
-function stopEmulator(emu) {
-  if (!emu || emu.proc.exitCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const t = setTimeout(() => { emu.proc.kill('SIGKILL'); resolve() }, 5000)
-    emu.proc.once('exit', () => { clearTimeout(t); resolve() })
-    emu.proc.kill('SIGTERM')
-  })
-}
+// The emulator is started by the shared test helper, with the fast step this suite uses.
+const startEmulator = (extraArgs = []) => startShared(['--step-ms', '20', ...extraArgs])
+const stopEmulator = (emu) => emu?.stop()
 
 let emu
 let opts
