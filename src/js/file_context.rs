@@ -96,7 +96,7 @@ impl FileContext {
                 match host::call("openRead", &[JsValue::from_str(&full)]) {
                     Some(Ok(fd)) => Source::Disk {
                         fd,
-                        buf: Uint8Array::new_with_length(CHUNK_BYTES as u32),
+                        buf: read_buffer(),
                     },
                     Some(Err(e)) => {
                         return Err(ReadError(format!("cannot read {full}: {}", host_error(e))))
@@ -156,6 +156,18 @@ fn host_error(e: JsValue) -> String {
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| "unknown error".into())
+}
+
+thread_local! {
+    static READ_BUFFER: Uint8Array = Uint8Array::new_with_length(CHUNK_BYTES as u32);
+}
+
+/// The one JS buffer disk reads go through. Sharing it is safe even with several
+/// readers alive (parallel uploads): each read copies its bytes out before
+/// anything can await, and JavaScript runs one thing at a time. A buffer per
+/// file cost a 4 MiB allocation per file on contexts of many small files.
+fn read_buffer() -> Uint8Array {
+    READ_BUFFER.with(|b| b.clone())
 }
 
 enum Source {
