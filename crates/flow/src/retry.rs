@@ -41,6 +41,63 @@ impl RetryPolicy {
     }
 }
 
+/// Learns when the server writes its log entries, from their own timestamps (the
+/// server's clock: only differences are used, so clock skew does not matter), to
+/// time the next status poll: right when the next batch is due, 200 ms after a miss,
+/// then backing off while the build stays quiet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PollCadence {
+    last_entry_ms: Option<f64>,
+    gap_ema_ms: Option<f64>,
+    quiet_polls: u32,
+}
+
+impl PollCadence {
+    /// The delay before the next poll, after a poll that brought entries written
+    /// at `entry_times_ms` (possibly none). `interval_ms` is the back-off state,
+    /// updated here.
+    pub fn next_delay(
+        &mut self,
+        policy: &PollPolicy,
+        interval_ms: &mut u64,
+        entry_times_ms: &[f64],
+    ) -> u64 {
+        if entry_times_ms.is_empty() {
+            self.quiet_polls += 1;
+            // The first miss retries soon (the batch is probably just late); then back off.
+            let delay = if self.quiet_polls == 1 {
+                policy.min_interval_ms
+            } else {
+                *interval_ms
+            };
+            *interval_ms = policy.next_interval(delay, false);
+            return delay;
+        }
+        self.quiet_polls = 0;
+        // The widest gap between consecutive entries, this batch's first included:
+        // the pause between bursts (entries inside a burst are close together).
+        let mut widest: Option<f64> = None;
+        let mut previous = self.last_entry_ms;
+        for &t in entry_times_ms {
+            if let Some(p) = previous {
+                let gap = (t - p).max(0.0);
+                widest = Some(widest.map_or(gap, |w: f64| w.max(gap)));
+            }
+            previous = Some(t);
+        }
+        self.last_entry_ms = previous;
+        if let Some(gap) = widest.filter(|g| g.is_finite()) {
+            self.gap_ema_ms = Some(self.gap_ema_ms.map_or(gap, |e| 0.5 * e + 0.5 * gap));
+        }
+        let max = policy.max_interval_ms.max(policy.min_interval_ms);
+        let delay = self.gap_ema_ms.map_or(policy.min_interval_ms, |g| {
+            ((g * 0.9) as u64).clamp(policy.min_interval_ms, max)
+        });
+        *interval_ms = policy.min_interval_ms;
+        delay
+    }
+}
+
 /// Status polling cadence: fast while logs flow, slower while quiet.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PollPolicy {

@@ -33,7 +33,7 @@ use crate::endpoint::Endpoint;
 use crate::errors::{error_from_status, error_from_transport, ErrorClass, FlowError};
 use crate::http::{HttpRequest, HttpResponse, TransportError};
 use crate::log_entry::LogEntry;
-use crate::retry::{retry_delay, Jitter, PollPolicy, RetryPolicy};
+use crate::retry::{retry_delay, Jitter, PollCadence, PollPolicy, RetryPolicy};
 use crate::validation::{positive_integer, validate_name, validate_tags};
 use crate::wire::{self, DEFAULT_CPU_COUNT, DEFAULT_MEMORY_MB};
 
@@ -188,6 +188,8 @@ pub struct BuildSession {
     trigger_body: Option<String>,
     logs_offset: u64,
     interval_ms: u64,
+    /// When the server writes its entries, to time the polls.
+    cadence: PollCadence,
     drain_polls: u32,
     /// The result to finish with once the drain ends.
     drain_result: Option<Result<(), FlowError>>,
@@ -245,6 +247,7 @@ impl BuildSession {
             trigger_body: None,
             logs_offset: 0,
             interval_ms,
+            cadence: PollCadence::default(),
             drain_polls: 0,
             drain_result: None,
         };
@@ -744,8 +747,11 @@ impl BuildSession {
             }
         };
         let count = reply.log_entries.len() as u64;
+        let mut entry_times = Vec::with_capacity(reply.log_entries.len());
         for entry in &reply.log_entries {
-            self.logs.push_back(entry.to_log_entry(now_ms));
+            let e = entry.to_log_entry(now_ms);
+            entry_times.push(e.timestamp_ms);
+            self.logs.push_back(e);
         }
         self.logs_offset += count;
         if self.phase == Phase::Draining {
@@ -760,12 +766,9 @@ impl BuildSession {
         }
         let terminal = match reply.status.as_str() {
             "building" | "waiting" => {
-                let delay = if count > 0 {
-                    self.config.poll.min_interval_ms
-                } else {
-                    self.interval_ms
-                };
-                self.interval_ms = self.config.poll.next_interval(delay, count > 0);
+                let delay =
+                    self.cadence
+                        .next_delay(&self.config.poll, &mut self.interval_ms, &entry_times);
                 self.push_status_poll(now_ms + delay as f64);
                 return;
             }

@@ -209,7 +209,13 @@ fn timed_server(
             .enumerate()
             .filter(|(_, t)| **t <= elapsed)
             .skip(offset)
-            .map(|(i, _)| ("2026-01-01T00:00:00Z".to_string(), format!("line {i}")))
+            // Server timestamps: when each line was written, on the server's clock.
+            .map(|(i, t)| {
+                (
+                    novita_template_flow::iso_time::format_iso(t0 + t),
+                    format!("line {i}"),
+                )
+            })
             .collect();
         let refs: Vec<(&str, &str)> = visible
             .iter()
@@ -273,6 +279,54 @@ fn adaptive_polling_backs_off_when_quiet_and_speeds_up_on_logs() {
         trace.sleeps
     );
     println!("polls for a quiet 60 s build: adaptive {adaptive}, fixed 200 ms {fixed}; bursty 40 s build: adaptive {adaptive_b}, fixed {fixed_b}");
+}
+
+/// Delivery latency of each `line i` (delivery clock minus the time it was written).
+fn latencies(trace: &Trace, start_ms: f64, log_times: &[f64]) -> Vec<f64> {
+    trace
+        .logs
+        .iter()
+        .zip(&trace.delivered_ms)
+        .filter_map(|(l, at)| {
+            let i: usize = l.message.strip_prefix("line ")?.parse().ok()?;
+            Some(at - (start_ms + log_times[i]))
+        })
+        .collect()
+}
+
+#[test]
+fn steady_cadence_needs_clearly_fewer_polls_at_a_similar_latency() {
+    // A line every 500 ms for 10 s, the shape that defeats a plain back-off: the
+    // cadence learned from the server's timestamps times the next poll.
+    let lines: Vec<f64> = (0..20).map(|i| 250.0 + i as f64 * 500.0).collect();
+    let (fixed, fixed_trace) = count_polls(PollPolicy::fixed_200ms(), 10_200.0, lines.clone());
+    let (adaptive, trace) = count_polls(PollPolicy::default(), 10_200.0, lines.clone());
+    let p95 = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[(v.len() * 95 / 100).min(v.len() - 1)]
+    };
+    let fixed_p95 = p95(latencies(
+        &fixed_trace,
+        first_status_ms(&fixed_trace),
+        &lines,
+    ));
+    let adaptive_p95 = p95(latencies(&trace, first_status_ms(&trace), &lines));
+    println!("steady 500 ms cadence: polls adaptive {adaptive}, fixed {fixed}; latency p95 adaptive {adaptive_p95} ms, fixed {fixed_p95} ms");
+    assert!(
+        adaptive * 10 <= fixed * 7,
+        "adaptive {adaptive} vs fixed {fixed}: not clearly fewer"
+    );
+    assert!(adaptive_p95 <= 450.0, "latency p95 {adaptive_p95} ms");
+}
+
+/// The driver's clock at the first status poll (the timed server's time zero).
+fn first_status_ms(trace: &Trace) -> f64 {
+    let waiting = trace
+        .logs
+        .iter()
+        .position(|l| l.message == "Waiting for logs...")
+        .unwrap_or(0);
+    trace.delivered_ms[waiting]
 }
 
 #[test]

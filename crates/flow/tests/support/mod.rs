@@ -188,6 +188,8 @@ pub struct Trace {
     pub requests: Vec<HttpRequest>,
     pub uploads: Vec<(usize, String)>,
     pub logs: Vec<LogEntry>,
+    /// The driver's clock when each entry of `logs` was delivered.
+    pub delivered_ms: Vec<f64>,
     pub sleeps: Vec<u64>,
     pub prepared: usize,
     pub result: Option<Result<BuildInfo, FlowError>>,
@@ -284,7 +286,10 @@ pub fn drive(
                 now += ms as f64;
             }
             Action::Wait => panic!("a sequential driver never has requests in flight"),
-            Action::Log(entry) => trace.logs.push(entry),
+            Action::Log(entry) => {
+                trace.logs.push(entry);
+                trace.delivered_ms.push(now);
+            }
             Action::Done(info) => {
                 trace.result = Some(Ok(info));
                 break;
