@@ -64,13 +64,14 @@ impl PollCadence {
     ) -> u64 {
         if entry_times_ms.is_empty() {
             self.quiet_polls += 1;
-            // The first miss retries soon (the batch is probably just late); then back off.
-            let delay = if self.quiet_polls == 1 {
-                policy.min_interval_ms
-            } else {
-                *interval_ms
+            // A miss right after a timed poll: the batch is probably a little late,
+            // so retry soon twice (100 ms, 200 ms), then back off while it stays quiet.
+            let delay = match self.quiet_polls {
+                1 => (policy.min_interval_ms / 2).max(1),
+                2 => policy.min_interval_ms,
+                _ => *interval_ms,
             };
-            *interval_ms = policy.next_interval(delay, false);
+            *interval_ms = policy.next_interval(delay.max(policy.min_interval_ms), false);
             return delay;
         }
         self.quiet_polls = 0;

@@ -262,7 +262,8 @@ fn adaptive_polling_backs_off_when_quiet_and_speeds_up_on_logs() {
     assert!(fixed >= 290, "fixed 200 ms loop: {fixed}");
     assert!(adaptive * 5 < fixed, "adaptive {adaptive} vs fixed {fixed}");
     let first_sleeps: Vec<u64> = trace.sleeps.iter().take(8).copied().collect();
-    assert_eq!(first_sleeps, [200, 300, 450, 675, 1013, 1520, 2000, 2000]);
+    // Two quick retries (the batch may be just late), then ×1.5 up to 2 s.
+    assert_eq!(first_sleeps, [100, 200, 300, 450, 675, 1013, 1520, 2000]);
 
     // Bursty build: a burst of lines at 20 s; the cadence drops back to 200 ms.
     let burst: Vec<f64> = (0..30).map(|i| 20_000.0 + i as f64 * 100.0).collect();
