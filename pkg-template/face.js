@@ -132,6 +132,16 @@ function createFace(wasm, host) {
       })
     },
     now: () => Date.now(),
+    /** `[[relativePath, File], …]` of a FileSystemDirectoryHandle, recursively. */
+    async listDirectoryHandle(handle, prefix = '') {
+      const out = []
+      for await (const [name, entry] of handle.entries()) {
+        const path = prefix ? `${prefix}/${name}` : name
+        if (entry.kind === 'directory') out.push(...(await transport.listDirectoryHandle(entry, path)))
+        else out.push([path, await entry.getFile()])
+      }
+      return out
+    },
     /** Bytes `[offset, offset + length)` of a Blob or File, as a Uint8Array. */
     async readBlob(blob, offset, length) {
       return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer())

@@ -45,6 +45,8 @@ pub(crate) async fn run(
     let mut in_flight: Vec<(InFlight, Promise)> = Vec::new();
     let mut callback_failed = false;
     let mut jobs: Vec<Rc<CopyJob>> = Vec::new();
+    // The file context as read for this build (a directory handle is listed once).
+    let mut context = Rc::clone(&inputs.context);
     loop {
         if transport::is_aborted(&inputs.signal) {
             session.abort();
@@ -64,7 +66,7 @@ pub(crate) async fn run(
                 Some(job) => {
                     let p = start_upload(
                         Rc::clone(job),
-                        Rc::clone(&inputs.context),
+                        Rc::clone(&context),
                         url,
                         timeout_ms,
                         inputs.signal.clone(),
@@ -91,7 +93,8 @@ pub(crate) async fn run(
                     session.push_log(LogEntry::new(now_ms(), "warn", warning));
                 }
                 match prepare_steps(inputs).await {
-                    Ok((body, prepared)) => {
+                    Ok((body, prepared, resolved)) => {
+                        context = resolved;
                         let copies = prepared
                             .iter()
                             .enumerate()
@@ -194,18 +197,25 @@ fn deliver(inputs: &BuildInputs, entry: &LogEntry, callback_failed: &mut bool) {
     }
 }
 
-/// The trigger body (after the image-config read) and each COPY's hash.
-/// Works on a snapshot of the template: no borrow is held across an await.
-async fn prepare_steps(inputs: &BuildInputs) -> Result<(String, Vec<CopyJob>), FlowError> {
+/// The trigger body (after the image-config read), each COPY's hash, and the file
+/// context they were read from. Works on a snapshot of the template: no borrow is
+/// held across an await.
+async fn prepare_steps(
+    inputs: &BuildInputs,
+) -> Result<(String, Vec<CopyJob>, Rc<FileContext>), FlowError> {
     let snapshot = inputs.template.borrow().clone();
-    let jobs = hash_copies(
-        &snapshot,
-        &inputs.context,
-        inputs.on_upload_progress.as_ref(),
-    )
-    .await?;
+    let context = if snapshot.copy_count() > 0 {
+        inputs
+            .context
+            .resolved()
+            .await
+            .map_err(|e| FlowError::new(ErrorClass::FileUploadError, e.0))?
+    } else {
+        Rc::clone(&inputs.context)
+    };
+    let jobs = hash_copies(&snapshot, &context, inputs.on_upload_progress.as_ref()).await?;
     let hashes: Vec<String> = jobs.iter().map(|j| j.files_hash.clone()).collect();
     let body = wire::to_json_compact(&snapshot, Some(&hashes))
         .map_err(|e| FlowError::new(ErrorClass::TemplateError, e.message))?;
-    Ok((body, jobs))
+    Ok((body, jobs, context))
 }

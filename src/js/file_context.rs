@@ -4,6 +4,7 @@
 //! Both are a [`FileTree`] for discovery, plus a chunked reader for contents.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use js_sys::{Array, Reflect, Uint8Array};
 use novita_template_files::{EntryKind, FileTree, MemoryTree, Meta, TreeError};
@@ -21,6 +22,9 @@ pub(crate) const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 pub(crate) enum FileContext {
     /// A directory on disk, read through the Node host.
     Disk { root: String },
+    /// A browser `FileSystemDirectoryHandle`: listed (asynchronously) at each
+    /// build or `toJSON`, into a `Memory` context.
+    Handle(JsValue),
     /// Files given in memory (browsers), with their contents.
     Memory {
         tree: MemoryTree,
@@ -37,6 +41,9 @@ impl FileContext {
     /// The context for `Template(options)`.
     pub(crate) fn from_options(path: &str, source: &JsValue) -> JsResult<FileContext> {
         if !source.is_undefined() && !source.is_null() {
+            if is_directory_handle(source) {
+                return Ok(FileContext::Handle(source.clone()));
+            }
             return memory_source(source);
         }
         if host::is_node() {
@@ -53,8 +60,33 @@ impl FileContext {
         match self {
             FileContext::Disk { .. } => Some(self),
             FileContext::Memory { tree, .. } => Some(tree),
-            FileContext::Unavailable => None,
+            FileContext::Handle(_) | FileContext::Unavailable => None,
         }
+    }
+
+    /// The context to read now: a directory handle is listed into memory (its
+    /// files as they are at this moment); every other context is itself.
+    pub(crate) async fn resolved(self: &Rc<Self>) -> Result<Rc<FileContext>, ReadError> {
+        let FileContext::Handle(handle) = &**self else {
+            return Ok(Rc::clone(self));
+        };
+        let transport =
+            class_registry_get("transport").ok_or_else(|| ReadError("no transport".into()))?;
+        let list: js_sys::Function = Reflect::get(&transport, &"listDirectoryHandle".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(|| ReadError("no directory lister".into()))?;
+        let p = list
+            .call1(&transport, handle)
+            .map_err(|e| ReadError(host_error(e)))?;
+        let files = JsFuture::from(js_sys::Promise::from(p))
+            .await
+            .map_err(|e| ReadError(host_error(e)))?;
+        // `[[path, File], …]` → `{ path: File }`, then the ordinary memory source.
+        let obj = js_sys::Object::from_entries(&files).map_err(|e| ReadError(host_error(e)))?;
+        memory_source(&obj)
+            .map(Rc::new)
+            .map_err(|e| ReadError(host_error(e)))
     }
 
     /// The text of the context's `.dockerignore`, if there is one.
@@ -84,7 +116,7 @@ impl FileContext {
                     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
                 }
             },
-            FileContext::Unavailable => Ok(None),
+            FileContext::Handle(_) | FileContext::Unavailable => Ok(None),
         }
     }
 
@@ -108,7 +140,9 @@ impl FileContext {
                 Some(v) => Source::Memory(v.clone()),
                 None => return Err(ReadError(format!("{path}: no content given for this file"))),
             },
-            FileContext::Unavailable => return Err(ReadError("no file source".into())),
+            FileContext::Handle(_) | FileContext::Unavailable => {
+                return Err(ReadError("no file source".into()))
+            }
         };
         Ok(ContentReader {
             path: path.to_string(),
@@ -284,6 +318,19 @@ async fn memory_chunk(v: &JsValue, at: u64) -> Result<Vec<u8>, ReadError> {
     Ok(chunk.to_vec())
 }
 
+/// A `FileSystemDirectoryHandle` (or anything shaped like one).
+fn is_directory_handle(v: &JsValue) -> bool {
+    v.is_object()
+        && Reflect::get(v, &"kind".into())
+            .ok()
+            .and_then(|k| k.as_string())
+            .as_deref()
+            == Some("directory")
+        && Reflect::get(v, &"entries".into())
+            .ok()
+            .is_some_and(|f| f.is_function())
+}
+
 /// Normalizes a relative path from a browser source (`./a/b`, `a\b`, `/a`).
 fn clean_path(p: &str) -> Option<String> {
     let parts: Vec<&str> = p
@@ -348,20 +395,6 @@ fn memory_source(source: &JsValue) -> JsResult<FileContext> {
             entries.push((name, f));
         }
     } else if source.is_object() && !source.is_function() {
-        let has_entries_fn = Reflect::get(source, &"entries".into())
-            .ok()
-            .is_some_and(|f| f.is_function())
-            && Reflect::get(source, &"kind".into())
-                .ok()
-                .and_then(|k| k.as_string())
-                .as_deref()
-                == Some("directory");
-        if has_entries_fn {
-            return Err(invalid(
-                METHOD,
-                "`fileContext`: a FileSystemDirectoryHandle is not supported yet; pass its files (e.g. from <input webkitdirectory>) or a { path: content } object",
-            ));
-        }
         let obj: &js_sys::Object = source.unchecked_ref();
         for pair in js_sys::Object::entries(obj).iter() {
             let pair: Array = pair.unchecked_into();

@@ -4,7 +4,7 @@ use novita_template_model as model;
 use wasm_bindgen::prelude::*;
 
 use super::copy_files::hash_copies;
-use super::error_classes::{flow_error, model_error};
+use super::error_classes::{flow_error, make_error, model_error};
 use super::image_config::resolve_inherited_config;
 use super::js_args::JsResult;
 use super::js_args::Options;
@@ -36,6 +36,10 @@ impl TemplateBase {
             // A snapshot: no borrow of the shared model is held across an await.
             let snapshot = model.borrow().clone();
             let hashes = if compute_hashes.unwrap_or(true) && snapshot.copy_count() > 0 {
+                let context = context
+                    .resolved()
+                    .await
+                    .map_err(|e| make_error("FileUploadError", &e.0))?;
                 let jobs = hash_copies(&snapshot, &context, None)
                     .await
                     .map_err(flow_error)?;

@@ -14,9 +14,10 @@ export interface TemplateOptions {
   fileIgnorePatterns?: string[]
   /**
    * Browser sources for `copy()`: a FileList (paths from `webkitRelativePath`), an array
-   * of Files (paths from their names), or an object mapping relative paths to contents.
+   * of Files (paths from their names), a FileSystemDirectoryHandle, or an object mapping
+   * relative paths to contents.
    */
-  fileContext?: FileList | File[] | Record<string, string | Uint8Array | Blob>
+  fileContext?: FileList | File[] | FileSystemDirectoryHandle | Record<string, string | Uint8Array | Blob>
 }
 /** Credentials of a private registry (sent to the build service; see README "Secrets"). */
 export interface RegistryCredentials { username: string; password: string }

@@ -38,12 +38,15 @@ test('build, failure and cancellation from a page on another origin', async () =
   assert.deepEqual(result.abort, { isAbortError: true, name: 'AbortError' })
 })
 
-test('copy() from in-memory files and a File list, hashed like the same files on disk', async () => {
+test('copy() from in-memory files, a File list and a directory handle, hashed like the same files on disk', async () => {
   const url = `${site.url}/tests/js/pages/copy.html?api=${encodeURIComponent(emu.url)}&key=${encodeURIComponent(emu.key)}`
   const { result } = await runPage(browser, url, { timeoutMs: 60000 })
   assert.equal(result.unexpected, undefined)
   assert.deepEqual(result.memoryBuild, { ok: true, uploaded: ["Uploaded 'app'", "Uploaded 'notes.txt'"] })
   assert.equal(result.fileListBuild, true)
+  // A FileSystemDirectoryHandle holding the same app/ tree hashes the same, and builds.
+  assert.equal(result.handleHash, result.hashes[0])
+  assert.equal(result.handleBuild, true)
   assert.match(result.noSource, /fileContext/)
   // The same tree on disk (files 0644, directories 0755, as browser sources are
   // hashed) gives the same hashes in Node.
