@@ -31,7 +31,7 @@ lint:
 	cargo clippy -p novita-template-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-rust:
-	cargo test --workspace
+	cargo test --workspace -- --show-output 2>&1 | grep -Ev "^(---- .* stdout ----|successes:|    [a-z0-9_:]+)$$"
 
 # wasm-bindgen-test suites: in Node, then in headless Chromium.
 test-wasm:

@@ -168,3 +168,50 @@ fn any_aborted_session_stops() {
         .iter()
         .all(|a| matches!(a, Action::Failed(e) if e.name() == "AbortError")));
 }
+
+/// A counted fuzz run of the reply parsers and of connection-option resolution, so
+/// `make test` can print how many inputs it tried (`cargo test -- --show-output`).
+#[test]
+fn fuzz_run_reply_parsers_and_connection_options() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+    let executions = Cell::new(0u64);
+    let config = Config {
+        cases: 3000,
+        ..Config::default()
+    };
+    TestRunner::new(config.clone())
+        .run(&arb_reply(), |reply| {
+            executions.set(executions.get() + 1);
+            if let Ok(r) = reply {
+                let _ = wire::parse_build_status(&r);
+                let _ = wire::parse_list_templates(&r, "template_build", 1, 20);
+                let _ = wire::parse_get_template(&r);
+                let _ = errors::error_from_status(Endpoint::RequestBuild, &r);
+            }
+            Ok(())
+        })
+        .expect("reply parsers never panic");
+    TestRunner::new(config)
+        .run(
+            &(any::<String>(), any::<String>(), any::<Option<u64>>()),
+            |(url, key, timeout)| {
+                executions.set(executions.get() + 1);
+                let options = ConnectionOptions {
+                    api_url: Some(url.clone()),
+                    api_key: Some(key.clone()),
+                    domain: Some(key),
+                    request_timeout_ms: timeout,
+                    headers: vec![(url.clone(), url)],
+                    ..Default::default()
+                };
+                let _ = ConnectionConfig::resolve(&options, &[], node_host());
+                Ok(())
+            },
+        )
+        .expect("connection options never panic");
+    println!(
+        "fuzz: {} executions (reply parsers and connection options), no panic",
+        executions.get()
+    );
+}

@@ -144,3 +144,66 @@ proptest! {
         }
     }
 }
+
+/// A counted fuzz run of the Dockerfile parser and of the builder's argument checks
+/// (the Rust side of option decoding), so `make test` can print how many inputs it
+/// tried (`cargo test -- --show-output`).
+#[test]
+fn fuzz_run_dockerfile_parser_and_builder_arguments() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+    let executions = Cell::new(0u64);
+    let config = Config {
+        cases: 3000,
+        ..Config::default()
+    };
+    TestRunner::new(config.clone())
+        .run(&dockerfile_text(), |text| {
+            executions.set(executions.get() + 1);
+            let mut t = Template::default();
+            let _ = t.from_dockerfile(&text);
+            Ok(())
+        })
+        .expect("the Dockerfile parser never panics");
+    let words = (any::<String>(), any::<f64>(), any::<Option<String>>());
+    TestRunner::new(config)
+        .run(&words, |(s, n, user)| {
+            executions.set(executions.get() + 1);
+            let mut t = Template::default();
+            let _ = t.run_cmd(&[s.as_str()], user.as_deref());
+            let _ = t.make_dir(
+                &[s.as_str()],
+                &novita_template_model::MakeDirOptions {
+                    mode: Some(n),
+                    user: user.clone(),
+                },
+            );
+            let _ = t.git_clone(
+                &s,
+                user.as_deref(),
+                &novita_template_model::GitCloneOptions {
+                    branch: user.clone(),
+                    depth: Some(n),
+                    user: None,
+                },
+            );
+            let _ = novita_template_model::ready_cmd::wait_for_port(n);
+            let _ = novita_template_model::ready_cmd::wait_for_timeout(n);
+            let _ = t.copy(
+                &[s.as_str()],
+                &s,
+                &CopyOptions {
+                    mode: Some(n),
+                    ..CopyOptions::default()
+                },
+            );
+            let _ = t.set_envs(&[(s.as_str(), s.as_str())]);
+            let _ = to_json_pretty(&t, None);
+            Ok(())
+        })
+        .expect("builder arguments never panic");
+    println!(
+        "fuzz: {} executions (Dockerfile parser and builder arguments), no panic",
+        executions.get()
+    );
+}
