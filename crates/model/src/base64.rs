@@ -1,6 +1,7 @@
 //! Standard base64 (RFC 4648 alphabet, `=` padding, no line breaks), as Node's
 //! `Buffer.toString("base64")` writes it. Twenty lines do not earn a dependency.
 
+use crate::prelude::*;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Encodes `bytes` as padded standard base64.

@@ -1,7 +1,9 @@
 //! Short, JavaScript-looking descriptions of builder calls (`runCmd("make", { user: "root" })`),
 //! kept with each instruction so a failed build step can name the call that made it.
 
-use crate::json_text::write_json_string;
+use crate::prelude::*;
+use novita_template_json::push_quoted as write_json_string;
+use novita_template_json::shape::Num;
 
 /// A string literal, JSON-quoted.
 pub fn lit(s: &str) -> String {
@@ -52,11 +54,7 @@ pub fn call(name: &str, args: Vec<Option<String>>) -> String {
     format!("{name}({})", rendered.join(", "))
 }
 
-/// A number as JavaScript prints an integer-valued double.
-pub fn lit_num(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e21 {
-        format!("{n:.0}")
-    } else {
-        format!("{n}")
-    }
+/// A number as JavaScript prints it (the text `JSON.stringify` wrote).
+pub fn lit_num(n: &Num) -> String {
+    n.text().to_string()
 }

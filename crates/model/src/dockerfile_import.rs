@@ -6,9 +6,8 @@
 
 use crate::call_description::lit;
 use crate::dockerfile_lexer::{escape_of, lex, unquote, RawInstruction};
-use crate::error::ModelError;
 use crate::js_object::JsObject;
-use crate::ready_cmd::wait_for_timeout;
+use crate::prelude::*;
 use crate::template::{CopyOptions, Template, DEFAULT_BASE_IMAGE};
 
 /// What `from_dockerfile` reports besides the template changes.
@@ -67,19 +66,15 @@ fn describe(ins: &RawInstruction) -> String {
 
 /// `Array.prototype.join(" ")` over a parsed JSON array, with JavaScript's element
 /// conversions (null -> "", nested arrays joined by ",", objects -> "[object Object]").
-fn js_join(items: &[serde_json::Value], sep: &str) -> String {
-    fn to_js_string(v: &serde_json::Value) -> String {
+fn js_join(items: &[Json], sep: &str) -> String {
+    fn to_js_string(v: &Json) -> String {
         match v {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::Bool(b) => b.to_string(),
-            serde_json::Value::Number(n) => match n.as_f64() {
-                Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-                Some(f) => f.to_string(),
-                None => n.to_string(),
-            },
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(a) => js_join(a, ","),
-            serde_json::Value::Object(_) => "[object Object]".to_string(),
+            Json::Null => String::new(),
+            Json::Bool(b) => b.to_string(),
+            Json::Num(n) => novita_template_json::js_number_string(n),
+            Json::Str(s) => s.clone(),
+            Json::Arr(a) => js_join(a, ","),
+            Json::Obj(_) => "[object Object]".to_string(),
         }
     }
     items.iter().map(to_js_string).collect::<Vec<_>>().join(sep)
@@ -153,7 +148,7 @@ fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
 impl Template {
     /// `fromDockerfile(content)`: parses Dockerfile text (the caller reads files) and
     /// records what the official SDK records. On error the template is unchanged.
-    pub fn from_dockerfile(&mut self, content: &str) -> Result<DockerfileImport, ModelError> {
+    pub fn from_dockerfile(&mut self, content: &str) -> Result<DockerfileImport, SdkError> {
         let instructions = lex(content);
         let escape = escape_of(content);
         let froms: Vec<&RawInstruction> = instructions
@@ -161,12 +156,10 @@ impl Template {
             .filter(|i| i.keyword == "FROM")
             .collect();
         if froms.len() > 1 {
-            return Err(ModelError::error(
-                "Multi-stage Dockerfiles are not supported",
-            ));
+            return Err(SdkError::error("Multi-stage Dockerfiles are not supported"));
         }
         let Some(from) = froms.first() else {
-            return Err(ModelError::error(
+            return Err(SdkError::error(
                 "Dockerfile must contain a FROM instruction",
             ));
         };
@@ -177,7 +170,7 @@ impl Template {
             None => DEFAULT_BASE_IMAGE.to_string(),
         };
         if base_image.is_empty() {
-            return Err(ModelError::invalid(
+            return Err(SdkError::invalid(
                 "fromDockerfile: FROM names an empty image",
             ));
         }
@@ -272,12 +265,10 @@ impl Template {
                     let w = words_of(ins, false);
                     if !w.args.is_empty() {
                         let mut command = w.args.join(" ");
-                        if let Ok(serde_json::Value::Array(items)) =
-                            serde_json::from_str::<serde_json::Value>(&command)
-                        {
+                        if let Ok(Json::Arr(items)) = novita_template_json::parse(&command) {
                             command = js_join(&items, " ");
                         }
-                        let ready = wait_for_timeout(20000.0)?;
+                        let ready = crate::ready_cmd::SLEEP_20.to_string();
                         // An empty command is what the official SDK records for `CMD []`.
                         t.start_cmd = Some(command);
                         t.ready_cmd = Some(ready);

@@ -12,6 +12,7 @@
 //!   quotes kept. The importer uses it to keep what the official parser loses
 //!   (DIFFERENCES.md); instructions without quotes never use it.
 
+use crate::prelude::*;
 /// One Dockerfile instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawInstruction {
@@ -82,7 +83,7 @@ fn official_words(text: &str, escape: char) -> Vec<String> {
                 }
                 Some(&n) if is_blank(n) => {
                     if in_word {
-                        words.push(std::mem::take(&mut cur));
+                        words.push(core::mem::take(&mut cur));
                         in_word = false;
                     }
                     i += 2;
@@ -101,7 +102,7 @@ fn official_words(text: &str, escape: char) -> Vec<String> {
             }
         } else if is_blank(c) {
             if in_word {
-                words.push(std::mem::take(&mut cur));
+                words.push(core::mem::take(&mut cur));
                 in_word = false;
             }
             i += 1;
@@ -160,7 +161,7 @@ fn grouped_words(text: &str, escape: char) -> Option<Vec<String>> {
                     i += 1;
                 } else if is_blank(c) {
                     if in_word {
-                        words.push(std::mem::take(&mut cur));
+                        words.push(core::mem::take(&mut cur));
                         in_word = false;
                     }
                     i += 1;
@@ -302,7 +303,7 @@ pub fn lex(content: &str) -> Vec<RawInstruction> {
         let logical = logical.trim_start_matches(is_blank);
         let keyword_end = logical.find(is_blank).unwrap_or(logical.len());
         let keyword_words = official_words(&logical[..keyword_end], escape);
-        let keyword = keyword_words.concat().to_uppercase();
+        let keyword = keyword_words.concat().to_ascii_uppercase();
         let rest = &logical[keyword_end..];
         let mut official = official_words(rest, escape);
         let mut grouped = grouped_words(rest, escape);

@@ -1,19 +1,19 @@
 //! `Template.toDockerfile(t)` (protocol §8.1), with the official errors.
 
-use crate::error::ModelError;
 use crate::instruction::InstructionKind;
+use crate::prelude::*;
 use crate::template::Template;
 
 /// Prints the template as a Dockerfile. Registry credentials, `readyCmd`,
 /// `preBootScript`, `force` and the runtime-env step are not represented.
-pub fn to_dockerfile(t: &Template) -> Result<String, ModelError> {
+pub fn to_dockerfile(t: &Template) -> Result<String, SdkError> {
     if t.base_template().is_some() {
-        return Err(ModelError::error(
+        return Err(SdkError::error(
             "Cannot convert template built from another template to Dockerfile. Templates based on other templates can only be built using the Novita AI sandbox API.",
         ));
     }
     let Some(base) = t.base_image() else {
-        return Err(ModelError::error("No base image specified for template"));
+        return Err(SdkError::error("No base image specified for template"));
     };
     let mut out = format!("FROM {base}\n");
     for i in t.instructions() {

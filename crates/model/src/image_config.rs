@@ -3,7 +3,7 @@
 
 use crate::instruction::{Instruction, InstructionKind};
 use crate::js_object::JsObject;
-use crate::ready_cmd::wait_for_timeout;
+use crate::prelude::*;
 use crate::template::Template;
 
 /// The parts of an image config the SDK uses.
@@ -100,7 +100,7 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
         if t.start_cmd.is_none() {
             t.start_cmd = Some(start);
             if t.ready_cmd.is_none() {
-                t.ready_cmd = wait_for_timeout(20000.0).ok();
+                t.ready_cmd = Some(crate::ready_cmd::SLEEP_20.to_string());
             }
             t.finalize_origin = Some(format!(
                 "{} (start command inherited from the image config)",

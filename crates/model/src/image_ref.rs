@@ -1,7 +1,6 @@
 //! Image reference parsing for the registry read (protocol §4.6 step 1).
 
-use crate::error::ModelError;
-
+use crate::prelude::*;
 /// Docker Hub's registry host.
 pub const DOCKER_HUB_HOST: &str = "registry-1.docker.io";
 
@@ -22,9 +21,9 @@ pub struct ImageRef {
 /// first path segment is the host when it contains `.` or `:` or is `localhost`; `@`
 /// introduces a digest, otherwise a `:` after the last `/` a tag (default `latest`);
 /// a Docker Hub repository without `/` gets `library/`.
-pub fn parse(image: &str) -> Result<ImageRef, ModelError> {
+pub fn parse(image: &str) -> Result<ImageRef, SdkError> {
     if image.is_empty() {
-        return Err(ModelError::invalid(
+        return Err(SdkError::invalid(
             "image reference must be a non-empty string",
         ));
     }

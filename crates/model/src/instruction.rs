@@ -1,5 +1,6 @@
 //! A recorded builder instruction (protocol §1.3) and the call that produced it.
 
+use crate::prelude::*;
 /// The instruction type, as sent in a step's `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstructionKind {

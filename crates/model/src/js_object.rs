@@ -5,6 +5,7 @@
 //! ascending numeric order, then the other keys in order of first insertion. A later
 //! value for an existing key replaces the value but keeps the position.
 
+use crate::prelude::*;
 /// Ordered key/value pairs with JavaScript object key order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JsObject {

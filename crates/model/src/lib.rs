@@ -19,18 +19,30 @@
 // The builder's `from_*` methods mirror the official `fromImage`, `fromTemplate`, ...
 // builder methods, which mutate the template; clippy expects `from_*` to be constructors.
 #![allow(clippy::wrong_self_convention)]
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+/// What every module uses: `alloc`'s types (the crate has no `std`), the error model
+/// and the JSON value.
+mod prelude {
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+    pub(crate) use novita_template_error::{ErrorClass, SdkError};
+    pub(crate) use novita_template_json::Json;
+}
 
 pub mod base64;
 mod call_description;
 mod dockerfile_import;
 mod dockerfile_lexer;
 mod dockerfile_print;
-mod error;
 pub mod image_config;
 pub mod image_ref;
 mod instruction;
 mod js_object;
-mod json_text;
 mod numbers;
 pub mod ready_cmd;
 mod registry;
@@ -49,14 +61,14 @@ pub mod dockerfile {
     pub fn from_dockerfile(
         template: &mut crate::Template,
         content: &str,
-    ) -> Result<DockerfileImport, crate::ModelError> {
+    ) -> Result<DockerfileImport, crate::SdkError> {
         template.from_dockerfile(content)
     }
 }
 
-pub use error::{ErrorClass, ModelError};
 pub use instruction::{Instruction, InstructionKind};
-pub use json_text::JsonValue;
+pub use novita_template_error::{ErrorClass, SdkError};
+pub use novita_template_json::Json;
 pub use registry::RegistryConfig;
 pub use runtime_env::{expandable_double_quote, runtime_env_script};
 pub use shell_quote::quote_word;

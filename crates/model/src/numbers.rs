@@ -1,30 +1,116 @@
 //! Validation of the numbers JavaScript hands us (ports, modes, depths, status codes,
-//! timeouts arrive as `f64`), and their formatting as JavaScript's `String(n)` would.
+//! timeouts). They arrive as the text `JSON.stringify` wrote, so checks and arithmetic
+//! are done on integers: no float parsing or printing is needed.
 
-use crate::error::ModelError;
+use crate::prelude::*;
+use novita_template_json::shape::Num;
 
 /// Checks that `value` is an integer in `min..=max` and returns it.
 /// `what` names the method and argument for the error message.
-pub fn integer_in(value: f64, min: i64, max: i64, what: &str) -> Result<i64, ModelError> {
-    if !value.is_finite() || value.fract() != 0.0 || value < min as f64 || value > max as f64 {
-        return Err(ModelError::invalid(format!(
+pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, SdkError> {
+    match value.integer() {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(SdkError::invalid(format!(
             "{what} must be an integer between {min} and {max}"
-        )));
+        ))),
     }
-    Ok(value as i64)
 }
 
 /// Checks a file mode (integer, `0..=0o7777`).
-pub fn file_mode(value: f64, what: &str) -> Result<u32, ModelError> {
-    if !value.is_finite() || value.fract() != 0.0 || !(0.0..=4095.0).contains(&value) {
-        return Err(ModelError::invalid(format!(
+pub fn file_mode(value: &Num, what: &str) -> Result<u32, SdkError> {
+    match value.integer() {
+        Some(n) if (0..=0o7777).contains(&n) => Ok(n as u32),
+        _ => Err(SdkError::invalid(format!(
             "{what} must be an integer between 0 and 0o7777"
-        )));
+        ))),
     }
-    Ok(value as u32)
+}
+
+/// `mode.toString(8)`.
+pub fn octal(mut mode: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from(b'0' + (mode % 8) as u8));
+        mode /= 8;
+        if mode == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().collect()
 }
 
 /// `mode.toString(8).padStart(4, "0")`: `0o644` gives `"0644"`, `0o4755` gives `"4755"`.
 pub fn pad_octal(mode: u32) -> String {
-    format!("{mode:04o}")
+    let digits = octal(mode);
+    let mut out = "0".repeat(4usize.saturating_sub(digits.len()));
+    out.push_str(&digits);
+    out
+}
+
+/// `Math.floor(value)` of a number `>= 0` and below 1e21, else `None`.
+pub fn floor_non_negative(value: &Num) -> Option<u128> {
+    let text = value.text();
+    if text.starts_with('-') {
+        return (value.integer() == Some(0)).then_some(0);
+    }
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].trim_start_matches('+')),
+        None => (text, "0"),
+    };
+    if exponent.starts_with('-') {
+        return Some(0); // JSON.stringify uses a negative exponent only below 1e-6
+    }
+    let exponent: usize = exponent.parse().ok()?;
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits = String::from(int_part);
+    digits.extend(
+        frac_part
+            .chars()
+            .chain(core::iter::repeat('0'))
+            .take(exponent),
+    );
+    if digits.len() > 21 {
+        return None;
+    }
+    let n: u128 = digits.parse().ok()?;
+    (n < 1_000_000_000_000_000_000_000).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(s: &str) -> Num {
+        Num(s.into())
+    }
+
+    #[test]
+    fn octal_and_padding() {
+        assert_eq!(pad_octal(0o644), "0644");
+        assert_eq!(pad_octal(0o4755), "4755");
+        assert_eq!(pad_octal(0o7), "0007");
+        assert_eq!(octal(0o755), "755");
+        assert_eq!(octal(0), "0");
+    }
+
+    #[test]
+    fn floors() {
+        assert_eq!(floor_non_negative(&num("1500.7")), Some(1500));
+        assert_eq!(floor_non_negative(&num("1.5e-7")), Some(0));
+        assert_eq!(floor_non_negative(&num("2.5e3")), Some(2500));
+        assert_eq!(floor_non_negative(&num("-0")), Some(0));
+        assert_eq!(floor_non_negative(&num("-1")), None);
+        assert_eq!(floor_non_negative(&num("1e+21")), None);
+        assert_eq!(
+            floor_non_negative(&num("999999999999999999999")),
+            Some(999_999_999_999_999_999_999)
+        );
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(integer_in(&num("8000"), 1, 65535, "p").unwrap(), 8000);
+        assert!(integer_in(&num("8000.5"), 1, 65535, "p").is_err());
+        assert!(file_mode(&num("4096"), "m").is_err());
+    }
 }

@@ -1,7 +1,6 @@
 //! Registry credentials sent as `fromImageRegistry` (protocol §4.3).
 
-use crate::json_text::JsonValue;
-
+use crate::prelude::*;
 /// The registry configuration of a template; key order on the wire is as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegistryConfig {
@@ -82,18 +81,18 @@ impl RegistryConfig {
     }
 }
 
-fn obj(pairs: &[(&str, &str)]) -> JsonValue {
-    JsonValue::Object(
+fn obj(pairs: &[(&str, &str)]) -> Json {
+    Json::Obj(
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), JsonValue::Str(v.to_string())))
+            .map(|(k, v)| (k.to_string(), Json::Str(v.to_string())))
             .collect(),
     )
 }
 
 impl RegistryConfig {
     /// The wire object.
-    pub fn to_json(&self) -> JsonValue {
+    pub fn to_json(&self) -> Json {
         match self {
             RegistryConfig::Registry { username, password } => obj(&[
                 ("type", "registry"),

@@ -4,6 +4,7 @@
 
 use crate::base64;
 use crate::js_object::JsObject;
+use crate::prelude::*;
 
 const PROFILE_PATH: &str = "/etc/profile.d/99-image-env.sh";
 const ENVIRONMENT_PATH: &str = "/etc/environment";

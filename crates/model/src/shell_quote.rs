@@ -3,6 +3,7 @@
 //! bare, so every plain path or URL keeps the official bytes (and the server's build
 //! cache), and only words a shell would misread are single-quoted.
 
+use crate::prelude::*;
 /// True for the characters `shlex.quote` never quotes: `[A-Za-z0-9_@%+=:,./-]`.
 fn is_safe(c: char) -> bool {
     c.is_ascii_alphanumeric()

@@ -1,8 +1,7 @@
 //! Validation of COPY source paths at `copy()` call time (protocol §6.2), with the
 //! official `TemplateError` messages. POSIX rules, as the SDK applies them on Linux.
 
-use crate::error::ModelError;
-
+use crate::prelude::*;
 /// Node's `path.posix.normalize` for a relative path: resolves `.` and `..` segments,
 /// keeps leading `..` segments, collapses repeated slashes.
 fn normalize_relative(path: &str) -> String {
@@ -28,15 +27,15 @@ fn normalize_relative(path: &str) -> String {
 }
 
 /// Rejects absolute sources and sources that escape the context directory.
-pub fn validate_source(src: &str) -> Result<(), ModelError> {
+pub fn validate_source(src: &str) -> Result<(), SdkError> {
     if src.starts_with('/') {
-        return Err(ModelError::template(format!(
+        return Err(SdkError::new(ErrorClass::TemplateError, format!(
             "Invalid source path \"{src}\": absolute paths are not allowed. Use a relative path within the context directory."
         )));
     }
     let normalized = normalize_relative(src);
     if normalized == ".." || normalized.starts_with("../") {
-        return Err(ModelError::template(format!(
+        return Err(SdkError::new(ErrorClass::TemplateError, format!(
             "Invalid source path \"{src}\": path escapes the context directory. The path must stay within the context directory."
         )));
     }

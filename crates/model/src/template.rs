@@ -5,14 +5,15 @@
 //! rejected call leaves the template as it was.
 
 use crate::call_description::{call, lit, lit_num, lit_one_or_list, lit_opts};
-use crate::error::ModelError;
 use crate::instruction::{Instruction, InstructionKind};
 use crate::js_object::JsObject;
-use crate::numbers::{file_mode, integer_in, pad_octal};
+use crate::numbers::{file_mode, integer_in, octal, pad_octal};
+use crate::prelude::*;
 use crate::ready_cmd;
 use crate::registry::RegistryConfig;
 use crate::shell_quote::quote_word;
 use crate::source_path::validate_source;
+use novita_template_json::shape::Num;
 
 /// The image every template starts from.
 pub const DEFAULT_BASE_IMAGE: &str = "novita/base";
@@ -58,7 +59,7 @@ pub struct CopyOptions {
     pub force_upload: Option<bool>,
     pub user: Option<String>,
     /// File mode as JavaScript passes it (an integer `0..=0o7777`; 0 means "unset").
-    pub mode: Option<f64>,
+    pub mode: Option<Num>,
     pub resolve_symlinks: Option<bool>,
 }
 
@@ -88,7 +89,7 @@ pub struct ForceUserOptions {
 /// Options of `makeDir()`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MakeDirOptions {
-    pub mode: Option<f64>,
+    pub mode: Option<Num>,
     pub user: Option<String>,
 }
 
@@ -113,7 +114,7 @@ pub struct AptOptions {
 pub struct GitCloneOptions {
     pub branch: Option<String>,
     /// Clone depth, an integer >= 1.
-    pub depth: Option<f64>,
+    pub depth: Option<Num>,
     pub user: Option<String>,
 }
 
@@ -160,9 +161,9 @@ impl Default for Template {
     }
 }
 
-pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), ModelError> {
+pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        Err(ModelError::invalid(format!(
+        Err(SdkError::invalid(format!(
             "{what} must be a non-empty string"
         )))
     } else {
@@ -170,16 +171,16 @@ pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), ModelErro
     }
 }
 
-fn require_user(user: &Option<String>, method: &str) -> Result<(), ModelError> {
+fn require_user(user: &Option<String>, method: &str) -> Result<(), SdkError> {
     match user {
         Some(u) => require_non_empty(u, &format!("{method}: user")),
         None => Ok(()),
     }
 }
 
-fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), ModelError> {
+fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> {
     if items.is_empty() {
-        return Err(ModelError::invalid(format!(
+        return Err(SdkError::invalid(format!(
             "{what} must contain at least one non-empty string"
         )));
     }
@@ -191,6 +192,15 @@ fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), ModelError
 
 fn optional_lit(v: &Option<String>) -> Option<String> {
     v.as_deref().map(lit)
+}
+
+/// A mode as the call was written, `0o755` (an invalid one never gets this far).
+fn mode_lit(mode: &Option<Num>) -> Option<String> {
+    let m = mode.as_ref()?;
+    Some(match m.integer() {
+        Some(n) if (0..=0o7777).contains(&n) => format!("0o{}", octal(n as u32)),
+        _ => m.text().to_string(),
+    })
 }
 
 fn flag_lit(v: bool) -> Option<String> {
@@ -357,7 +367,7 @@ impl Template {
         image: &str,
         credentials: Option<RegistryCredentials>,
         inherit_config: Option<bool>,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromImage: image")?;
         let origin = call(
             "fromImage",
@@ -399,7 +409,7 @@ impl Template {
         prefix: &str,
         variant: Option<&str>,
         default: &str,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         if let Some(v) = variant {
             require_non_empty(v, &format!("{method}: variant"))?;
         }
@@ -410,27 +420,27 @@ impl Template {
     }
 
     /// `fromDebianImage(variant = "stable")`.
-    pub fn from_debian_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+    pub fn from_debian_image(&mut self, variant: Option<&str>) -> Result<&mut Self, SdkError> {
         self.from_image_helper("fromDebianImage", "debian:", variant, "stable")
     }
     /// `fromUbuntuImage(variant = "latest")`.
-    pub fn from_ubuntu_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+    pub fn from_ubuntu_image(&mut self, variant: Option<&str>) -> Result<&mut Self, SdkError> {
         self.from_image_helper("fromUbuntuImage", "ubuntu:", variant, "latest")
     }
     /// `fromPythonImage(version = "3")`.
-    pub fn from_python_image(&mut self, version: Option<&str>) -> Result<&mut Self, ModelError> {
+    pub fn from_python_image(&mut self, version: Option<&str>) -> Result<&mut Self, SdkError> {
         self.from_image_helper("fromPythonImage", "python:", version, "3")
     }
     /// `fromNodeImage(variant = "lts")`.
-    pub fn from_node_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+    pub fn from_node_image(&mut self, variant: Option<&str>) -> Result<&mut Self, SdkError> {
         self.from_image_helper("fromNodeImage", "node:", variant, "lts")
     }
     /// `fromBunImage(variant = "latest")`.
-    pub fn from_bun_image(&mut self, variant: Option<&str>) -> Result<&mut Self, ModelError> {
+    pub fn from_bun_image(&mut self, variant: Option<&str>) -> Result<&mut Self, SdkError> {
         self.from_image_helper("fromBunImage", "oven/bun:", variant, "latest")
     }
     /// `fromBaseImage()`: `fromImage("novita/base")`.
-    pub fn from_base_image(&mut self) -> Result<&mut Self, ModelError> {
+    pub fn from_base_image(&mut self) -> Result<&mut Self, SdkError> {
         self.set_image_base(
             DEFAULT_BASE_IMAGE,
             None,
@@ -441,7 +451,7 @@ impl Template {
     }
 
     /// `fromTemplate(id)`.
-    pub fn from_template(&mut self, template: &str) -> Result<&mut Self, ModelError> {
+    pub fn from_template(&mut self, template: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(template, "fromTemplate: template")?;
         self.base_template = Some(template.to_string());
         self.base_image = None;
@@ -461,7 +471,7 @@ impl Template {
         &mut self,
         image: &str,
         credentials: AccessKeyCredentials,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromAWSRegistry: image")?;
         let origin = call(
             "fromAWSRegistry",
@@ -490,7 +500,7 @@ impl Template {
         &mut self,
         image: &str,
         service_account_json: &str,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromGCPRegistry: image")?;
         let origin = call(
             "fromGCPRegistry",
@@ -511,7 +521,7 @@ impl Template {
         &mut self,
         image: &str,
         credentials: OciCredentials,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromOCIRegistry: image")?;
         let origin = call(
             "fromOCIRegistry",
@@ -543,7 +553,7 @@ impl Template {
         &mut self,
         image: &str,
         credentials: AccessKeyCredentials,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromHuaweiCloudRegistry: image")?;
         let origin = call(
             "fromHuaweiCloudRegistry",
@@ -587,9 +597,9 @@ impl Template {
         &mut self,
         commands: &[S],
         user: Option<&str>,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         if commands.is_empty() || commands.iter().any(|c| c.as_ref().is_empty()) {
-            return Err(ModelError::invalid(
+            return Err(SdkError::invalid(
                 "runCmd: command must be a non-empty string",
             ));
         }
@@ -609,7 +619,7 @@ impl Template {
     }
 
     /// `setWorkdir(path)`.
-    pub fn set_workdir(&mut self, workdir: &str) -> Result<&mut Self, ModelError> {
+    pub fn set_workdir(&mut self, workdir: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(workdir, "setWorkdir: workdir")?;
         let origin = call("setWorkdir", vec![Some(lit(workdir))]);
         self.push(InstructionKind::Workdir, vec![workdir.to_string()], origin);
@@ -617,7 +627,7 @@ impl Template {
     }
 
     /// `setUser(user)`.
-    pub fn set_user(&mut self, user: &str) -> Result<&mut Self, ModelError> {
+    pub fn set_user(&mut self, user: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(user, "setUser: user")?;
         let origin = call("setUser", vec![Some(lit(user))]);
         self.push(InstructionKind::User, vec![user.to_string()], origin);
@@ -630,10 +640,10 @@ impl Template {
     pub fn set_envs<K: AsRef<str>, V: AsRef<str>>(
         &mut self,
         envs: &[(K, V)],
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         for (k, _) in envs {
             if k.as_ref().is_empty() {
-                return Err(ModelError::invalid(
+                return Err(SdkError::invalid(
                     "setEnvs: variable names must be non-empty strings",
                 ));
             }
@@ -672,9 +682,9 @@ impl Template {
         dest: &str,
         options: &CopyOptions,
         method: &str,
-    ) -> Result<String, ModelError> {
+    ) -> Result<String, SdkError> {
         if src.is_empty() {
-            return Err(ModelError::invalid(format!(
+            return Err(SdkError::invalid(format!(
                 "{method}: src must contain at least one path"
             )));
         }
@@ -684,7 +694,7 @@ impl Template {
         }
         require_non_empty(dest, &format!("{method}: dest"))?;
         require_user(&options.user, method)?;
-        let mode = match options.mode {
+        let mode = match &options.mode {
             Some(m) => file_mode(m, &format!("{method}: mode"))?,
             None => 0,
         };
@@ -729,7 +739,7 @@ impl Template {
                 lit_opts(&[
                     ("forceUpload", o.force_upload.map(|b| b.to_string())),
                     ("user", optional_lit(&o.user)),
-                    ("mode", o.mode.map(|m| format!("0o{:o}", m as u32))),
+                    ("mode", mode_lit(&o.mode)),
                     ("resolveSymlinks", o.resolve_symlinks.map(|b| b.to_string())),
                 ]),
             ],
@@ -743,7 +753,7 @@ impl Template {
         src: &[S],
         dest: &str,
         options: &CopyOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         let src: Vec<String> = src.iter().map(|s| s.as_ref().to_string()).collect();
         let mode = Self::validate_copy(&src, dest, options, "copy")?;
         let origin = Self::copy_origin(&src, dest, options);
@@ -752,7 +762,7 @@ impl Template {
     }
 
     /// `copyItems([{src, dest, ...options}])`: all items are validated before any is recorded.
-    pub fn copy_items(&mut self, items: &[CopyItem]) -> Result<&mut Self, ModelError> {
+    pub fn copy_items(&mut self, items: &[CopyItem]) -> Result<&mut Self, SdkError> {
         let mut modes = Vec::with_capacity(items.len());
         for item in items {
             modes.push(Self::validate_copy(
@@ -777,7 +787,7 @@ impl Template {
         &mut self,
         paths: &[S],
         options: &RemoveOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_list(paths, "remove: path")?;
         require_user(&options.user, "remove")?;
         let mut words = vec!["rm".to_string()];
@@ -809,7 +819,7 @@ impl Template {
         src: &str,
         dest: &str,
         options: &ForceUserOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(src, "rename: src")?;
         require_non_empty(dest, "rename: dest")?;
         require_user(&options.user, "rename")?;
@@ -837,10 +847,10 @@ impl Template {
         &mut self,
         paths: &[S],
         options: &MakeDirOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_list(paths, "makeDir: path")?;
         require_user(&options.user, "makeDir")?;
-        let mode = match options.mode {
+        let mode = match &options.mode {
             Some(m) => file_mode(m, "makeDir: mode")?,
             None => 0,
         };
@@ -854,7 +864,7 @@ impl Template {
             vec![
                 Some(lit_one_or_list(paths)),
                 lit_opts(&[
-                    ("mode", options.mode.map(|m| format!("0o{:o}", m as u32))),
+                    ("mode", mode_lit(&options.mode)),
                     ("user", optional_lit(&options.user)),
                 ]),
             ],
@@ -869,7 +879,7 @@ impl Template {
         src: &str,
         dest: &str,
         options: &ForceUserOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(src, "makeSymlink: src")?;
         require_non_empty(dest, "makeSymlink: dest")?;
         require_user(&options.user, "makeSymlink")?;
@@ -899,7 +909,7 @@ impl Template {
         &mut self,
         packages: Option<&[S]>,
         g: Option<bool>,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         if let Some(p) = packages {
             require_list(p, "pipInstall: packages")?;
         }
@@ -930,7 +940,7 @@ impl Template {
         dev_flag: &str,
         packages: Option<&[S]>,
         options: &PackageOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         if let Some(p) = packages {
             require_list(p, &format!("{method}: packages"))?;
         }
@@ -960,7 +970,7 @@ impl Template {
         &mut self,
         packages: Option<&[S]>,
         options: &PackageOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         self.js_package_install("npmInstall", "npm", "--save-dev", packages, options)
     }
 
@@ -969,7 +979,7 @@ impl Template {
         &mut self,
         packages: Option<&[S]>,
         options: &PackageOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         self.js_package_install("bunInstall", "bun", "--dev", packages, options)
     }
 
@@ -978,7 +988,7 @@ impl Template {
         &mut self,
         packages: &[S],
         options: &AptOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_list(packages, "aptInstall: packages")?;
         let list: Vec<&str> = packages.iter().map(|s| s.as_ref()).collect();
         let cmd = format!(
@@ -1005,12 +1015,10 @@ impl Template {
     }
 
     /// `addMcpServer(name | names[])`: only on the `mcp-gateway` template.
-    pub fn add_mcp_server<S: AsRef<str>>(
-        &mut self,
-        servers: &[S],
-    ) -> Result<&mut Self, ModelError> {
+    pub fn add_mcp_server<S: AsRef<str>>(&mut self, servers: &[S]) -> Result<&mut Self, SdkError> {
         if self.base_template.as_deref() != Some("mcp-gateway") {
-            return Err(ModelError::build(
+            return Err(SdkError::new(
+                ErrorClass::BuildError,
                 "MCP servers can only be added to mcp-gateway template",
             ));
         }
@@ -1031,7 +1039,7 @@ impl Template {
         url: &str,
         path: Option<&str>,
         options: &GitCloneOptions,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(url, "gitClone: url")?;
         if let Some(p) = path {
             require_non_empty(p, "gitClone: path")?;
@@ -1039,7 +1047,7 @@ impl Template {
         if let Some(b) = &options.branch {
             require_non_empty(b, "gitClone: branch")?;
         }
-        let depth = match options.depth {
+        let depth = match &options.depth {
             Some(d) => Some(integer_in(d, 1, i64::from(u32::MAX), "gitClone: depth")?),
             None => None,
         };
@@ -1062,7 +1070,7 @@ impl Template {
                 path.map(lit),
                 lit_opts(&[
                     ("branch", optional_lit(&options.branch)),
-                    ("depth", options.depth.map(lit_num)),
+                    ("depth", options.depth.as_ref().map(lit_num)),
                     ("user", optional_lit(&options.user)),
                 ]),
             ],
@@ -1077,7 +1085,7 @@ impl Template {
         &mut self,
         start_cmd: &str,
         ready_cmd: Option<&str>,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         require_non_empty(start_cmd, "setStartCmd: startCommand")?;
         if let Some(r) = ready_cmd {
             require_non_empty(r, "setStartCmd: readyCommand")?;
@@ -1093,7 +1101,7 @@ impl Template {
     }
 
     /// `setReadyCmd(ready)`.
-    pub fn set_ready_cmd(&mut self, ready_cmd: &str) -> Result<&mut Self, ModelError> {
+    pub fn set_ready_cmd(&mut self, ready_cmd: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(ready_cmd, "setReadyCmd: readyCommand")?;
         self.ready_cmd = Some(ready_cmd.to_string());
         self.finalize_origin = Some(call("setReadyCmd", vec![Some(lit(ready_cmd))]));
@@ -1101,15 +1109,16 @@ impl Template {
     }
 
     /// `setPatchCmd(cmd)`: sent as `preBootScript`.
-    pub fn set_patch_cmd(&mut self, cmd: &str) -> Result<&mut Self, ModelError> {
+    pub fn set_patch_cmd(&mut self, cmd: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(cmd, "setPatchCmd: cmd")?;
         self.patch_cmd = Some(cmd.to_string());
         Ok(self)
     }
 
-    fn require_devcontainer(&self, dir: &str, method: &str) -> Result<(), ModelError> {
+    fn require_devcontainer(&self, dir: &str, method: &str) -> Result<(), SdkError> {
         if self.base_template.as_deref() != Some("devcontainer") {
-            return Err(ModelError::build(
+            return Err(SdkError::new(
+                ErrorClass::BuildError,
                 "Devcontainers can only used in the devcontainer template",
             ));
         }
@@ -1120,7 +1129,7 @@ impl Template {
     pub fn beta_dev_container_prebuild(
         &mut self,
         devcontainer_directory: &str,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaDevContainerPrebuild")?;
         let origin = call(
             "betaDevContainerPrebuild",
@@ -1142,7 +1151,7 @@ impl Template {
     pub fn beta_set_dev_container_start(
         &mut self,
         devcontainer_directory: &str,
-    ) -> Result<&mut Self, ModelError> {
+    ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaSetDevContainerStart")?;
         let dir = quote_word(devcontainer_directory);
         let start = format!(

@@ -2,20 +2,21 @@
 //! never changing output for valid input), atomic failures, official error classes,
 //! force/skipCache rules, env merging and image-config application.
 
+use novita_template_json::shape::Num;
 use novita_template_model::dockerfile::to_dockerfile;
 use novita_template_model::image_config::{self, ImageConfig};
 use novita_template_model::image_ref;
 use novita_template_model::wire::{to_json_compact, trigger_body};
 use novita_template_model::*;
 
-fn err(r: Result<&mut Template, ModelError>) -> ModelError {
+fn err(r: Result<&mut Template, SdkError>) -> SdkError {
     r.map(|_| ()).unwrap_err()
 }
 
 #[test]
 fn validation_errors_name_method_and_argument() {
     let mut t = Template::default();
-    let cases: Vec<(ModelError, &str)> = vec![
+    let cases: Vec<(SdkError, &str)> = vec![
         (
             err(t.run_cmd::<&str>(&[], None)),
             "runCmd: command must be a non-empty string",
@@ -53,7 +54,7 @@ fn validation_errors_name_method_and_argument() {
                 &["a"],
                 "/d",
                 &CopyOptions {
-                    mode: Some(0o10000 as f64),
+                    mode: Some(Num::from_int(0o10000)),
                     ..Default::default()
                 },
             )),
@@ -64,7 +65,7 @@ fn validation_errors_name_method_and_argument() {
                 &["a"],
                 "/d",
                 &CopyOptions {
-                    mode: Some(1.5),
+                    mode: Some(Num("1.5".into())),
                     ..Default::default()
                 },
             )),
@@ -83,7 +84,7 @@ fn validation_errors_name_method_and_argument() {
                 "https://x/y.git",
                 None,
                 &GitCloneOptions {
-                    depth: Some(0.0),
+                    depth: Some(Num::from_int(0)),
                     ..Default::default()
                 },
             )),
@@ -93,7 +94,7 @@ fn validation_errors_name_method_and_argument() {
             err(t.make_dir(
                 &["/a"],
                 &MakeDirOptions {
-                    mode: Some(-1.0),
+                    mode: Some(Num::from_int(-1)),
                     user: None,
                 },
             )),
@@ -175,7 +176,7 @@ fn copy_records_official_args_and_optional_keys() {
         "/d",
         &CopyOptions {
             user: Some("u".into()),
-            mode: Some(0o4755 as f64),
+            mode: Some(Num::from_int(0o4755)),
             force_upload: Some(false),
             resolve_symlinks: None,
         },
@@ -185,7 +186,7 @@ fn copy_records_official_args_and_optional_keys() {
         &["c"],
         "/d",
         &CopyOptions {
-            mode: Some(0.0),
+            mode: Some(Num::from_int(0)),
             ..Default::default()
         },
     )

@@ -4,6 +4,7 @@
 //! trigger body the SDK sent during `build`. Registry-mocked variants get the harness's
 //! synthetic image configs applied (fixtures README, `harness.js`).
 
+use novita_template_json::shape::Num;
 use novita_template_model::dockerfile::to_dockerfile;
 use novita_template_model::image_config::{self, env_from_config_entries, ImageConfig};
 use novita_template_model::ready_cmd::*;
@@ -275,7 +276,7 @@ fn t01() -> Template {
         .unwrap()
         .set_start_cmd(
             "python -m http.server 8000",
-            Some(&wait_for_port(8000.0).unwrap()),
+            Some(&wait_for_port(&Num::from_int(8000)).unwrap()),
         )
         .unwrap();
     t
@@ -318,7 +319,7 @@ fn t04() -> Template {
             "/home/user/",
             &CopyOptions {
                 user: Some("root".into()),
-                mode: Some(0o644 as f64),
+                mode: Some(Num::from_int(0o644)),
                 ..Default::default()
             },
         )
@@ -329,7 +330,7 @@ fn t04() -> Template {
             src: vec!["setup.sh".into()],
             dest: "/usr/local/bin/setup.sh".into(),
             options: CopyOptions {
-                mode: Some(0o755 as f64),
+                mode: Some(Num::from_int(0o755)),
                 force_upload: Some(true),
                 ..Default::default()
             },
@@ -386,7 +387,7 @@ fn t05() -> Template {
             Some("/opt/repo"),
             &GitCloneOptions {
                 branch: Some("main".into()),
-                depth: Some(1.0),
+                depth: Some(Num::from_int(1)),
                 user: Some("user".into()),
             },
         )
@@ -410,7 +411,7 @@ fn t05() -> Template {
         .make_dir(
             &["/opt/data", "/opt/logs"],
             &MakeDirOptions {
-                mode: Some(0o750 as f64),
+                mode: Some(Num::from_int(0o750)),
                 user: Some("root".into()),
             },
         )
@@ -536,7 +537,7 @@ fn t08() -> Template {
         .unwrap()
         .set_start_cmd(
             "serve -l 3000",
-            Some(&wait_for_url("http://localhost:3000/health", Some(204.0)).unwrap()),
+            Some(&wait_for_url("http://localhost:3000/health", Some(&Num::from_int(204))).unwrap()),
         )
         .unwrap();
     t
@@ -696,14 +697,17 @@ fn fixtures_match_official_bytes() {
         tally.dockerfile(&format!("08 otherBases {key}"), &t, &want["toDockerfile"]);
     }
     let helpers: [(&str, String); 9] = [
-        ("waitForPort(8000)", wait_for_port(8000.0).unwrap()),
+        (
+            "waitForPort(8000)",
+            wait_for_port(&Num::from_int(8000)).unwrap(),
+        ),
         (
             "waitForURL('http://localhost:3000/health')",
             wait_for_url("http://localhost:3000/health", None).unwrap(),
         ),
         (
             "waitForURL('http://localhost:3000/health', 204)",
-            wait_for_url("http://localhost:3000/health", Some(204.0)).unwrap(),
+            wait_for_url("http://localhost:3000/health", Some(&Num::from_int(204))).unwrap(),
         ),
         (
             "waitForProcess('nginx')",
@@ -713,10 +717,22 @@ fn fixtures_match_official_bytes() {
             "waitForFile('/tmp/ready')",
             wait_for_file("/tmp/ready").unwrap(),
         ),
-        ("waitForTimeout(5000)", wait_for_timeout(5000.0).unwrap()),
-        ("waitForTimeout(1500)", wait_for_timeout(1500.0).unwrap()),
-        ("waitForTimeout(500)", wait_for_timeout(500.0).unwrap()),
-        ("waitForTimeout(0)", wait_for_timeout(0.0).unwrap()),
+        (
+            "waitForTimeout(5000)",
+            wait_for_timeout(&Num::from_int(5000)).unwrap(),
+        ),
+        (
+            "waitForTimeout(1500)",
+            wait_for_timeout(&Num::from_int(1500)).unwrap(),
+        ),
+        (
+            "waitForTimeout(500)",
+            wait_for_timeout(&Num::from_int(500)).unwrap(),
+        ),
+        (
+            "waitForTimeout(0)",
+            wait_for_timeout(&Num::from_int(0)).unwrap(),
+        ),
     ];
     for (key, got) in helpers {
         if tally.eq(

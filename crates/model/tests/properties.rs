@@ -1,9 +1,9 @@
-//! Property tests: no input makes the Dockerfile parser or the JSON writer panic, and
-//! the JSON writer's output parses back (serde_json) to exactly the strings written.
+//! Property tests: no input makes the Dockerfile parser panic, and the trigger body
+//! keeps every string the builder was given (parsed back with serde_json).
 
 use novita_template_model::dockerfile::to_dockerfile;
 use novita_template_model::wire::{to_json_compact, to_json_pretty};
-use novita_template_model::{CopyOptions, JsonValue, Template};
+use novita_template_model::{CopyOptions, Template};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -61,39 +61,6 @@ fn strings_in(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn json_tree() -> impl Strategy<Value = JsonValue> {
-    let leaf = prop_oneof![
-        any::<String>().prop_map(JsonValue::Str),
-        any::<bool>().prop_map(JsonValue::Bool)
-    ];
-    leaf.prop_recursive(4, 64, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(JsonValue::Array),
-            prop::collection::vec(("[a-z]{1,6}", inner), 0..6).prop_map(|members| {
-                // JSON objects need unique keys to parse back to the same members.
-                let mut seen = std::collections::HashSet::new();
-                JsonValue::Object(
-                    members
-                        .into_iter()
-                        .filter(|(k, _)| seen.insert(k.clone()))
-                        .collect(),
-                )
-            }),
-        ]
-    })
-}
-
-fn json_of(v: &JsonValue) -> Value {
-    match v {
-        JsonValue::Bool(b) => Value::Bool(*b),
-        JsonValue::Str(s) => Value::String(s.clone()),
-        JsonValue::Array(a) => Value::Array(a.iter().map(json_of).collect()),
-        JsonValue::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), json_of(v))).collect())
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -111,13 +78,6 @@ proptest! {
             }
             Err(_) => prop_assert_eq!(t, before),
         }
-    }
-
-    #[test]
-    fn json_writer_round_trips(tree in json_tree()) {
-        let expected = json_of(&tree);
-        prop_assert_eq!(serde_json::from_str::<Value>(&tree.to_compact()).expect("compact parses"), expected.clone());
-        prop_assert_eq!(serde_json::from_str::<Value>(&tree.to_pretty()).expect("pretty parses"), expected);
     }
 
     #[test]
@@ -169,12 +129,14 @@ fn fuzz_run_dockerfile_parser_and_builder_arguments() {
     TestRunner::new(config)
         .run(&words, |(s, n, user)| {
             executions.set(executions.get() + 1);
+            // Any text, valid number or not, as a number argument.
+            let n = novita_template_json::shape::Num(format!("{n}"));
             let mut t = Template::default();
             let _ = t.run_cmd(&[s.as_str()], user.as_deref());
             let _ = t.make_dir(
                 &[s.as_str()],
                 &novita_template_model::MakeDirOptions {
-                    mode: Some(n),
+                    mode: Some(n.clone()),
                     user: user.clone(),
                 },
             );
@@ -183,17 +145,17 @@ fn fuzz_run_dockerfile_parser_and_builder_arguments() {
                 user.as_deref(),
                 &novita_template_model::GitCloneOptions {
                     branch: user.clone(),
-                    depth: Some(n),
+                    depth: Some(n.clone()),
                     user: None,
                 },
             );
-            let _ = novita_template_model::ready_cmd::wait_for_port(n);
-            let _ = novita_template_model::ready_cmd::wait_for_timeout(n);
+            let _ = novita_template_model::ready_cmd::wait_for_port(&n);
+            let _ = novita_template_model::ready_cmd::wait_for_timeout(&n);
             let _ = t.copy(
                 &[s.as_str()],
                 &s,
                 &CopyOptions {
-                    mode: Some(n),
+                    mode: Some(n.clone()),
                     ..CopyOptions::default()
                 },
             );
