@@ -9,6 +9,7 @@
 //!   `\d{1,4}([;:]\d{0,4})*`, then one final character of
 //!   `[\dA-PR-TZcf-nq-uy=><~]`, with the usual backtracking preference.
 
+use crate::prelude::*;
 const ESC: char = '\u{1b}';
 const CSI_C1: char = '\u{9b}';
 const ST_C1: char = '\u{9c}';

@@ -1,67 +1,87 @@
-//! One API request with the retry policy, for the calls outside a build
-//! (aliases, tags, get, list, delete, status, sandbox create/kill).
-//!
-//! Driven like the build session: loop on [`ApiCall::next_action`]; send on
-//! `Send`, sleep on `Sleep`; on `Response` hand the reply to the matching
-//! `wire::parse_*` function, which maps statuses to results or errors.
+//! One API request with the retry policy and its reply's parser: the machine behind
+//! every call outside a build (aliases, tags, get, list, delete, status, sandboxes).
+//! The constructors for each call are in [`crate::calls`].
 
+use crate::attempts::{ms_until, Attempts};
 use crate::endpoint::Endpoint;
-use crate::errors::{error_from_transport, ErrorClass, FlowError};
+use crate::errors::error_from_transport;
 use crate::http::{HttpRequest, HttpResponse, TransportError};
-use crate::retry::{retry_delay, Jitter, RetryPolicy};
+use crate::machine::{Machine, Step};
+use crate::prelude::*;
+use crate::retry::{Jitter, RetryPolicy};
+use alloc::rc::Rc;
+use novita_template_json::shape::Encode;
+
+/// Reads the final reply (any status) into the call's result; `now_ms` times entries
+/// whose own timestamp is unreadable.
+pub type Parser<T> = Rc<dyn Fn(&HttpResponse, f64) -> Result<T, SdkError>>;
+
+/// A parser that needs no context: a `wire::parse_*` function.
+pub fn plain<T: 'static>(parse: fn(&HttpResponse) -> Result<T, SdkError>) -> Parser<T> {
+    Rc::new(move |r, _| parse(r))
+}
 
 /// What the host must do next for an [`ApiCall`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum CallAction {
+pub enum CallAction<T> {
     /// Send this request, then call [`ApiCall::on_response`].
     Send(HttpRequest),
     /// Wait this long, then ask again.
     Sleep { ms: u64 },
-    /// The final reply (any status): parse it with the endpoint's parser.
-    Response(HttpResponse),
-    /// No reply could be obtained.
-    Failed(FlowError),
+    /// The result.
+    Done(T),
+    /// No result could be obtained.
+    Failed(SdkError),
 }
 
-/// A single request plus its retry state.
-#[derive(Clone, Debug)]
-pub struct ApiCall {
+/// A single request, its retry state and its parser.
+#[derive(Clone)]
+pub struct ApiCall<T> {
     request: HttpRequest,
     endpoint: Endpoint,
     policy: RetryPolicy,
     jitter: Jitter,
-    attempts: u32,
-    first_started_ms: Option<f64>,
-    ready_at_ms: f64,
-    in_flight: bool,
-    outcome: Option<Result<HttpResponse, FlowError>>,
+    attempts: Attempts,
+    parse: Parser<T>,
+    outcome: Option<Result<T, SdkError>>,
 }
 
-impl ApiCall {
-    /// Prepares `request` (from a `wire` builder) for `endpoint`.
-    pub fn new(request: HttpRequest, endpoint: Endpoint, policy: RetryPolicy, seed: u64) -> Self {
+impl<T: Clone> ApiCall<T> {
+    /// A call of `request` (from a `wire` builder) to `endpoint`, read by `parse`.
+    pub fn new(request: HttpRequest, endpoint: Endpoint, parse: Parser<T>, seed: u64) -> Self {
         ApiCall {
             request,
             endpoint,
-            policy,
+            policy: RetryPolicy::default(),
             jitter: Jitter::new(seed),
-            attempts: 0,
-            first_started_ms: None,
-            ready_at_ms: f64::NEG_INFINITY,
-            in_flight: false,
+            attempts: Attempts::new(f64::NEG_INFINITY),
+            parse,
             outcome: None,
         }
     }
 
+    /// A call that is already decided (an argument error, a debug-mode answer).
+    pub fn decided(outcome: Result<T, SdkError>, endpoint: Endpoint, parse: Parser<T>) -> Self {
+        let mut call = ApiCall::new(HttpRequest::default(), endpoint, parse, 1);
+        call.outcome = Some(outcome);
+        call
+    }
+
+    /// Uses another retry policy.
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// How many attempts were started.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.attempts.made()
     }
 
     /// Cancels the call; the next action is `Failed(AbortError)`.
     pub fn abort(&mut self) {
         if self.outcome.is_none() {
-            self.outcome = Some(Err(FlowError::new(
+            self.outcome = Some(Err(SdkError::new(
                 ErrorClass::AbortError,
                 "The request was aborted",
             )));
@@ -69,56 +89,72 @@ impl ApiCall {
     }
 
     /// The next thing to do.
-    pub fn next_action(&mut self, now_ms: f64) -> CallAction {
+    pub fn next_action(&mut self, now_ms: f64) -> CallAction<T> {
         match &self.outcome {
-            Some(Ok(response)) => return CallAction::Response(response.clone()),
+            Some(Ok(value)) => return CallAction::Done(value.clone()),
             Some(Err(error)) => return CallAction::Failed(error.clone()),
             None => {}
         }
-        if self.in_flight {
+        if self.attempts.in_flight() {
             // The host asked again before replying; repeat the pending send.
             return CallAction::Send(self.request.clone());
         }
-        if self.ready_at_ms > now_ms {
+        if !self.attempts.is_due(now_ms) {
+            let at = self.attempts.ready_at_ms().unwrap_or(now_ms);
             return CallAction::Sleep {
-                ms: (self.ready_at_ms - now_ms).ceil().max(1.0) as u64,
+                ms: ms_until(at, now_ms),
             };
         }
-        self.in_flight = true;
-        self.attempts += 1;
-        self.first_started_ms.get_or_insert(now_ms);
+        self.attempts.start(now_ms);
         CallAction::Send(self.request.clone())
     }
 
     /// Reports the reply of the last `Send`.
     pub fn on_response(&mut self, result: Result<HttpResponse, TransportError>, now_ms: f64) {
-        if self.outcome.is_some() || !self.in_flight {
+        if self.outcome.is_some() || !self.attempts.in_flight() {
             return;
         }
-        self.in_flight = false;
-        let failed = result.as_ref().map_or(true, |r| !r.is_success());
-        if failed {
-            let elapsed = (now_ms - self.first_started_ms.unwrap_or(now_ms)).max(0.0) as u64;
-            if let Some(delay) = retry_delay(
-                &self.policy,
-                &mut self.jitter,
-                &result,
-                self.request.idempotent,
-                self.attempts,
-                elapsed,
-                now_ms,
-            ) {
-                self.ready_at_ms = now_ms + delay as f64;
-                return;
-            }
+        let idempotent = self.request.idempotent;
+        if self
+            .attempts
+            .finish(&result, idempotent, &self.policy, &mut self.jitter, now_ms)
+            .is_some()
+        {
+            return;
         }
         self.outcome = Some(match result {
-            Ok(response) => Ok(response),
+            Ok(response) => (self.parse)(&response, now_ms),
             Err(e) => Err(error_from_transport(
                 self.endpoint,
                 &e,
                 self.request.timeout_ms,
             )),
         });
+    }
+}
+
+/// Every call is a [`Machine`] whose result is its parsed value as JSON.
+impl<T: Clone + Encode> Machine for ApiCall<T> {
+    fn next(&mut self, now_ms: f64) -> Step {
+        match self.next_action(now_ms) {
+            CallAction::Send(request) => Step::Send {
+                id: self.attempts.made(),
+                request,
+                abortable: true,
+            },
+            CallAction::Sleep { ms } => Step::Sleep { ms },
+            CallAction::Done(v) => Step::Done(v.encode().unwrap_or(Json::Null)),
+            CallAction::Failed(e) => Step::Failed(e),
+        }
+    }
+
+    fn on_reply(&mut self, id: u32, reply: Result<HttpResponse, TransportError>, now_ms: f64) {
+        if id == self.attempts.made() {
+            self.on_response(reply, now_ms);
+        }
+    }
+
+    fn abort(&mut self, _now_ms: f64) {
+        ApiCall::abort(self);
     }
 }

@@ -4,6 +4,7 @@
 //! and writes the returned text.
 
 use crate::log_entry::{LogEntry, LogKind};
+use crate::prelude::*;
 
 /// Interval at which a terminal host should call [`BuildLoggerState::tick`].
 pub const SPINNER_INTERVAL_MS: u64 = 150;
@@ -40,59 +41,57 @@ pub fn passes_min_level(entry_level: &str, min_level: &str) -> bool {
     }
 }
 
-/// `Number.prototype.toFixed(1)`: the nearest tenth, ties away from zero on the
-/// exact binary value (not Rust's ties-to-even).
+/// `Number.prototype.toFixed(1)` for `x >= 0`: the nearest tenth of the exact binary
+/// value, an exact tie going up (`0.25` gives `0.3`, `0.35`, stored as 0.34999…, gives
+/// `0.3`). Integer arithmetic on the float's bits: no float formatting is needed.
+/// Negative, infinite and NaN values (never an elapsed time) give `0.0`.
 pub fn to_fixed_1(x: f64) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".into()
-        } else if x > 0.0 {
-            "Infinity".into()
+    let tenths = if x.is_finite() && x > 0.0 {
+        let bits = x.to_bits();
+        let exponent = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = bits & ((1 << 52) - 1);
+        let (mantissa, exp) = if exponent == 0 {
+            (u128::from(fraction), -1074)
         } else {
-            "-Infinity".into()
+            (u128::from(fraction | (1 << 52)), exponent - 1075)
         };
-    }
-    let negative = x < 0.0;
-    let exact = format!("{:.80}", x.abs());
-    let (int_part, frac) = exact.split_once('.').unwrap_or((exact.as_str(), "0"));
-    let mut digits: Vec<u8> = int_part.bytes().chain(frac.bytes().take(1)).collect();
-    let round_up = frac.as_bytes().get(1).is_some_and(|d| *d >= b'5');
-    if round_up {
-        let mut i = digits.len();
-        loop {
-            if i == 0 {
-                digits.insert(0, b'1');
-                break;
-            }
-            i -= 1;
-            if digits[i] == b'9' {
-                digits[i] = b'0';
-            } else {
-                digits[i] += 1;
-                break;
-            }
+        // x = mantissa × 2^exp; tenths = floor(10x + 1/2).
+        if exp >= 0 {
+            (mantissa * 10).checked_shl(exp as u32).unwrap_or(u128::MAX)
+        } else if exp < -100 {
+            0
+        } else {
+            let shift = (-exp) as u32;
+            (mantissa * 10 + (1u128 << (shift - 1))) >> shift
         }
-    }
-    let split = digits.len() - 1;
-    let text = format!(
-        "{}.{}",
-        String::from_utf8_lossy(&digits[..split]),
-        digits[split] as char
-    );
-    let is_zero = digits.iter().all(|d| *d == b'0');
-    if negative && !is_zero {
-        format!("-{text}")
     } else {
-        text
+        0
+    };
+    // The decimal digits of `tenths`, with the point before the last one.
+    let mut digits = Vec::new();
+    let mut rest = tenths;
+    while rest > 0 || digits.len() < 2 {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
     }
+    let mut out = String::with_capacity(digits.len() + 1);
+    for (i, d) in digits.iter().rev().enumerate() {
+        if i == digits.len() - 1 {
+            out.push('.');
+        }
+        out.push(char::from(*d));
+    }
+    out
 }
 
 /// The elapsed-time column: seconds with one decimal and `s`, padded to 5.
 pub fn format_elapsed(elapsed_ms: f64) -> String {
-    format!(
-        "{:<5}",
-        format!("{}s", to_fixed_1(elapsed_ms.max(0.0) / 1000.0))
-    )
+    let mut text = to_fixed_1(elapsed_ms.max(0.0) / 1000.0);
+    text.push('s');
+    while text.len() < 5 {
+        text.push(' ');
+    }
+    text
 }
 
 fn paint(text: &str, open: &str, close: &str, color: ColorLevel) -> String {
@@ -250,6 +249,10 @@ mod tests {
         assert_eq!(to_fixed_1(9.96), "10.0");
         assert_eq!(to_fixed_1(99.95), "100.0"); // 99.950000000000003…
         assert_eq!(to_fixed_1(-0.04), "0.0");
+        assert_eq!(to_fixed_1(2.05), "2.0"); // 2.04999… in binary
+        assert_eq!(to_fixed_1(1.05), "1.1"); // 1.05000…04 in binary
+        assert_eq!(to_fixed_1(1e20), "100000000000000000000.0");
+        assert_eq!(to_fixed_1(5e-324), "0.0");
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! `NOVITA_*` variables; empty in browsers). Secrets never appear in `Debug`
 //! output or error messages.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
-use crate::errors::{ErrorClass, FlowError};
 use crate::http::is_secret_header;
+use novita_template_json::quote;
+use novita_template_json::shape::{Decode, Encode, JsSignal, Mismatch, Num, StrMap, Ts};
 
 /// The SDK version the headers announce (the official SDK this crate mirrors).
 pub const SDK_VERSION: &str = "2.1.1";
@@ -44,20 +46,86 @@ pub enum HostKind {
     },
 }
 
-/// What the user passed (all optional, as in the JS options object).
+/// A credential from the options: used as is, shown as `<redacted>` in `Debug` output.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct ConnectionOptions {
-    pub api_key: Option<String>,
-    pub access_token: Option<String>,
-    pub domain: Option<String>,
-    pub debug: Option<bool>,
-    pub api_url: Option<String>,
-    /// `Some(0)` means no timeout.
-    pub request_timeout_ms: Option<u64>,
-    /// Extra headers, in the user's order.
-    pub headers: Vec<(String, String)>,
-    /// Allow `http://` to a non-loopback host (credentials would travel in clear).
-    pub allow_insecure_http: bool,
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Decode for Secret {
+    const EXPECTED: &'static str = "a string";
+    fn decode(v: &Json) -> Result<Self, Mismatch> {
+        String::decode(v).map(Secret)
+    }
+}
+
+impl Encode for Secret {
+    fn encode(&self) -> Option<Json> {
+        Some(Json::str(self.0.as_str()))
+    }
+}
+
+impl Ts for Secret {
+    fn ts() -> String {
+        "string".into()
+    }
+}
+
+/// The `headers` option: user headers in their order, values of secret-looking
+/// headers (`Authorization`, `*key*`, `*token*`) shown as `<redacted>` in `Debug` output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers(pub Vec<(String, String)>);
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(redacted_headers(&self.0)).finish()
+    }
+}
+
+impl Decode for Headers {
+    const EXPECTED: &'static str = "an object of strings";
+    fn decode(v: &Json) -> Result<Self, Mismatch> {
+        StrMap::decode(v).map(|m| Headers(m.0))
+    }
+}
+
+impl Encode for Headers {
+    fn encode(&self) -> Option<Json> {
+        StrMap(self.0.clone()).encode()
+    }
+}
+
+impl Ts for Headers {
+    fn ts() -> String {
+        "Record<string, string>".into()
+    }
+}
+
+novita_template_json::shape! {
+    /// How to reach the template API. Defaults as in novita-sandbox (and its NOVITA_*
+    /// variables in Node).
+    input struct ConnectionOptions as "ConnectionOpts" {
+        pub api_key: Option<Secret> = "apiKey",
+        pub access_token: Option<Secret> = "accessToken",
+        /// Default `us-phx-1.sandbox.novita.ai`; the API is then `https://api.<domain>`.
+        pub domain: Option<String> = "domain",
+        /// Overrides `domain`, e.g. the local emulator's `http://127.0.0.1:3000`.
+        pub api_url: Option<String> = "apiUrl",
+        /// Uses `http://localhost:3000` when no `apiUrl` is given.
+        pub debug: Option<bool> = "debug",
+        /// Extra request headers.
+        pub headers: Option<Headers> = "headers",
+        /// Per-request timeout in milliseconds (default 60000; 0 for none).
+        pub request_timeout_ms: Option<Num> = "requestTimeoutMs",
+        /// Allow `http://` to a host other than loopback (credentials would travel in clear).
+        pub allow_insecure_http: Option<bool> = "allowInsecureHttp",
+        /// Cancels the operation: it rejects with an `AbortError`.
+        pub signal: Option<JsSignal> = "signal",
+    }
 }
 
 /// Settings after resolution, ready to build requests with.
@@ -98,24 +166,6 @@ fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
             )
         })
         .collect()
-}
-
-impl fmt::Debug for ConnectionOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConnectionOptions")
-            .field("api_key", &format_args!("{}", redact(&self.api_key)))
-            .field(
-                "access_token",
-                &format_args!("{}", redact(&self.access_token)),
-            )
-            .field("domain", &self.domain)
-            .field("debug", &self.debug)
-            .field("api_url", &self.api_url)
-            .field("request_timeout_ms", &self.request_timeout_ms)
-            .field("headers", &redacted_headers(&self.headers))
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .finish()
-    }
 }
 
 impl fmt::Debug for ConnectionConfig {
@@ -191,19 +241,22 @@ fn redact_userinfo(url: &str) -> String {
 /// A header name must be an HTTP token, and a value may hold no line breaks,
 /// NUL or characters beyond Latin-1 (what `fetch` accepts), so a bad key or
 /// header fails here, at once and typed, not as a network error after retries.
-fn validate_header(name: &str, value: &str, option: &str) -> Result<(), FlowError> {
+fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(token) {
-        return Err(FlowError::new(
+        return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!("{option}: header name {name:?} is not a valid HTTP header name"),
+            format!(
+                "{option}: header name {} is not a valid HTTP header name",
+                quote(name)
+            ),
         ));
     }
     if value
         .chars()
         .any(|c| c == '\r' || c == '\n' || c == '\0' || (c as u32) > 0xFF)
     {
-        return Err(FlowError::new(
+        return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
             format!("{option}: the value contains a line break, NUL or a character an HTTP header cannot carry"),
         ));
@@ -213,9 +266,9 @@ fn validate_header(name: &str, value: &str, option: &str) -> Result<(), FlowErro
 
 /// Checks that `url` is an absolute http(s) URL with a host, and that plain
 /// http goes only to loopback unless `allow_insecure_http`.
-fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), FlowError> {
+fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError> {
     let bad = |why: &str| {
-        FlowError::new(
+        SdkError::new(
             ErrorClass::InvalidArgumentError,
             format!("apiUrl \"{}\" {why}", redact_userinfo(url)),
         )
@@ -282,7 +335,7 @@ impl ConnectionConfig {
         options: &ConnectionOptions,
         env: &[(String, String)],
         host: HostKind,
-    ) -> Result<ConnectionConfig, FlowError> {
+    ) -> Result<ConnectionConfig, SdkError> {
         // JavaScript's `||` would read an explicit '' as absent and send the key to
         // the default service; an empty apiUrl is a mistake worth saying.
         if options
@@ -290,26 +343,28 @@ impl ConnectionConfig {
             .as_deref()
             .is_some_and(|u| u.trim().is_empty())
         {
-            return Err(FlowError::new(
+            return Err(SdkError::new(
                 ErrorClass::InvalidArgumentError,
                 "API URL cannot be empty",
             ));
         }
-        let api_key = or_env(&options.api_key, env, "NOVITA_API_KEY");
-        let access_token = or_env(&options.access_token, env, "NOVITA_ACCESS_TOKEN");
+        let secret = |s: &Option<Secret>| s.as_ref().map(|s| s.0.clone());
+        let api_key = or_env(&secret(&options.api_key), env, "NOVITA_API_KEY");
+        let access_token = or_env(&secret(&options.access_token), env, "NOVITA_ACCESS_TOKEN");
         if let Some(k) = &api_key {
             validate_header("X-API-KEY", k, "apiKey")?;
         }
         if let Some(t) = &access_token {
             validate_header("Authorization", t, "accessToken")?;
         }
-        for (k, v) in &options.headers {
+        let user_headers: &[(String, String)] = options.headers.as_ref().map_or(&[], |h| &h.0);
+        for (k, v) in user_headers {
             validate_header(k, v, "headers")?;
         }
         let domain = or_env(&options.domain, env, "NOVITA_DOMAIN")
             .unwrap_or_else(|| DEFAULT_DOMAIN.to_string());
         let debug = options.debug == Some(true)
-            || env_get(env, "NOVITA_DEBUG").is_some_and(|v| v.to_lowercase() == "true");
+            || env_get(env, "NOVITA_DEBUG").is_some_and(|v| v.eq_ignore_ascii_case("true"));
         let raw_url = or_env(&options.api_url, env, "NOVITA_API_URL").unwrap_or_else(|| {
             if debug {
                 "http://localhost:3000".to_string()
@@ -319,7 +374,7 @@ impl ConnectionConfig {
         });
         let trimmed = raw_url.trim();
         if trimmed.is_empty() {
-            return Err(FlowError::new(
+            return Err(SdkError::new(
                 ErrorClass::InvalidArgumentError,
                 "API URL cannot be empty",
             ));
@@ -338,16 +393,23 @@ impl ConnectionConfig {
         while api_url.ends_with('/') {
             api_url.pop();
         }
-        validate_api_url(&api_url, options.allow_insecure_http)?;
+        validate_api_url(&api_url, options.allow_insecure_http == Some(true))?;
         let is_legacy = LEGACY_DOMAINS.contains(&domain.as_str());
-        let request_timeout_ms = match options.request_timeout_ms {
-            Some(0) => None,
-            Some(ms) => Some(ms),
+        let request_timeout_ms = match &options.request_timeout_ms {
+            Some(n) => match n.integer() {
+                Some(0) => None,
+                Some(ms) if ms > 0 => Some(ms as u64),
+                _ => {
+                    return Err(SdkError::invalid(
+                        "option `requestTimeoutMs` must be a whole number of milliseconds >= 0",
+                    ))
+                }
+            },
             None if is_legacy => Some(LEGACY_REQUEST_TIMEOUT_MS),
             None => Some(DEFAULT_REQUEST_TIMEOUT_MS),
         };
         let mut headers: Vec<(String, String)> = Vec::new();
-        for (k, v) in &options.headers {
+        for (k, v) in user_headers {
             set_header(&mut headers, k, v);
         }
         if !matches!(host, HostKind::Browser { .. }) {
@@ -379,9 +441,9 @@ impl ConnectionConfig {
     }
 
     /// `BuildError("<feature> is not supported on legacy domains")` on a legacy domain.
-    pub fn reject_legacy(&self, feature: &str) -> Result<(), FlowError> {
+    pub fn reject_legacy(&self, feature: &str) -> Result<(), SdkError> {
         if self.is_legacy_domain() {
-            return Err(FlowError::new(
+            return Err(SdkError::new(
                 ErrorClass::BuildError,
                 format!("{feature} is not supported on legacy domains"),
             ));
@@ -494,13 +556,13 @@ mod tests {
     #[test]
     fn header_values_fetch_would_reject_are_refused_up_front() {
         let key = |k: &str| ConnectionOptions {
-            api_key: Some(k.into()),
+            api_key: Some(Secret(k.into())),
             ..Default::default()
         };
         assert!(refused(key("abc\ndef")).starts_with("apiKey:"));
         assert!(refused(key("clé→")).starts_with("apiKey:"));
         let headers = |k: &str, v: &str| ConnectionOptions {
-            headers: vec![(k.into(), v.into())],
+            headers: Some(Headers(vec![(k.into(), v.into())])),
             ..Default::default()
         };
         assert!(refused(headers("X Bad", "v")).contains("header name"));
@@ -534,7 +596,7 @@ mod tests {
         );
         // Options win over the environment; empty strings fall through (JS `||`).
         let o = ConnectionOptions {
-            api_key: Some(String::new()),
+            api_key: Some(Secret(String::new())),
             domain: Some("eu.example".into()),
             ..Default::default()
         };
@@ -548,7 +610,7 @@ mod tests {
         let url = |s: &str, insecure: bool| {
             let o = ConnectionOptions {
                 api_url: Some(s.into()),
-                allow_insecure_http: insecure,
+                allow_insecure_http: Some(insecure),
                 ..Default::default()
             };
             ConnectionConfig::resolve(&o, &[], node()).map(|c| c.api_url)
@@ -591,12 +653,12 @@ mod tests {
     #[test]
     fn header_order_for_node_and_browser() {
         let o = ConnectionOptions {
-            api_key: Some("nvk".into()),
-            access_token: Some("tok".into()),
-            headers: vec![
+            api_key: Some(Secret("nvk".into())),
+            access_token: Some(Secret("tok".into())),
+            headers: Some(Headers(vec![
                 ("X-Custom".into(), "1".into()),
                 ("user-agent".into(), "mine".into()),
-            ],
+            ])),
             ..Default::default()
         };
         let c = ConnectionConfig::resolve(&o, &[], node()).unwrap();
@@ -656,9 +718,12 @@ mod tests {
     #[test]
     fn debug_output_hides_secrets() {
         let o = ConnectionOptions {
-            api_key: Some("nvk_live_secret".into()),
-            access_token: Some("tok_secret".into()),
-            headers: vec![("Authorization".into(), "Bearer hdr_secret".into())],
+            api_key: Some(Secret("nvk_live_secret".into())),
+            access_token: Some(Secret("tok_secret".into())),
+            headers: Some(Headers(vec![(
+                "Authorization".into(),
+                "Bearer hdr_secret".into(),
+            )])),
             ..Default::default()
         };
         let c = ConnectionConfig::resolve(&o, &[], node()).unwrap();

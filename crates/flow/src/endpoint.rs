@@ -2,8 +2,7 @@
 //! facts the rest of the crate needs: which error class a failure takes, what a
 //! bodiless success means, and whether a retry is safe.
 
-use crate::errors::ErrorClass;
-
+use crate::prelude::*;
 /// One endpoint of the template (and sandbox) API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Endpoint {

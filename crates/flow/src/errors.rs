@@ -1,4 +1,4 @@
-//! The one error type of the crate and the mapping from HTTP replies to it.
+//! The mapping from HTTP replies (and their absence) to the package's errors.
 //!
 //! Classes and message formats follow the official SDK (protocol §2.4, §7,
 //! fixture 10) wherever it produces an error. Deliberate differences (see
@@ -6,106 +6,11 @@
 //! silent success; a JSON error body without `message` shows its JSON text
 //! instead of `[object Object]`; long or binary bodies are cut short.
 
-use std::fmt;
+use crate::prelude::*;
 
 use crate::endpoint::Endpoint;
 use crate::http::{HttpResponse, TransportError};
-use crate::json_text;
-
-/// The JavaScript error class an error surfaces as. `name()` is the JS `name`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorClass {
-    /// A plain JavaScript `Error` (list option validation, `No more pages to fetch`).
-    Error,
-    SandboxError,
-    TemplateError,
-    BuildError,
-    FileUploadError,
-    AuthenticationError,
-    RateLimitError,
-    NotFoundError,
-    TimeoutError,
-    InvalidArgumentError,
-    /// Cancellation through [`crate::session::BuildSession::abort`] or an AbortSignal.
-    AbortError,
-}
-
-impl ErrorClass {
-    /// The JavaScript `name` of the class.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorClass::Error => "Error",
-            ErrorClass::SandboxError => "SandboxError",
-            ErrorClass::TemplateError => "TemplateError",
-            ErrorClass::BuildError => "BuildError",
-            ErrorClass::FileUploadError => "FileUploadError",
-            ErrorClass::AuthenticationError => "AuthenticationError",
-            ErrorClass::RateLimitError => "RateLimitError",
-            ErrorClass::NotFoundError => "NotFoundError",
-            ErrorClass::TimeoutError => "TimeoutError",
-            ErrorClass::InvalidArgumentError => "InvalidArgumentError",
-            ErrorClass::AbortError => "AbortError",
-        }
-    }
-
-    /// The class this one extends in the official SDK (`None`: extends `Error`).
-    pub fn parent(self) -> Option<ErrorClass> {
-        match self {
-            ErrorClass::TemplateError
-            | ErrorClass::RateLimitError
-            | ErrorClass::NotFoundError
-            | ErrorClass::TimeoutError
-            | ErrorClass::InvalidArgumentError => Some(ErrorClass::SandboxError),
-            ErrorClass::FileUploadError => Some(ErrorClass::BuildError),
-            _ => None,
-        }
-    }
-}
-
-/// An error with its class, message and the facts a caller may act on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FlowError {
-    pub class: ErrorClass,
-    pub message: String,
-    /// For failed builds: the server's `reason.step` (`"base"`, `"2"`, `"finalize"`, …).
-    pub step: Option<String>,
-    /// The HTTP status that caused the error, if any.
-    pub status: Option<u16>,
-    /// How long the server asked us to wait (`Retry-After`), if it did.
-    pub retry_after_ms: Option<u64>,
-}
-
-impl FlowError {
-    /// An error of `class` with `message` and nothing else.
-    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
-        FlowError {
-            class,
-            message: message.into(),
-            step: None,
-            status: None,
-            retry_after_ms: None,
-        }
-    }
-
-    /// Sets the HTTP status.
-    pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// The JavaScript `name` of the error.
-    pub fn name(&self) -> &'static str {
-        self.class.name()
-    }
-}
-
-impl fmt::Display for FlowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.class.name(), self.message)
-    }
-}
-
-impl std::error::Error for FlowError {}
+use novita_template_json::{parse_bytes, quote};
 
 /// Longest server-provided text (in characters) copied into an error message.
 pub const MAX_DETAIL_CHARS: usize = 500;
@@ -118,6 +23,12 @@ pub fn truncate_detail(text: &str) -> String {
     }
 }
 
+/// `JSON.stringify(JSON.parse(text))` for valid JSON (key order and strings as they
+/// are), `None` otherwise.
+pub fn compact_json(text: &[u8]) -> Option<String> {
+    parse_bytes(text).ok().map(|v| v.to_compact())
+}
+
 /// What the server said in an error body, as the official `error.message ?? error`
 /// would print it (but with JSON text instead of `[object Object]`).
 /// `None` for an empty body.
@@ -125,34 +36,32 @@ fn error_detail(body: &[u8]) -> Option<String> {
     if body.is_empty() {
         return None;
     }
-    let text = String::from_utf8_lossy(body);
-    let detail = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(map)) => match map.get("message") {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(v) if !v.is_null() => v.to_string(),
-            _ => json_text::compact(&text).unwrap_or_else(|| text.to_string()),
+    let detail = match parse_bytes(body) {
+        Ok(v @ Json::Obj(_)) => match v.get("message") {
+            Some(Json::Str(s)) => s.clone(),
+            Some(m) if !m.is_null() => m.to_compact(),
+            _ => v.to_compact(),
         },
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(_) => json_text::compact(&text).unwrap_or_else(|| text.to_string()),
-        Err(_) => text.to_string(),
+        Ok(Json::Str(s)) => s,
+        Ok(v) => v.to_compact(),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
     };
     Some(truncate_detail(&detail))
 }
 
 /// The error for a non-2xx reply from `endpoint` (callers handle the statuses
 /// that mean something else first, such as 404 on `AliasExists`).
-pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> FlowError {
+pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> SdkError {
     let status = response.status;
     let detail = error_detail(&response.body);
     // Delay-seconds only: an HTTP-date needs the clock, which the retry logic has.
     let retry_after_ms = response
         .header("retry-after")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
-        .map(|s| (s * 1000.0).ceil() as u64);
-    let with_status = |class: ErrorClass, message: String| FlowError {
-        retry_after_ms,
-        ..FlowError::new(class, message).with_status(status)
+        .and_then(crate::retry::delay_seconds_ms);
+    let with_status = |class: ErrorClass, message: String| {
+        let mut e = SdkError::new(class, message).with_status(status);
+        e.retry_after_ms = retry_after_ms;
+        e
     };
     let fallback = || format!("{status}: {}", response.status_text_or_reason());
     match endpoint {
@@ -168,18 +77,16 @@ pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> FlowErr
             let message = if response.body.is_empty() {
                 fallback()
             } else {
-                let text = String::from_utf8_lossy(&response.body);
-                let shown = json_text::compact(&text).unwrap_or_else(|| json_text::quote(&text));
+                let shown = compact_json(&response.body)
+                    .unwrap_or_else(|| quote(&String::from_utf8_lossy(&response.body)));
                 format!("{status}: {}", truncate_detail(&shown))
             };
             with_status(ErrorClass::BuildError, message)
         }
         Endpoint::ListTemplates => {
             // Raw fetch: `body.message ?? JSON.stringify(body)`, or statusText for non-JSON.
-            let text = String::from_utf8_lossy(&response.body);
-            let message = match serde_json::from_slice::<serde_json::Value>(&response.body) {
+            let message = match parse_bytes(&response.body) {
                 Ok(_) => format!("{status}: {}", detail.unwrap_or_default()),
-                Err(_) if text.trim().is_empty() => fallback(),
                 Err(_) => fallback(),
             };
             with_status(ErrorClass::BuildError, message)
@@ -215,26 +122,24 @@ pub fn error_from_transport(
     endpoint: Endpoint,
     error: &TransportError,
     timeout_ms: Option<u64>,
-) -> FlowError {
+) -> SdkError {
     match error {
-        TransportError::Aborted => {
-            FlowError::new(ErrorClass::AbortError, "The request was aborted")
-        }
+        TransportError::Aborted => SdkError::new(ErrorClass::AbortError, "The request was aborted"),
         TransportError::Timeout => {
             let after = timeout_ms
                 .map(|ms| format!(" after {ms} ms"))
                 .unwrap_or_default();
-            FlowError::new(
+            SdkError::new(
                 ErrorClass::TimeoutError,
                 format!("Request timed out{after}"),
             )
         }
-        TransportError::Network(msg) if endpoint == Endpoint::FileUpload => FlowError::new(
+        TransportError::Network(msg) if endpoint == Endpoint::FileUpload => SdkError::new(
             ErrorClass::FileUploadError,
             format!("Failed to upload file: {}", truncate_detail(msg)),
         ),
-        TransportError::Network(msg) => FlowError::new(
-            endpoint.error_class(),
+        TransportError::Network(msg) => SdkError::new(
+            ErrorClass::NetworkError,
             format!("Network error: {}", truncate_detail(msg)),
         ),
     }

@@ -2,11 +2,13 @@
 //! (fetch in wasm, canned replies in tests) turns an [`HttpRequest`] into an
 //! [`HttpResponse`] or a [`TransportError`].
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// HTTP methods used by the template API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Method {
+    #[default]
     Get,
     Post,
     Put,
@@ -26,7 +28,7 @@ impl Method {
 }
 
 /// A request ready to send. `url` is absolute; `headers` are in sending order.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: Method,
     pub url: String,
@@ -112,6 +114,15 @@ impl HttpResponse {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// A bodiless 202, as a trigger that the server took.
+    pub fn accepted() -> HttpResponse {
+        HttpResponse {
+            status: 202,
+            status_text: "Accepted".into(),
+            ..HttpResponse::default()
+        }
     }
 
     /// True for 2xx statuses.

@@ -1,11 +1,8 @@
 //! Calendar arithmetic for timestamps, written out by hand so the crate needs no
-//! date library: formatting like JavaScript's `Date.prototype.toISOString()`,
-//! parsing the RFC 3339 timestamps the build server sends, and parsing the
+//! date library: parsing the RFC 3339 timestamps the build server sends, and the
 //! IMF-fixdate form of an HTTP `Retry-After` header.
 
-/// The largest absolute time value a JavaScript `Date` can hold (±100,000,000 days).
-const MAX_JS_TIME_MS: f64 = 8.64e15;
-
+use crate::prelude::*;
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -20,20 +17,6 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The inverse of [`days_from_civil`]: `(year, month, day)`.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -46,31 +29,6 @@ fn days_in_month(year: i64, month: u32) -> u32 {
         2 => 28,
         _ => 0,
     }
-}
-
-/// Formats epoch milliseconds like `new Date(ms).toISOString()`:
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ`, with a signed six-digit year outside 0..=9999.
-/// A value JavaScript would call an invalid date gives `"Invalid Date"`.
-pub fn format_iso(ms: f64) -> String {
-    if !ms.is_finite() || ms.abs() > MAX_JS_TIME_MS {
-        return "Invalid Date".to_string();
-    }
-    let ms = ms.trunc() as i64; // TimeClip truncates toward zero
-    let days = ms.div_euclid(MS_PER_DAY);
-    let in_day = ms.rem_euclid(MS_PER_DAY);
-    let (year, month, day) = civil_from_days(days);
-    let hour = in_day / 3_600_000;
-    let minute = in_day / 60_000 % 60;
-    let second = in_day / 1000 % 60;
-    let milli = in_day % 1000;
-    let year_text = if (0..=9999).contains(&year) {
-        format!("{year:04}")
-    } else if year < 0 {
-        format!("-{:06}", -year)
-    } else {
-        format!("+{year:06}")
-    };
-    format!("{year_text}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
 }
 
 /// A tiny cursor over ASCII bytes for the parsers below.
@@ -231,24 +189,18 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn formats_like_to_iso_string() {
-        assert_eq!(format_iso(0.0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_iso(1_767_225_601_000.0), "2026-01-01T00:00:01.000Z");
-        assert_eq!(format_iso(1_795_870_020_997.0), "2026-11-28T12:47:00.997Z");
-        assert_eq!(format_iso(-1.0), "1969-12-31T23:59:59.999Z");
-        assert_eq!(format_iso(951_782_400_000.0), "2000-02-29T00:00:00.000Z");
-        assert_eq!(
-            format_iso(253_402_300_800_000.0),
-            "+010000-01-01T00:00:00.000Z"
-        );
-        assert_eq!(
-            format_iso(-62_198_755_200_000.0),
-            "-000001-01-01T00:00:00.000Z"
-        );
-        assert_eq!(format_iso(f64::NAN), "Invalid Date");
-        assert_eq!(format_iso(8.64e15 + 1.0), "Invalid Date");
-        assert_eq!(format_iso(1.9), "1970-01-01T00:00:00.001Z");
+    /// The inverse of [`days_from_civil`]: `(year, month, day)`.
+    fn civil_from_days(days: i64) -> (i64, u32, u32) {
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (year, month, day)
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Build log entries (protocol §1.6): what `onBuildLogs` receives.
 
 use crate::ansi::strip_ansi;
-use crate::iso_time::{format_iso, parse_rfc3339_ms};
-use crate::json_text::quote;
+use crate::iso_time::parse_rfc3339_ms;
+use crate::prelude::*;
+use novita_template_json::shape::{Date, Encode, Ts, DATE_TAG, LOG_TAG};
 
 /// Which JavaScript class an entry is: `LogEntry`, `LogEntryStart` or `LogEntryEnd`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,30 +77,35 @@ impl LogEntry {
             strip_ansi(message),
         )
     }
+}
 
-    /// `toString()`: `[<ISO timestamp>] [<level>] <message without ANSI>`.
-    pub fn to_display_string(&self) -> String {
-        format!(
-            "[{}] [{}] {}",
-            format_iso(self.timestamp_ms),
-            self.level,
-            strip_ansi(&self.message)
-        )
+/// A `LogEntry`, `LogEntryStart` or `LogEntryEnd` object on the JavaScript side:
+/// `{"\u0000log": [kind, epoch ms, level, message]}`, revived by the face.
+impl Encode for LogEntry {
+    fn encode(&self) -> Option<Json> {
+        let kind = match self.kind {
+            LogKind::Normal => 0,
+            LogKind::Start => 1,
+            LogKind::End => 2,
+        };
+        let time = Date(self.timestamp_ms)
+            .encode()
+            .and_then(|d| d.get(DATE_TAG).cloned());
+        Some(Json::Obj(vec![(
+            LOG_TAG.into(),
+            Json::Arr(vec![
+                Json::int(kind),
+                time.unwrap_or(Json::Null),
+                Json::str(self.level.as_str()),
+                Json::str(self.message.as_str()),
+            ]),
+        )]))
     }
+}
 
-    /// The timestamp as `Date.prototype.toISOString()` prints it.
-    pub fn iso_timestamp(&self) -> String {
-        format_iso(self.timestamp_ms)
-    }
-
-    /// `JSON.stringify(entry)`: `{"timestamp":"…Z","level":"…","message":"…"}`.
-    pub fn to_json(&self) -> String {
-        format!(
-            "{{\"timestamp\":{},\"level\":{},\"message\":{}}}",
-            quote(&self.iso_timestamp()),
-            quote(&self.level),
-            quote(&self.message)
-        )
+impl Ts for LogEntry {
+    fn ts() -> String {
+        "LogEntry".into()
     }
 }
 
@@ -108,7 +114,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_string_matches_fixture() {
+    fn server_entries_are_stripped_and_timed() {
         let e = LogEntry::from_server(
             "2026-01-01T00:00:02.000Z",
             "debug",
@@ -116,19 +122,14 @@ mod tests {
             0.0,
         );
         assert_eq!(e.message, "[base] pulling image");
+        assert_eq!(e.timestamp_ms, 1_767_225_602_000.0);
         assert_eq!(
-            e.to_display_string(),
-            "[2026-01-01T00:00:02.000Z] [debug] [base] pulling image"
+            LogEntry::start(1.0, "Build started").kind.class_name(),
+            "LogEntryStart"
         );
-        let s = LogEntry::start(1_795_870_020_997.0, "Build started");
         assert_eq!(
-            s.to_display_string(),
-            "[2026-11-28T12:47:00.997Z] [debug] Build started"
-        );
-        assert_eq!(s.kind.class_name(), "LogEntryStart");
-        assert_eq!(
-            LogEntry::info(0.0, "a\"b").to_json(),
-            r#"{"timestamp":"1970-01-01T00:00:00.000Z","level":"info","message":"a\"b"}"#
+            LogEntry::end(2.0, "done").encode().unwrap().to_compact(),
+            "{\"\\u0000log\":[2,2,\"debug\",\"done\"]}"
         );
     }
 

@@ -7,21 +7,33 @@
 //! so a browser console can route reads through its own proxy, and tests through
 //! the emulator's small registry.
 
-use serde_json::Value;
-
+use crate::attempts::{ms_until, Attempts};
 use crate::http::{HttpRequest, HttpResponse, Method, TransportError};
-use crate::retry::{retry_after_ms, Jitter};
+use crate::machine::{Machine, Step};
+use crate::prelude::*;
+use crate::retry::{Jitter, RetryPolicy};
+use novita_template_json::parse_bytes;
+use novita_template_json::shape::Encode;
 
 /// Media types offered to the registry, in the official order.
 pub const MANIFEST_ACCEPT: &str = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json";
 
 const DOCKER_HUB: &str = "registry-1.docker.io";
-/// Attempts per GET (the first plus two retries).
-const MAX_ATTEMPTS: u32 = 3;
 /// Per-attempt timeout.
 const ATTEMPT_TIMEOUT_MS: u64 = 30_000;
-/// Longest `Retry-After` we honour.
+/// Longest `Retry-After` honoured as it is.
 const MAX_RETRY_AFTER_MS: u64 = 10_000;
+
+/// Three attempts per GET, 1 s then 2 s apart (jittered), as the official reader does.
+fn registry_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        base_delay_ms: 1000,
+        max_delay_ms: 2000,
+        max_total_ms: 60_000,
+        max_retry_after_ms: MAX_RETRY_AFTER_MS,
+    }
+}
 
 /// What to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,14 +49,15 @@ pub struct RegistryTarget {
     pub base_url: Option<String>,
 }
 
-/// The parts of an image config that a template inherits.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RegistryImageConfig {
-    /// `Env` entries as written (`NAME=value`).
-    pub env: Vec<String>,
-    pub workdir: Option<String>,
-    pub entrypoint: Vec<String>,
-    pub cmd: Vec<String>,
+novita_template_json::shape! {
+    /// The parts of an image config that a template inherits.
+    output struct RegistryImageConfig {
+        /// `Env` entries as written (`NAME=value`).
+        pub env: Vec<String> = "env",
+        pub workdir: Option<String> = "workdir",
+        pub entrypoint: Vec<String> = "entrypoint",
+        pub cmd: Vec<String> = "cmd",
+    }
 }
 
 /// Why the config could not be read. `unusable` marks images that cannot work at all.
@@ -52,6 +65,31 @@ pub struct RegistryImageConfig {
 pub struct RegistryFailure {
     pub error: String,
     pub unusable: bool,
+}
+
+novita_template_json::shape! {
+    /// What a registry read found: the config, or why there is none.
+    output struct ImageConfigRead {
+        pub config: Option<RegistryImageConfig> = "config",
+        pub error: Option<String> = "error",
+        pub unusable: Option<bool> = "unusable",
+    }
+}
+
+impl From<Result<RegistryImageConfig, RegistryFailure>> for ImageConfigRead {
+    fn from(r: Result<RegistryImageConfig, RegistryFailure>) -> Self {
+        match r {
+            Ok(config) => ImageConfigRead {
+                config: Some(config),
+                ..ImageConfigRead::default()
+            },
+            Err(f) => ImageConfigRead {
+                config: None,
+                error: Some(f.error),
+                unusable: Some(f.unusable),
+            },
+        }
+    }
 }
 
 /// The next thing the host does for a [`RegistryRead`].
@@ -76,10 +114,9 @@ pub struct RegistryRead {
     target: RegistryTarget,
     authorization: Option<String>,
     stage: Stage,
-    attempts: u32,
-    sleep_ms: Option<u64>,
-    in_flight: bool,
+    attempts: Attempts,
     jitter: Jitter,
+    aborted: bool,
 }
 
 impl RegistryRead {
@@ -94,10 +131,9 @@ impl RegistryRead {
                 Stage::Manifest(first_manifest)
             },
             target,
-            attempts: 0,
-            sleep_ms: None,
-            in_flight: false,
+            attempts: Attempts::new(f64::NEG_INFINITY),
             jitter: Jitter::new(seed),
+            aborted: false,
         }
     }
 
@@ -141,15 +177,20 @@ impl RegistryRead {
         }
     }
 
-    pub fn next_action(&mut self) -> RegistryAction {
+    pub fn next_action(&mut self, now_ms: f64) -> RegistryAction {
+        if self.aborted && !matches!(self.stage, Stage::Finished(_)) {
+            self.fail("aborted".to_string(), false);
+        }
         if let Stage::Finished(r) = &self.stage {
             return RegistryAction::Done(r.clone());
         }
-        if let Some(ms) = self.sleep_ms.take() {
-            return RegistryAction::Sleep { ms };
+        if !self.attempts.is_due(now_ms) {
+            let at = self.attempts.ready_at_ms().unwrap_or(now_ms);
+            return RegistryAction::Sleep {
+                ms: ms_until(at, now_ms),
+            };
         }
-        self.in_flight = true;
-        self.attempts += 1;
+        self.attempts.start(now_ms);
         let request = match &self.stage {
             Stage::Token => {
                 let mut r = self.get(self.token_url(), false);
@@ -186,46 +227,41 @@ impl RegistryRead {
         self.finish(Err(RegistryFailure { error, unusable }));
     }
 
-    fn advance(&mut self, stage: Stage) {
+    fn advance(&mut self, stage: Stage, now_ms: f64) {
         self.stage = stage;
-        self.attempts = 0;
+        self.attempts = Attempts::new(now_ms);
     }
 
     pub fn on_response(&mut self, result: Result<HttpResponse, TransportError>, now_ms: f64) {
-        if !self.in_flight {
+        if !self.attempts.in_flight() || self.aborted {
             return;
         }
-        self.in_flight = false;
         if self.stage == Stage::Token {
             // One attempt; a failed token step just means no bearer token.
             if let Ok(r) = &result {
                 if let Some(token) =
-                    json(r).and_then(|v| v.get("token").and_then(Value::as_str).map(str::to_string))
+                    json(r).and_then(|v| v.get("token")?.as_str().map(str::to_string))
                 {
                     self.authorization = Some(format!("Bearer {token}"));
                 }
             }
             let first = self.target.reference.clone();
-            self.advance(Stage::Manifest(first));
+            self.advance(Stage::Manifest(first), now_ms);
+            return;
+        }
+        let retry =
+            self.attempts
+                .finish(&result, true, &registry_policy(), &mut self.jitter, now_ms);
+        if retry.is_some() {
             return;
         }
         let response = match result {
             Ok(r) if r.is_success() => r,
             Ok(r) => {
-                let retryable = matches!(r.status, 429 | 500 | 502 | 503 | 504);
-                if retryable && self.attempts < MAX_ATTEMPTS {
-                    let wait = retry_after_ms(&r, now_ms).map(|ms| ms.min(MAX_RETRY_AFTER_MS));
-                    self.sleep_ms = Some(wait.unwrap_or_else(|| self.backoff()));
-                    return;
-                }
                 let (error, unusable) = self.http_failure(&r);
                 return self.fail(error, unusable);
             }
             Err(e) => {
-                if self.attempts < MAX_ATTEMPTS {
-                    self.sleep_ms = Some(self.backoff());
-                    return;
-                }
                 let message = match e {
                     TransportError::Timeout => "the registry did not answer in time".to_string(),
                     TransportError::Aborted => "aborted".to_string(),
@@ -242,9 +278,9 @@ impl RegistryRead {
         };
         match self.stage.clone() {
             Stage::Manifest(_) => {
-                if let Some(list) = body.get("manifests").and_then(Value::as_array) {
+                if let Some(list) = body.get("manifests").and_then(Json::as_array) {
                     match pick_amd64(list) {
-                        Some(digest) => self.advance(Stage::Manifest(digest)),
+                        Some(digest) => self.advance(Stage::Manifest(digest), now_ms),
                         None => self.fail(no_amd64_message(&self.target.image, list), true),
                     }
                     return;
@@ -252,9 +288,9 @@ impl RegistryRead {
                 match body
                     .get("config")
                     .and_then(|c| c.get("digest"))
-                    .and_then(Value::as_str)
+                    .and_then(Json::as_str)
                 {
-                    Some(d) => self.advance(Stage::Config(d.to_string())),
+                    Some(d) => self.advance(Stage::Config(d.to_string()), now_ms),
                     None => self.fail(
                         format!("{}: manifest names no config blob", self.target.image),
                         false,
@@ -262,11 +298,11 @@ impl RegistryRead {
                 }
             }
             Stage::Config(_) => {
-                let config = body.get("config").cloned().unwrap_or(Value::Null);
+                let config = body.get("config").cloned().unwrap_or(Json::Null);
                 let strings = |key: &str| -> Vec<String> {
                     config
                         .get(key)
-                        .and_then(Value::as_array)
+                        .and_then(Json::as_array)
                         .map_or_else(Vec::new, |a| {
                             a.iter()
                                 .filter_map(|v| v.as_str().map(str::to_string))
@@ -275,7 +311,7 @@ impl RegistryRead {
                 };
                 let workdir = config
                     .get("WorkingDir")
-                    .and_then(Value::as_str)
+                    .and_then(Json::as_str)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string);
                 self.finish(Ok(RegistryImageConfig {
@@ -287,12 +323,6 @@ impl RegistryRead {
             }
             Stage::Token | Stage::Finished(_) => {}
         }
-    }
-
-    /// 1 s then 2 s, as the official client waits, with a little jitter.
-    fn backoff(&mut self) -> u64 {
-        let base = 1000u64 << (self.attempts.saturating_sub(1)).min(4);
-        base / 2 + self.jitter.up_to(base / 2)
     }
 
     fn http_failure(&self, r: &HttpResponse) -> (String, bool) {
@@ -316,25 +346,18 @@ impl RegistryRead {
 
 fn unreachable_finished() -> HttpRequest {
     // `next_action` returns `Done` before reaching here; an empty GET is harmless.
-    HttpRequest {
-        method: Method::Get,
-        url: String::new(),
-        headers: Vec::new(),
-        body: None,
-        timeout_ms: None,
-        idempotent: true,
-    }
+    HttpRequest::default()
 }
 
-fn json(r: &HttpResponse) -> Option<Value> {
-    serde_json::from_slice(&r.body).ok()
+fn json(r: &HttpResponse) -> Option<Json> {
+    parse_bytes(&r.body).ok()
 }
 
-fn platform(entry: &Value) -> (String, String, Option<String>) {
+fn platform(entry: &Json) -> (String, String, Option<String>) {
     let p = entry.get("platform");
     let get = |k: &str| {
         p.and_then(|p| p.get(k))
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(str::to_string)
     };
     (
@@ -344,16 +367,16 @@ fn platform(entry: &Value) -> (String, String, Option<String>) {
     )
 }
 
-fn pick_amd64(list: &[Value]) -> Option<String> {
+fn pick_amd64(list: &[Json]) -> Option<String> {
     list.iter()
         .find(|e| {
             let (os, arch, _) = platform(e);
             os == "linux" && arch == "amd64"
         })
-        .and_then(|e| e.get("digest").and_then(Value::as_str).map(str::to_string))
+        .and_then(|e| e.get("digest").and_then(Json::as_str).map(str::to_string))
 }
 
-fn no_amd64_message(image: &str, list: &[Value]) -> String {
+fn no_amd64_message(image: &str, list: &[Json]) -> String {
     let mut offers: Vec<String> = list
         .iter()
         .map(platform)
@@ -371,6 +394,34 @@ fn no_amd64_message(image: &str, list: &[Value]) -> String {
         format!(" (offers {})", offers.join(", "))
     };
     format!("{image} has no linux/amd64 variant{offers}; sandboxes are amd64, so this image cannot be used")
+}
+
+/// A registry read as a [`Machine`]: its result is an [`ImageConfigRead`]; it never
+/// fails (a read that goes wrong is a result that says why).
+impl Machine for RegistryRead {
+    fn next(&mut self, now_ms: f64) -> Step {
+        match self.next_action(now_ms) {
+            RegistryAction::Send(request) => Step::Send {
+                id: self.attempts.made(),
+                request,
+                abortable: true,
+            },
+            RegistryAction::Sleep { ms } => Step::Sleep { ms },
+            RegistryAction::Done(r) => {
+                Step::Done(ImageConfigRead::from(r).encode().unwrap_or(Json::Null))
+            }
+        }
+    }
+
+    fn on_reply(&mut self, id: u32, reply: Result<HttpResponse, TransportError>, now_ms: f64) {
+        if id == self.attempts.made() {
+            self.on_response(reply, now_ms);
+        }
+    }
+
+    fn abort(&mut self, _now_ms: f64) {
+        self.aborted = true;
+    }
 }
 
 #[cfg(test)]
@@ -407,9 +458,9 @@ mod tests {
     #[test]
     fn docker_hub_read_follows_token_index_manifest_and_blob() {
         let mut r = RegistryRead::new(target(DOCKER_HUB, "library/python", None), 1);
-        assert_eq!(url(r.next_action()), "https://auth.docker.io/token?service=registry.docker.io&scope=repository:library/python:pull");
+        assert_eq!(url(r.next_action(0.0)), "https://auth.docker.io/token?service=registry.docker.io&scope=repository:library/python:pull");
         r.on_response(reply(200, r#"{"token":"t0k"}"#), 0.0);
-        let RegistryAction::Send(req) = r.next_action() else {
+        let RegistryAction::Send(req) = r.next_action(0.0) else {
             panic!()
         };
         assert_eq!(
@@ -424,16 +475,16 @@ mod tests {
             .contains(&("Accept".into(), MANIFEST_ACCEPT.into())));
         r.on_response(reply(200, r#"{"manifests":[{"digest":"sha256:arm","platform":{"os":"linux","architecture":"arm64"}},{"digest":"sha256:amd","platform":{"os":"linux","architecture":"amd64"}}]}"#), 0.0);
         assert_eq!(
-            url(r.next_action()),
+            url(r.next_action(0.0)),
             "https://registry-1.docker.io/v2/library/python/manifests/sha256:amd"
         );
         r.on_response(reply(200, r#"{"config":{"digest":"sha256:cfg"}}"#), 0.0);
         assert_eq!(
-            url(r.next_action()),
+            url(r.next_action(0.0)),
             "https://registry-1.docker.io/v2/library/python/blobs/sha256:cfg"
         );
         r.on_response(reply(200, r#"{"config":{"Env":["PATH=/usr/bin","LANG=C"],"WorkingDir":"/app","Cmd":["python3"]}}"#), 0.0);
-        let RegistryAction::Done(Ok(c)) = r.next_action() else {
+        let RegistryAction::Done(Ok(c)) = r.next_action(0.0) else {
             panic!()
         };
         assert_eq!(c.env, vec!["PATH=/usr/bin", "LANG=C"]);
@@ -452,10 +503,10 @@ mod tests {
             ),
             1,
         );
-        assert_eq!(url(r.next_action()), "http://127.0.0.1:9/registry/token?service=registry.docker.io&scope=repository:library/python:pull");
+        assert_eq!(url(r.next_action(0.0)), "http://127.0.0.1:9/registry/token?service=registry.docker.io&scope=repository:library/python:pull");
         r.on_response(Err(TransportError::Network("refused".into())), 0.0);
         assert_eq!(
-            url(r.next_action()),
+            url(r.next_action(0.0)),
             "http://127.0.0.1:9/registry/v2/library/python/manifests/3.12"
         );
     }
@@ -463,18 +514,20 @@ mod tests {
     #[test]
     fn network_failures_retry_twice_then_fail_without_marking_unusable() {
         let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
-        for _ in 0..2 {
-            assert!(matches!(r.next_action(), RegistryAction::Send(_)));
-            r.on_response(Err(TransportError::Network("fetch failed".into())), 0.0);
-            let RegistryAction::Sleep { ms } = r.next_action() else {
+        let mut now = 0.0;
+        for ceiling in [1000, 2000] {
+            assert!(matches!(r.next_action(now), RegistryAction::Send(_)));
+            r.on_response(Err(TransportError::Network("fetch failed".into())), now);
+            let RegistryAction::Sleep { ms } = r.next_action(now) else {
                 panic!()
             };
-            assert!((500..=2000).contains(&ms));
+            assert!((1..=ceiling).contains(&ms));
+            now += ms as f64;
         }
-        assert!(matches!(r.next_action(), RegistryAction::Send(_)));
-        r.on_response(Err(TransportError::Network("fetch failed".into())), 0.0);
+        assert!(matches!(r.next_action(now), RegistryAction::Send(_)));
+        r.on_response(Err(TransportError::Network("fetch failed".into())), now);
         assert_eq!(
-            r.next_action(),
+            r.next_action(now),
             RegistryAction::Done(Err(RegistryFailure {
                 error: "fetch failed".into(),
                 unusable: false
@@ -485,9 +538,9 @@ mod tests {
     #[test]
     fn http_errors_give_the_documented_messages() {
         let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
-        r.next_action();
+        r.next_action(0.0);
         r.on_response(reply(404, "{}"), 0.0);
-        let RegistryAction::Done(Err(f)) = r.next_action() else {
+        let RegistryAction::Done(Err(f)) = r.next_action(0.0) else {
             panic!()
         };
         assert!(
@@ -497,9 +550,9 @@ mod tests {
         );
 
         let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
-        r.next_action();
+        r.next_action(0.0);
         r.on_response(reply(200, r#"{"manifests":[{"digest":"d","platform":{"os":"linux","architecture":"arm64","variant":"v8"}},{"digest":"e","platform":{"os":"unknown","architecture":"unknown"}}]}"#), 0.0);
-        let RegistryAction::Done(Err(f)) = r.next_action() else {
+        let RegistryAction::Done(Err(f)) = r.next_action(0.0) else {
             panic!()
         };
         assert_eq!(f.error, "python:3.12 has no linux/amd64 variant (offers linux/arm64/v8); sandboxes are amd64, so this image cannot be used");
@@ -509,7 +562,7 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_capped() {
         let mut r = RegistryRead::new(target("registry.example.com", "team/app", None), 3);
-        r.next_action();
+        r.next_action(0.0);
         r.on_response(
             Ok(HttpResponse {
                 status: 429,
@@ -520,7 +573,7 @@ mod tests {
             0.0,
         );
         assert_eq!(
-            r.next_action(),
+            r.next_action(0.0),
             RegistryAction::Sleep {
                 ms: MAX_RETRY_AFTER_MS
             }

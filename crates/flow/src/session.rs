@@ -1,41 +1,86 @@
-//! The build session: `Template.build` and `Template.buildInBackground` (§3, §6)
-//! as a caller-driven state machine.
+//! The build session: `Template.build` and `Template.buildInBackground` (§3, §6) as a
+//! caller-driven state machine.
 //!
-//! The host loops on [`BuildSession::next_action`] and performs what it says:
+//! The host loops on [`BuildSession::next_action`] (or drives it as a [`Machine`]):
 //!
 //! ```text
 //! loop {
 //!     match session.next_action(now()) {
-//!         Action::Send { id, request }    => reply = fetch(request); session.on_response(id, reply, now())
-//!         Action::PrepareSteps { .. }     => read registry, hash files; session.steps_ready(body, copies, now())
-//!         Action::Upload { copy_index, url, .. } => tar.gz + PUT; session.upload_done(copy_index, reply, now())
-//!         Action::Sleep { ms }            => sleep(ms)   (or until an in-flight reply arrives)
-//!         Action::Wait                    => await any in-flight reply
-//!         Action::Log(entry)              => onBuildLogs(entry)
-//!         Action::Done(info)              => return info
-//!         Action::Failed(error)           => throw error
+//!         Action::Send { id, request }   => reply = fetch(request); session.on_response(id, reply, now())
+//!         Action::PrepareSteps { .. }    => read registry, hash files; session.steps_ready(body, copies, now())
+//!         Action::Upload { id, copy_index, url, .. } => tar.gz + PUT; session.on_response(id, reply, now())
+//!         Action::Sleep { ms }           => sleep(ms)   (or until an in-flight reply arrives)
+//!         Action::Wait                   => await any in-flight reply
+//!         Action::Log(entry)             => onBuildLogs(entry)
+//!         Action::Progress(p)            => onBuildProgress(p)
+//!         Action::Done(info)             => return info
+//!         Action::Failed(error)          => throw error
 //!     }
 //! }
 //! ```
 //!
-//! A host that awaits each `Send`/`Upload` before asking again gets a plain
-//! sequential flow and never sees `Wait`; a host that fires them concurrently
-//! gets the official parallel file-link/upload phase.
-//!
-//! Differences from the official loop (see DIFFERENCES.md): retries with
-//! backoff, per-request timeouts, adaptive polling, a final log drain, abort,
-//! and bodiless error replies treated as errors.
+//! Beyond the official loop (see DIFFERENCES.md): retries with backoff (the two POSTs
+//! included, made safe to repeat), per-request timeouts, a whole-build deadline,
+//! polling timed for a person watching, a final log drain, step progress, failures
+//! with the failing step's last lines and a hint, and an abort that says what happened
+//! on the server (and can delete a template the aborted build created).
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
 
-use crate::connection::ConnectionConfig;
+use crate::attempts::{ms_until, Attempts};
+use crate::connection::{ConnectionConfig, ConnectionOptions};
 use crate::endpoint::Endpoint;
-use crate::errors::{error_from_status, error_from_transport, ErrorClass, FlowError};
+use crate::errors::{error_from_status, error_from_transport, truncate_detail};
+use crate::failure_hints::explain_failure;
 use crate::http::{HttpRequest, HttpResponse, TransportError};
 use crate::log_entry::LogEntry;
-use crate::retry::{retry_delay, Jitter, PollCadence, PollPolicy, RetryPolicy};
+use crate::machine::{Machine, PrepareNeeds, Step};
+use crate::prelude::*;
+use crate::progress::{BuildProgress, ProgressTracker};
+use crate::retry::{is_retryable, Jitter, PollPolicy, RetryPolicy};
 use crate::validation::{positive_integer, validate_name, validate_tags};
 use crate::wire::{self, DEFAULT_CPU_COUNT, DEFAULT_MEMORY_MB};
+use novita_template_json::shape::{Encode, JsFunction, Num, OneOrMany};
+
+novita_template_json::shape! {
+    /// Options of `Template.build` and `Template.buildInBackground`.
+    input struct BuildOptions extends ConnectionOptions as connection {
+        /// Tags for the build (besides a `name:tag` name's own tag).
+        #[ts = "string[]"]
+        pub tags: Option<OneOrMany> = "tags",
+        /// Default 2.
+        pub cpu_count: Option<Num> = "cpuCount",
+        /// Default 1024.
+        pub memory_mb: Option<Num> = "memoryMB",
+        /// Rebuild every layer (marks the template itself, as in novita-sandbox).
+        pub skip_cache: Option<bool> = "skipCache",
+        /// Receives every log entry once, in order.
+        #[ts = "(logEntry: LogEntry) => void"]
+        pub on_build_logs: Option<JsFunction> = "onBuildLogs",
+        /// Receives each step's progress as it starts and ends (`build` only).
+        #[ts = "(progress: BuildProgress) => void"]
+        pub on_build_progress: Option<JsFunction> = "onBuildProgress",
+        /// Progress of hashing and archiving each COPY source, for a progress bar (at
+        /// most every 100 ms).
+        #[ts = "(progress: UploadProgress) => void"]
+        pub on_upload_progress: Option<JsFunction> = "onUploadProgress",
+        /// Origin that replaces the image registries (and Docker Hub's token service)
+        /// when the image's ENV/WORKDIR/CMD are read, e.g. a proxy of your web console or
+        /// the emulator's `<apiUrl>/registry`. In a browser the image config is read only
+        /// when this is given (browsers cannot read public registries: CORS).
+        pub registry_url: Option<String> = "registryUrl",
+        /// Whole-build deadline in milliseconds (`build` only): past it the build
+        /// rejects with a `TemplateBuildTimeoutError` saying how far it got. The build
+        /// itself goes on on the server.
+        pub timeout_ms: Option<Num> = "timeoutMs",
+        /// When `signal` aborts a build whose template it created (a template with no
+        /// other build), delete that template. A template that had builds before is
+        /// never deleted. Default false: an aborted build is left to the server.
+        pub delete_on_abort: Option<bool> = "deleteOnAbort",
+        /// The deprecated `Template.build(template, { alias, ...options })` form.
+        pub alias: Option<String> = "alias",
+    }
+}
 
 /// Connection plus the policies of one session.
 #[derive(Clone, Debug)]
@@ -45,17 +90,40 @@ pub struct BuildConfig {
     pub poll: PollPolicy,
     /// Timeout for each upload PUT (`None`: none; large contexts take long).
     pub upload_timeout_ms: Option<u64>,
+    /// The whole-build deadline (`timeoutMs`), counted from the session's start.
+    pub deadline_ms: Option<u64>,
+    /// Delete the template on abort when this build created it (`deleteOnAbort`).
+    pub delete_on_abort: bool,
 }
 
 impl BuildConfig {
-    /// Default retry and poll policies.
+    /// Default retry and poll policies, no deadline.
     pub fn new(connection: ConnectionConfig) -> Self {
         BuildConfig {
             connection,
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
             upload_timeout_ms: None,
+            deadline_ms: None,
+            delete_on_abort: false,
         }
+    }
+
+    /// The lifecycle options of `options` (deadline, delete on abort), checked.
+    pub fn with_options(mut self, options: &BuildOptions) -> Result<Self, SdkError> {
+        if let Some(t) = &options.timeout_ms {
+            match t.integer() {
+                Some(ms) if ms > 0 => self.deadline_ms = Some(ms as u64),
+                _ => {
+                    return Err(SdkError::invalid(format!(
+                        "option `timeoutMs` must be a whole number of milliseconds > 0 (got {})",
+                        t.text()
+                    )))
+                }
+            }
+        }
+        self.delete_on_abort = options.delete_on_abort == Some(true);
+        Ok(self)
     }
 }
 
@@ -65,9 +133,21 @@ pub struct BuildRequest {
     pub name: String,
     pub tags: Option<Vec<String>>,
     /// JS number; default 2.
-    pub cpu_count: Option<f64>,
+    pub cpu_count: Option<Num>,
     /// JS number; default 1024.
-    pub memory_mb: Option<f64>,
+    pub memory_mb: Option<Num>,
+}
+
+impl BuildRequest {
+    /// The request of `Template.build(template, name, options)`.
+    pub fn from_options(name: &str, options: &BuildOptions) -> BuildRequest {
+        BuildRequest {
+            name: name.to_string(),
+            tags: options.tags.clone().map(|t| t.0),
+            cpu_count: options.cpu_count.clone(),
+            memory_mb: options.memory_mb.clone(),
+        }
+    }
 }
 
 /// One COPY instruction's upload inputs, supplied by the host after hashing.
@@ -81,31 +161,34 @@ pub struct CopyUpload {
     pub src: String,
 }
 
-/// What `build` and `buildInBackground` resolve to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuildInfo {
-    pub alias: String,
-    pub name: String,
-    /// The `tags` of the build-request reply (`None`: undefined).
-    pub tags: Option<Vec<String>>,
-    pub template_id: String,
-    pub build_id: String,
+novita_template_json::shape! {
+    /// What `build` and `buildInBackground` resolve to.
+    output struct BuildInfo {
+        /// Same as `name` (kept for the deprecated `build(t, {alias})` form).
+        pub alias: String = "alias",
+        pub name: String = "name",
+        /// The tags the service gave the build.
+        pub tags: Option<Vec<String>> = "tags",
+        pub template_id: String = "templateId",
+        pub build_id: String = "buildId",
+    }
 }
 
 /// The next thing the host must do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Send `request`, then call [`BuildSession::on_response`] with `id`.
-    Send { id: u64, request: HttpRequest },
+    Send { id: u32, request: HttpRequest },
     /// Resolve the image config and hash the COPY sources, then call
     /// [`BuildSession::steps_ready`] (or [`BuildSession::fail`]).
     PrepareSteps {
         template_id: String,
         build_id: String,
     },
-    /// Archive COPY `copy_index` and `PUT` it to `url` (no SDK headers), then
-    /// call [`BuildSession::upload_done`].
+    /// Archive COPY `copy_index` and `PUT` it to `url` (no SDK headers), then call
+    /// [`BuildSession::on_response`] with `id` (or [`BuildSession::upload_done`]).
     Upload {
+        id: u32,
         copy_index: usize,
         url: String,
         timeout_ms: Option<u64>,
@@ -117,34 +200,44 @@ pub enum Action {
     Wait,
     /// Deliver to `onBuildLogs`.
     Log(LogEntry),
+    /// Deliver to `onBuildProgress`.
+    Progress(BuildProgress),
     /// Finished; repeated on every later call.
     Done(BuildInfo),
     /// Failed; repeated on every later call.
-    Failed(FlowError),
+    Failed(SdkError),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Purpose {
     RequestBuild,
     FileLink(usize),
-    Trigger,
-    Status,
     Upload(usize),
+    Trigger,
+    /// After an ambiguous failure of a trigger that had made `attempts` attempts:
+    /// did the server start the build?
+    TriggerCheck {
+        attempts: u32,
+    },
+    Status,
+    /// After an abort with `deleteOnAbort`: the template's builds.
+    CleanupLookup,
+    CleanupDelete,
 }
 
 #[derive(Clone, Debug)]
 struct Pending {
-    id: u64,
+    id: u32,
     purpose: Purpose,
     endpoint: Endpoint,
     /// `None` for uploads (the host builds the PUT).
     request: Option<HttpRequest>,
     upload_url: String,
-    idempotent: bool,
-    attempts: u32,
-    first_started_ms: Option<f64>,
-    ready_at_ms: f64,
-    in_flight: bool,
+    /// Whether a failure may be repeated (beyond 429).
+    repeatable: bool,
+    /// Whether the caller's signal may cancel it (not the clean-up after an abort).
+    abortable: bool,
+    attempts: Attempts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +248,7 @@ enum Phase {
     Trigger,
     Polling,
     Draining,
+    Cleanup,
     Finished,
 }
 
@@ -163,6 +257,32 @@ struct CopyState {
     copy: CopyUpload,
     done: bool,
 }
+
+/// What the server did with the build when the caller aborted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ServerBuild {
+    /// No build was requested, or it was never triggered: nothing runs.
+    NotStarted,
+    /// Triggered: it goes on (the API has no cancel).
+    Continues,
+    /// Its template, which it created, was deleted.
+    Deleted,
+}
+
+impl ServerBuild {
+    fn as_str(self) -> &'static str {
+        match self {
+            ServerBuild::NotStarted => "not-started",
+            ServerBuild::Continues => "continues",
+            ServerBuild::Deleted => "deleted",
+        }
+    }
+}
+
+/// How many recent server entries are kept for a failure's log tail.
+const RECENT_ENTRIES: usize = 200;
+/// Lines of the failing step in a `BuildError`'s `logTail`.
+const LOG_TAIL_LINES: usize = 10;
 
 /// The state machine of one build. See the module docs for the driving loop.
 pub struct BuildSession {
@@ -174,12 +294,15 @@ pub struct BuildSession {
     background: bool,
     phase: Phase,
     logs: VecDeque<LogEntry>,
-    outcome: Option<Result<BuildInfo, FlowError>>,
+    progress: VecDeque<BuildProgress>,
+    outcome: Option<Result<BuildInfo, SdkError>>,
     started: bool,
+    started_ms: f64,
     aborted: bool,
+    triggered: bool,
     prepare_emitted: bool,
     pending: Vec<Pending>,
-    next_id: u64,
+    next_id: u32,
     jitter: Jitter,
     template_id: String,
     build_id: String,
@@ -187,17 +310,20 @@ pub struct BuildSession {
     copies: Vec<CopyState>,
     trigger_body: Option<String>,
     logs_offset: u64,
-    interval_ms: u64,
-    /// When the server writes its entries, to time the polls.
-    cadence: PollCadence,
+    /// When the last status poll brought entries (for the quiet back-off).
+    last_entries_ms: f64,
+    quiet_interval_ms: u64,
     drain_polls: u32,
     /// The result to finish with once the drain ends.
-    drain_result: Option<Result<(), FlowError>>,
+    drain_result: Option<Result<(), SdkError>>,
+    tracker: Option<ProgressTracker>,
+    /// Recent server entries `(step, message)`, for a failure's log tail.
+    recent: VecDeque<(Option<String>, String)>,
 }
 
 /// Shows the progress only: the trigger body may hold registry credentials.
-impl std::fmt::Debug for BuildSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for BuildSession {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("BuildSession")
             .field("name", &self.name)
             .field("background", &self.background)
@@ -223,7 +349,7 @@ impl BuildSession {
         now_ms: f64,
         seed: u64,
     ) -> Self {
-        let interval_ms = config.poll.min_interval_ms;
+        let quiet_interval_ms = config.poll.min_interval_ms;
         let mut session = BuildSession {
             config,
             name: request.name.clone(),
@@ -233,9 +359,12 @@ impl BuildSession {
             background,
             phase: Phase::RequestBuild,
             logs: VecDeque::new(),
+            progress: VecDeque::new(),
             outcome: None,
             started: false,
+            started_ms: now_ms,
             aborted: false,
+            triggered: false,
             prepare_emitted: false,
             pending: Vec::new(),
             next_id: 1,
@@ -246,19 +375,23 @@ impl BuildSession {
             copies: Vec::new(),
             trigger_body: None,
             logs_offset: 0,
-            interval_ms,
-            cadence: PollCadence::default(),
+            last_entries_ms: now_ms,
+            quiet_interval_ms,
             drain_polls: 0,
             drain_result: None,
+            tracker: None,
+            recent: VecDeque::new(),
         };
         // Argument errors come before anything else, without log entries.
         let validated = validate_name(&request.name)
             .and_then(|_| validate_tags("tags", request.tags.as_deref().unwrap_or(&[])))
-            .and_then(|_| positive_integer("cpuCount", request.cpu_count, DEFAULT_CPU_COUNT))
+            .and_then(|_| {
+                positive_integer("cpuCount", request.cpu_count.as_ref(), DEFAULT_CPU_COUNT)
+            })
             .and_then(|cpu| {
                 Ok((
                     cpu,
-                    positive_integer("memoryMB", request.memory_mb, DEFAULT_MEMORY_MB)?,
+                    positive_integer("memoryMB", request.memory_mb.as_ref(), DEFAULT_MEMORY_MB)?,
                 ))
             });
         match validated {
@@ -289,7 +422,8 @@ impl BuildSession {
         }
         let mut message = format!("Requesting build for template: {}", session.name);
         if let Some(tags) = session.tags.as_ref().filter(|t| !t.is_empty()) {
-            message.push_str(&format!(" with tags {}", tags.join(", ")));
+            message.push_str(" with tags ");
+            message.push_str(&tags.join(", "));
         }
         session.logs.push_back(LogEntry::info(now_ms, message));
         let req = wire::request_build(
@@ -299,8 +433,26 @@ impl BuildSession {
             session.cpu_count,
             session.memory_mb,
         );
-        session.push_request(Purpose::RequestBuild, Endpoint::RequestBuild, req, now_ms);
+        // A repeated build request leaves at most an untriggered build on the server,
+        // which never runs and is superseded by ours (docs/wire-contract.md, "Repeats"):
+        // so an ambiguous failure (no reply, a timeout, a 5xx) may be repeated. With
+        // deleteOnAbort the reply must arrive even after an abort, to know what to delete.
+        let abortable = !session.config.delete_on_abort;
+        session.push(
+            Purpose::RequestBuild,
+            Endpoint::RequestBuild,
+            req,
+            now_ms,
+            true,
+            abortable,
+        );
         session
+    }
+
+    /// Describes the steps for progress reports: the base, the numbered steps (in
+    /// the order the server numbers them) and the finalize step.
+    pub fn describe_steps(&mut self, base: &str, steps: &[String], finalize: &str) {
+        self.tracker = Some(ProgressTracker::new(base, steps, finalize));
     }
 
     /// The template and build ids, once the build request succeeded.
@@ -326,15 +478,16 @@ impl BuildSession {
         }
     }
 
-    /// Cancels the session: the next actions are the `LogEntryEnd` entry (if a
-    /// Start was emitted) and `Failed(AbortError)`. The server-side build is
-    /// not cancelled; in-flight replies are ignored.
+    /// Cancels the session. In-flight replies are ignored (except those a
+    /// `deleteOnAbort` clean-up still needs); the next actions wind it down to the
+    /// `LogEntryEnd` entry (if a Start was emitted) and `Failed(AbortError)`, whose
+    /// message and `serverBuild` field say what happened on the server.
     pub fn abort(&mut self) {
         self.aborted = true;
     }
 
     /// Fails the session with a host-side error (registry, hashing, archive).
-    pub fn fail(&mut self, error: FlowError, now_ms: f64) {
+    pub fn fail(&mut self, error: SdkError, now_ms: f64) {
         if self.outcome.is_none() {
             self.finish(Err(error), now_ms);
         }
@@ -342,14 +495,18 @@ impl BuildSession {
 
     /// The next thing to do; see [`Action`].
     pub fn next_action(&mut self, now_ms: f64) -> Action {
-        if self.aborted && self.outcome.is_none() {
-            self.finish(
-                Err(FlowError::new(
-                    ErrorClass::AbortError,
-                    "The build was aborted",
-                )),
-                now_ms,
-            );
+        if self.outcome.is_none() {
+            if self.aborted {
+                self.wind_down(now_ms);
+            } else if let Some(limit) = self.config.deadline_ms {
+                if !self.background && now_ms - self.started_ms >= limit as f64 {
+                    let e = self.deadline_error(limit);
+                    self.finish(Err(e), now_ms);
+                }
+            }
+        }
+        if let Some(p) = self.progress.pop_front() {
+            return Action::Progress(p);
         }
         if let Some(entry) = self.logs.pop_front() {
             return Action::Log(entry);
@@ -369,18 +526,11 @@ impl BuildSession {
         }
         let upload_timeout = self.config.upload_timeout_ms;
         let copies = &self.copies;
-        if let Some(op) = self
-            .pending
-            .iter_mut()
-            .find(|p| !p.in_flight && p.ready_at_ms <= now_ms)
-        {
-            op.in_flight = true;
-            op.attempts += 1;
-            if op.first_started_ms.is_none() {
-                op.first_started_ms = Some(now_ms);
-            }
+        if let Some(op) = self.pending.iter_mut().find(|p| p.attempts.is_due(now_ms)) {
+            op.attempts.start(now_ms);
             return match (&op.purpose, &op.request) {
                 (Purpose::Upload(slot), _) => Action::Upload {
+                    id: op.id,
                     copy_index: copies.get(*slot).map_or(*slot, |c| c.copy.index),
                     url: op.upload_url.clone(),
                     timeout_ms: upload_timeout,
@@ -392,33 +542,43 @@ impl BuildSession {
                 (_, None) => Action::Wait,
             };
         }
-        let next_ready = self
+        let mut next_ready = self
             .pending
             .iter()
-            .filter(|p| !p.in_flight)
-            .map(|p| p.ready_at_ms)
+            .filter_map(|p| p.attempts.ready_at_ms())
             .fold(f64::INFINITY, f64::min);
+        if let Some(limit) = self.config.deadline_ms.filter(|_| !self.background) {
+            // Wake up for the deadline even when nothing else is due.
+            next_ready = next_ready.min(self.started_ms + limit as f64);
+        }
         if next_ready.is_finite() {
             return Action::Sleep {
-                ms: (next_ready - now_ms).max(1.0).ceil() as u64,
+                ms: ms_until(next_ready, now_ms),
             };
         }
         Action::Wait
     }
 
-    /// Reports the reply (or transport failure) of `Send { id, .. }`.
+    /// Reports the reply (or transport failure) of `Send` or `Upload` number `id`.
     pub fn on_response(
         &mut self,
-        id: u64,
+        id: u32,
         result: Result<HttpResponse, TransportError>,
         now_ms: f64,
     ) {
-        if self.outcome.is_some() || self.aborted {
+        if self.outcome.is_some() {
             return;
         }
-        let Some(pos) = self.pending.iter().position(|p| p.id == id && p.in_flight) else {
+        let Some(pos) = self
+            .pending
+            .iter()
+            .position(|p| p.id == id && p.attempts.in_flight())
+        else {
             return;
         };
+        if self.aborted && self.pending[pos].abortable {
+            return;
+        }
         self.complete(pos, result, now_ms);
     }
 
@@ -429,20 +589,17 @@ impl BuildSession {
         result: Result<HttpResponse, TransportError>,
         now_ms: f64,
     ) {
-        if self.outcome.is_some() || self.aborted {
-            return;
-        }
         let Some(slot) = self.copies.iter().position(|c| c.copy.index == copy_index) else {
             return;
         };
-        let Some(pos) = self
+        let id = self
             .pending
             .iter()
-            .position(|p| p.purpose == Purpose::Upload(slot) && p.in_flight)
-        else {
-            return;
-        };
-        self.complete(pos, result, now_ms);
+            .find(|p| p.purpose == Purpose::Upload(slot))
+            .map(|p| p.id);
+        if let Some(id) = id {
+            self.on_response(id, result, now_ms);
+        }
     }
 
     /// Supplies the trigger body (the serialized template) and the COPY
@@ -455,10 +612,7 @@ impl BuildSession {
         let mut seen: Vec<usize> = copies.iter().map(|c| c.index).collect();
         seen.sort_unstable();
         if seen.windows(2).any(|w| w[0] == w[1]) {
-            let error = FlowError::new(
-                ErrorClass::InvalidArgumentError,
-                "steps_ready: every CopyUpload needs its own index",
-            );
+            let error = SdkError::invalid("steps_ready: every CopyUpload needs its own index");
             self.finish(Err(error), now_ms);
             return;
         }
@@ -474,11 +628,13 @@ impl BuildSession {
                 &self.template_id,
                 &self.copies[slot].copy.files_hash,
             );
-            self.push_request(
+            self.push(
                 Purpose::FileLink(slot),
                 Endpoint::FileUploadLink,
                 req,
                 now_ms,
+                true,
+                true,
             );
         }
         self.after_copy_progress(now_ms);
@@ -486,12 +642,14 @@ impl BuildSession {
 
     // ------------------------------------------------------------ internals
 
-    fn push_request(
+    fn push(
         &mut self,
         purpose: Purpose,
         endpoint: Endpoint,
         request: HttpRequest,
         ready_at_ms: f64,
+        repeatable: bool,
+        abortable: bool,
     ) {
         let id = self.next_id;
         self.next_id += 1;
@@ -499,19 +657,25 @@ impl BuildSession {
             id,
             purpose,
             endpoint,
-            idempotent: request.idempotent,
+            repeatable: repeatable || request.idempotent,
             request: Some(request),
             upload_url: String::new(),
-            attempts: 0,
-            first_started_ms: None,
-            ready_at_ms,
-            in_flight: false,
+            abortable,
+            attempts: Attempts::new(ready_at_ms),
         });
     }
 
-    fn finish(&mut self, result: Result<BuildInfo, FlowError>, now_ms: f64) {
+    fn finish(&mut self, result: Result<BuildInfo, SdkError>, now_ms: f64) {
         if self.outcome.is_some() {
             return;
+        }
+        if let Some(tracker) = &mut self.tracker {
+            let failed_step = result.as_ref().err().and_then(|e| e.step.clone());
+            let failed = result.is_err() && self.triggered;
+            if self.triggered {
+                self.progress
+                    .extend(tracker.on_end(failed_step.as_deref(), failed, now_ms));
+            }
         }
         if self.started {
             self.logs.push_back(LogEntry::end(now_ms, "Build finished"));
@@ -545,44 +709,169 @@ impl BuildSession {
         }
     }
 
-    fn complete(&mut self, pos: usize, result: Result<HttpResponse, TransportError>, now_ms: f64) {
-        let is_failure = match &result {
-            Ok(r) => !r.is_success(),
-            Err(_) => true,
+    /// "(template tpl…, build bld…)" once the ids are known.
+    fn ids_text(&self) -> String {
+        if self.template_id.is_empty() {
+            return String::new();
+        }
+        format!(" (template {}, build {})", self.template_id, self.build_id)
+    }
+
+    /// "it reached step 3 of 9 (runCmd(\"make\"))", or where it stood before the steps.
+    fn how_far(&self) -> String {
+        if let Some((index, total, description)) =
+            self.tracker.as_ref().and_then(|t| t.position_now())
+        {
+            return format!("it reached step {index} of {total} ({description})");
+        }
+        match self.phase {
+            Phase::RequestBuild => "it was still being requested".into(),
+            Phase::AwaitSteps | Phase::Files => "its files were still being prepared".into(),
+            Phase::Trigger => "it was being started".into(),
+            _ if self.triggered => "no step had reported yet".into(),
+            _ => "it had not started".into(),
+        }
+    }
+
+    fn deadline_error(&self, limit: u64) -> SdkError {
+        let goes_on = if self.triggered {
+            "; it goes on on the server"
+        } else {
+            ""
         };
-        if is_failure {
-            let op = &self.pending[pos];
-            let elapsed = (now_ms - op.first_started_ms.unwrap_or(now_ms)).max(0.0) as u64;
-            let delay = retry_delay(
+        let mut e = SdkError::new(
+            ErrorClass::TemplateBuildTimeoutError,
+            format!(
+                "The build did not finish within {limit} ms: {}{goes_on}{}",
+                self.how_far(),
+                self.ids_text()
+            ),
+        );
+        if let Some((index, total, description)) =
+            self.tracker.as_ref().and_then(|t| t.position_now())
+        {
+            e.set_field(
+                "progress",
+                Json::Obj(vec![
+                    ("index".into(), Json::int(index as i64)),
+                    ("total".into(), Json::int(total as i64)),
+                    ("description".into(), Json::str(description)),
+                ]),
+            );
+        }
+        e
+    }
+
+    /// After an abort: waits for what a clean-up needs, runs it, then fails with an
+    /// error that says what happened on the server.
+    fn wind_down(&mut self, now_ms: f64) {
+        if self.phase == Phase::Cleanup {
+            return;
+        }
+        // The build request is still in flight and its reply decides what to delete.
+        let request_in_flight = self
+            .pending
+            .iter()
+            .any(|p| p.purpose == Purpose::RequestBuild && !p.abortable);
+        if request_in_flight && self.template_id.is_empty() {
+            self.pending.retain(|p| p.purpose == Purpose::RequestBuild);
+            return;
+        }
+        self.pending.clear();
+        if self.config.delete_on_abort && !self.template_id.is_empty() {
+            self.phase = Phase::Cleanup;
+            let req = wire::get_template(&self.config.connection, &self.template_id);
+            self.push(
+                Purpose::CleanupLookup,
+                Endpoint::GetTemplate,
+                req,
+                now_ms,
+                true,
+                false,
+            );
+            return;
+        }
+        let state = if self.triggered {
+            ServerBuild::Continues
+        } else {
+            ServerBuild::NotStarted
+        };
+        let e = self.abort_error(state, None);
+        self.finish(Err(e), now_ms);
+    }
+
+    fn abort_error(&self, state: ServerBuild, note: Option<&str>) -> SdkError {
+        let ids = self.ids_text();
+        let what = match state {
+            ServerBuild::NotStarted if self.template_id.is_empty() => {
+                "no build was started on the server".to_string()
+            }
+            ServerBuild::NotStarted => {
+                format!("the build was never started, so nothing runs on the server{ids}")
+            }
+            ServerBuild::Continues => format!(
+                "the build goes on on the server{ids}: the API has no cancel; {}",
+                self.how_far()
+            ),
+            ServerBuild::Deleted => format!(
+                "its template {}, which this build created, was deleted",
+                self.template_id
+            ),
+        };
+        let mut message = format!("The build was aborted: {what}");
+        if let Some(note) = note {
+            message.push_str(" (");
+            message.push_str(note);
+            message.push(')');
+        }
+        let mut e = SdkError::new(ErrorClass::AbortError, message)
+            .with_field("serverBuild", Json::str(state.as_str()));
+        if !self.template_id.is_empty() {
+            e.set_field("templateId", Json::str(self.template_id.as_str()));
+            e.set_field("buildId", Json::str(self.build_id.as_str()));
+        }
+        e
+    }
+
+    fn complete(&mut self, pos: usize, result: Result<HttpResponse, TransportError>, now_ms: f64) {
+        let (purpose, repeatable) = (self.pending[pos].purpose, self.pending[pos].repeatable);
+        let is_failure = result.as_ref().map_or(true, |r| !r.is_success());
+        // A trigger that may or may not have reached the server: ask the server
+        // (below) rather than repeat it blindly.
+        let ambiguous_trigger = purpose == Purpose::Trigger
+            && is_failure
+            && is_retryable(&result, true)
+            && !matches!(&result, Ok(r) if r.status == 429);
+        if !ambiguous_trigger {
+            let op = &mut self.pending[pos];
+            if let Some(delay) = op.attempts.finish(
+                &result,
+                repeatable,
                 &self.config.retry,
                 &mut self.jitter,
-                &result,
-                op.idempotent,
-                op.attempts,
-                elapsed,
                 now_ms,
-            );
-            if let Some(delay) = delay {
+            ) {
                 let why = match &result {
                     Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
                     Err(TransportError::Timeout) => "timed out".to_string(),
-                    Err(TransportError::Network(m)) => crate::errors::truncate_detail(m),
+                    Err(TransportError::Network(m)) => truncate_detail(m),
                     Err(TransportError::Aborted) => "aborted".to_string(),
                 };
                 let message = format!(
                     "Retrying {} in {delay} ms (attempt {} of {}): {why}",
                     Self::describe(op),
-                    op.attempts + 1,
+                    op.attempts.made() + 1,
                     self.config.retry.max_attempts
                 );
                 self.logs.push_back(LogEntry::new(now_ms, "debug", message));
-                let op = &mut self.pending[pos];
-                op.in_flight = false;
-                op.ready_at_ms = now_ms + delay as f64;
                 return;
             }
         }
         let op = self.pending.remove(pos);
+        if ambiguous_trigger && op.attempts.made() < self.config.retry.max_attempts {
+            self.check_trigger(op, &result, now_ms);
+            return;
+        }
         let outcome = match result {
             Ok(response) => Ok(response),
             Err(e) => {
@@ -599,11 +888,14 @@ impl BuildSession {
             Purpose::FileLink(slot) => self.on_file_link(slot, outcome, now_ms),
             Purpose::Upload(slot) => self.on_upload(slot, outcome, now_ms),
             Purpose::Trigger => self.on_trigger(outcome, now_ms),
+            Purpose::TriggerCheck { attempts } => self.on_trigger_check(attempts, outcome, now_ms),
             Purpose::Status => self.on_status(outcome, now_ms),
+            Purpose::CleanupLookup => self.on_cleanup_lookup(outcome, now_ms),
+            Purpose::CleanupDelete => self.on_cleanup_delete(outcome, now_ms),
         }
     }
 
-    fn on_request_build(&mut self, outcome: Result<HttpResponse, FlowError>, now_ms: f64) {
+    fn on_request_build(&mut self, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
         match outcome.and_then(|r| wire::parse_request_build(&r)) {
             Err(e) => self.finish(Err(e), now_ms),
             Ok(reply) => {
@@ -622,7 +914,7 @@ impl BuildSession {
         }
     }
 
-    fn on_file_link(&mut self, slot: usize, outcome: Result<HttpResponse, FlowError>, now_ms: f64) {
+    fn on_file_link(&mut self, slot: usize, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
         let Some(state) = self.copies.get(slot) else {
             return;
         };
@@ -639,11 +931,9 @@ impl BuildSession {
                         endpoint: Endpoint::FileUpload,
                         request: None,
                         upload_url: url.to_string(),
-                        idempotent: true,
-                        attempts: 0,
-                        first_started_ms: None,
-                        ready_at_ms: now_ms,
-                        in_flight: false,
+                        repeatable: true,
+                        abortable: true,
+                        attempts: Attempts::new(now_ms),
                     });
                 }
                 None => {
@@ -659,7 +949,7 @@ impl BuildSession {
         }
     }
 
-    fn on_upload(&mut self, slot: usize, outcome: Result<HttpResponse, FlowError>, now_ms: f64) {
+    fn on_upload(&mut self, slot: usize, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
         let result = outcome.and_then(|r| {
             if r.is_success() {
                 Ok(())
@@ -692,27 +982,134 @@ impl BuildSession {
         self.logs
             .push_back(LogEntry::info(now_ms, "Starting building..."));
         self.phase = Phase::Trigger;
-        let body = self.trigger_body.take().unwrap_or_default();
+        self.push_trigger(now_ms);
+    }
+
+    fn push_trigger(&mut self, ready_at_ms: f64) {
+        let body = self.trigger_body.clone().unwrap_or_default();
         let req = wire::trigger_build(
             &self.config.connection,
             &self.template_id,
             &self.build_id,
             body,
         );
-        self.push_request(Purpose::Trigger, Endpoint::TriggerBuild, req, now_ms);
+        self.push(
+            Purpose::Trigger,
+            Endpoint::TriggerBuild,
+            req,
+            ready_at_ms,
+            false,
+            true,
+        );
     }
 
-    fn on_trigger(&mut self, outcome: Result<HttpResponse, FlowError>, now_ms: f64) {
+    /// The trigger got no clear answer: read the build's status, and trigger again only
+    /// if it is still waiting. `failed` carries the attempt count over.
+    fn check_trigger(
+        &mut self,
+        failed: Pending,
+        result: &Result<HttpResponse, TransportError>,
+        now_ms: f64,
+    ) {
+        let why = match result {
+            Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
+            Err(TransportError::Timeout) => "timed out".to_string(),
+            Err(TransportError::Network(m)) => truncate_detail(m),
+            Err(TransportError::Aborted) => "aborted".to_string(),
+        };
+        self.logs.push_back(LogEntry::new(
+            now_ms,
+            "debug",
+            format!("The build trigger got no clear answer ({why}); asking the server whether the build started"),
+        ));
+        let req = wire::build_status(
+            &self.config.connection,
+            &self.template_id,
+            &self.build_id,
+            Some(0),
+        );
+        let attempts = failed.attempts.made();
+        let delay = self.backoff_delay(attempts);
+        let check = Purpose::TriggerCheck { attempts };
+        self.push(
+            check,
+            Endpoint::BuildStatus,
+            req,
+            now_ms + delay as f64,
+            true,
+            true,
+        );
+    }
+
+    fn backoff_delay(&mut self, attempts_made: u32) -> u64 {
+        let exp = attempts_made.saturating_sub(1).min(20);
+        let ceiling = self
+            .config
+            .retry
+            .base_delay_ms
+            .saturating_mul(1 << exp)
+            .min(self.config.retry.max_delay_ms);
+        self.jitter.up_to(ceiling)
+    }
+
+    fn on_trigger_check(
+        &mut self,
+        attempts: u32,
+        outcome: Result<HttpResponse, SdkError>,
+        now_ms: f64,
+    ) {
+        let response = match outcome {
+            Ok(r) => r,
+            Err(e) => return self.finish(Err(e), now_ms),
+        };
+        let status = match wire::parse_build_status(&response) {
+            Ok(reply) => reply.status,
+            Err(e) => return self.finish(Err(e), now_ms),
+        };
+        if status == "waiting" {
+            self.logs.push_back(LogEntry::new(
+                now_ms,
+                "debug",
+                "The build has not started: triggering it again",
+            ));
+            self.push_trigger(now_ms);
+            if let Some(trigger) = self.pending.last_mut() {
+                trigger.attempts = Attempts::resumed(attempts, now_ms);
+            }
+            return;
+        }
+        self.logs.push_back(LogEntry::new(
+            now_ms,
+            "debug",
+            format!("The build had started (status {status})"),
+        ));
+        self.on_trigger(Ok(HttpResponse::accepted()), now_ms);
+        if self.phase == Phase::Polling {
+            // The check was a status request from offset 0: it is the first poll.
+            self.pending.retain(|p| p.purpose != Purpose::Status);
+            self.on_status(Ok(response), now_ms);
+        }
+    }
+
+    fn on_trigger(&mut self, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
+        // 409: a repeated trigger of a build that already started (docs/wire-contract.md).
+        let outcome = match outcome {
+            Ok(r) if r.status == 409 => Ok(HttpResponse::accepted()),
+            other => other,
+        };
         match outcome.and_then(|r| wire::parse_trigger_build(&r)) {
             Err(e) => self.finish(Err(e), now_ms),
-            Ok(()) if self.background => {
-                let info = self.build_info();
-                self.finish(Ok(info), now_ms);
-            }
             Ok(()) => {
+                self.triggered = true;
+                if self.background {
+                    let info = self.build_info();
+                    self.finish(Ok(info), now_ms);
+                    return;
+                }
                 self.logs
                     .push_back(LogEntry::info(now_ms, "Waiting for logs..."));
                 self.phase = Phase::Polling;
+                self.last_entries_ms = now_ms;
                 self.push_status_poll(now_ms);
             }
         }
@@ -725,15 +1122,39 @@ impl BuildSession {
             &self.build_id,
             Some(self.logs_offset),
         );
-        self.push_request(Purpose::Status, Endpoint::BuildStatus, req, ready_at_ms);
+        self.push(
+            Purpose::Status,
+            Endpoint::BuildStatus,
+            req,
+            ready_at_ms,
+            true,
+            true,
+        );
     }
 
-    fn end_with(&mut self, result: Result<(), FlowError>, now_ms: f64) {
+    fn end_with(&mut self, result: Result<(), SdkError>, now_ms: f64) {
         let info = self.build_info();
         self.finish(result.map(|_| info), now_ms);
     }
 
-    fn on_status(&mut self, outcome: Result<HttpResponse, FlowError>, now_ms: f64) {
+    /// The delay before the next status poll, after one that brought `count` entries.
+    fn next_poll_delay(&mut self, count: u64, now_ms: f64) -> u64 {
+        let poll = &self.config.poll;
+        if count > 0 {
+            self.last_entries_ms = now_ms;
+            self.quiet_interval_ms = poll.min_interval_ms;
+            return poll.steady_interval_ms;
+        }
+        // While the build stays quiet, poll less and less often, up to the ceiling.
+        if now_ms - self.last_entries_ms < poll.quiet_after_ms as f64 {
+            return poll.steady_interval_ms;
+        }
+        self.quiet_interval_ms =
+            poll.next_interval(self.quiet_interval_ms.max(poll.steady_interval_ms), false);
+        self.quiet_interval_ms
+    }
+
+    fn on_status(&mut self, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
         let reply = match outcome.and_then(|r| wire::parse_build_status(&r)) {
             Ok(reply) => reply,
             Err(e) => {
@@ -747,10 +1168,20 @@ impl BuildSession {
             }
         };
         let count = reply.log_entries.len() as u64;
-        let mut entry_times = Vec::with_capacity(reply.log_entries.len());
         for entry in &reply.log_entries {
             let e = entry.to_log_entry(now_ms);
-            entry_times.push(e.timestamp_ms);
+            if let Some(tracker) = &mut self.tracker {
+                self.progress.extend(tracker.on_entry(
+                    entry.step.as_deref(),
+                    &e.message,
+                    e.timestamp_ms,
+                ));
+            }
+            if self.recent.len() == RECENT_ENTRIES {
+                self.recent.pop_front();
+            }
+            self.recent
+                .push_back((entry.step.clone(), e.message.clone()));
             self.logs.push_back(e);
         }
         self.logs_offset += count;
@@ -766,27 +1197,35 @@ impl BuildSession {
         }
         let terminal = match reply.status.as_str() {
             "building" | "waiting" => {
-                let delay =
-                    self.cadence
-                        .next_delay(&self.config.poll, &mut self.interval_ms, &entry_times);
+                let delay = self.next_poll_delay(count, now_ms);
                 self.push_status_poll(now_ms + delay as f64);
                 return;
             }
             "ready" => Ok(()),
             "error" => {
                 let reason = reply.reason.as_ref();
-                let mut error = FlowError::new(
-                    ErrorClass::BuildError,
-                    reason
-                        .and_then(|r| r.message.clone())
-                        .unwrap_or_else(|| "Unknown error".to_string()),
-                );
-                error.step = reason.and_then(|r| r.step.clone());
+                let message = reason
+                    .and_then(|r| r.message.clone())
+                    .unwrap_or_else(|| "Unknown error".to_string());
+                let step = reason.and_then(|r| r.step.clone());
+                // The reason's own entries may hold lines the log pages did not.
+                if let Some(r) = reason {
+                    for e in &r.log_entries {
+                        let stripped = crate::ansi::strip_ansi(&e.message);
+                        if !self.recent.iter().any(|(_, m)| *m == stripped) {
+                            self.recent
+                                .push_back((e.step.clone().or(step.clone()), stripped));
+                        }
+                    }
+                }
+                let mut error = SdkError::new(ErrorClass::BuildError, message);
+                error.step = step;
+                self.explain(&mut error);
                 Err(error)
             }
             _ => {
                 self.end_with(
-                    Err(FlowError::new(
+                    Err(SdkError::new(
                         ErrorClass::BuildError,
                         "Unknown build error occurred.",
                     )),
@@ -802,5 +1241,142 @@ impl BuildSession {
         } else {
             self.end_with(terminal, now_ms);
         }
+    }
+
+    /// Adds the failing step's last lines (`logTail`) and, for known causes, a
+    /// `reason` and a `hint`; the server's message stays the error's message.
+    fn explain(&self, error: &mut SdkError) {
+        let step = error.step.clone();
+        let tail: Vec<&str> = {
+            let of_step: Vec<&str> = self
+                .recent
+                .iter()
+                .filter(|(s, _)| step.is_some() && *s == step)
+                .map(|(_, m)| m.as_str())
+                .collect();
+            let lines = if of_step.is_empty() {
+                self.recent.iter().map(|(_, m)| m.as_str()).collect()
+            } else {
+                of_step
+            };
+            let skip = lines.len().saturating_sub(LOG_TAIL_LINES);
+            lines.into_iter().skip(skip).collect()
+        };
+        error.set_field("logTail", Json::strs(&tail));
+        if let Some(cause) = explain_failure(&error.message, &tail) {
+            error.set_field("reason", Json::str(cause.reason));
+            error.set_field("hint", Json::str(cause.hint));
+        }
+    }
+
+    fn on_cleanup_lookup(&mut self, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
+        let builds = match outcome.and_then(|r| wire::parse_template_builds(&r)) {
+            Ok(b) => b,
+            Err(e) => {
+                let note = format!(
+                    "whether to delete the template could not be checked: {}",
+                    e.message
+                );
+                let state = if self.triggered {
+                    ServerBuild::Continues
+                } else {
+                    ServerBuild::NotStarted
+                };
+                let err = self.abort_error(state, Some(&note));
+                return self.finish(Err(err), now_ms);
+            }
+        };
+        let only_ours = builds.len() == 1 && builds[0].0 == self.build_id;
+        if !only_ours {
+            let state = if self.triggered {
+                ServerBuild::Continues
+            } else {
+                ServerBuild::NotStarted
+            };
+            let err =
+                self.abort_error(state, Some("the template had other builds, so it was kept"));
+            return self.finish(Err(err), now_ms);
+        }
+        match wire::delete_template(&self.config.connection, &self.template_id) {
+            Ok(req) => self.push(
+                Purpose::CleanupDelete,
+                Endpoint::DeleteTemplate,
+                req,
+                now_ms,
+                true,
+                false,
+            ),
+            Err(e) => {
+                let err = self.abort_error(ServerBuild::Continues, Some(&e.message));
+                self.finish(Err(err), now_ms);
+            }
+        }
+    }
+
+    fn on_cleanup_delete(&mut self, outcome: Result<HttpResponse, SdkError>, now_ms: f64) {
+        let err = match outcome.and_then(|r| wire::parse_delete_template(&r)) {
+            Ok(_) => self.abort_error(ServerBuild::Deleted, None),
+            Err(e) => {
+                let state = if self.triggered {
+                    ServerBuild::Continues
+                } else {
+                    ServerBuild::NotStarted
+                };
+                let note = format!("deleting its template failed: {}", e.message);
+                self.abort_error(state, Some(&note))
+            }
+        };
+        self.finish(Err(err), now_ms);
+    }
+}
+
+/// The session as a [`Machine`]: its result is the [`BuildInfo`] as JSON.
+impl Machine for BuildSession {
+    fn next(&mut self, now_ms: f64) -> Step {
+        let abortable = |s: &BuildSession, id: u32| {
+            s.pending
+                .iter()
+                .find(|p| p.id == id)
+                .is_none_or(|p| p.abortable)
+        };
+        match self.next_action(now_ms) {
+            Action::Send { id, request } => Step::Send {
+                abortable: abortable(self, id),
+                id,
+                request,
+            },
+            Action::PrepareSteps {
+                template_id,
+                build_id,
+            } => Step::Prepare(PrepareNeeds {
+                template_id,
+                build_id,
+            }),
+            Action::Upload {
+                id,
+                copy_index,
+                url,
+                timeout_ms,
+            } => Step::Upload {
+                id,
+                copy: copy_index,
+                url,
+                timeout_ms,
+            },
+            Action::Sleep { ms } => Step::Sleep { ms },
+            Action::Wait => Step::Wait,
+            Action::Log(e) => Step::Log(e),
+            Action::Progress(p) => Step::Progress(p),
+            Action::Done(info) => Step::Done(info.encode().unwrap_or(Json::Null)),
+            Action::Failed(e) => Step::Failed(e),
+        }
+    }
+
+    fn on_reply(&mut self, id: u32, reply: Result<HttpResponse, TransportError>, now_ms: f64) {
+        self.on_response(id, reply, now_ms);
+    }
+
+    fn abort(&mut self, _now_ms: f64) {
+        BuildSession::abort(self);
     }
 }

@@ -2,6 +2,7 @@
 //! `encodeURIComponent`, so that alias `name:with tag/slash` becomes
 //! `name%3Awith%20tag%2Fslash` exactly as the official SDK sends it.
 
+use crate::prelude::*;
 /// Encodes `s` like `encodeURIComponent`: ASCII letters, digits and
 /// `- _ . ! ~ * ' ( )` stay, every other UTF-8 byte becomes `%XX` (upper-case hex).
 pub fn encode_uri_component(s: &str) -> String {

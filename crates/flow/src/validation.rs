@@ -1,23 +1,23 @@
 //! Checks on build options, made before any request or log entry so that a bad
 //! argument fails fast with a message that names it.
 
-use crate::errors::{ErrorClass, FlowError};
-
+use crate::prelude::*;
+use novita_template_json::shape::Num;
 /// Longest template name or tag accepted.
 pub const MAX_NAME_LEN: usize = 128;
 
-fn invalid(message: String) -> FlowError {
-    FlowError::new(ErrorClass::InvalidArgumentError, message)
+fn invalid(message: String) -> SdkError {
+    SdkError::new(ErrorClass::InvalidArgumentError, message)
 }
 
 /// Shows a user value in a message: quoted like JSON and cut to 64 characters.
 fn shown(value: &str) -> String {
     let cut: String = value.chars().take(64).collect();
     let ellipsis = if cut.len() < value.len() { "…" } else { "" };
-    format!("{}{ellipsis}", crate::json_text::quote(&cut))
+    format!("{}{ellipsis}", novita_template_json::quote(&cut))
 }
 
-fn check_token(option: &str, value: &str) -> Result<(), FlowError> {
+fn check_token(option: &str, value: &str) -> Result<(), SdkError> {
     if value.is_empty() {
         return Err(invalid(format!("{option} must not be empty")));
     }
@@ -38,9 +38,9 @@ fn check_token(option: &str, value: &str) -> Result<(), FlowError> {
 
 /// The template name (`name` or `name:tag`). Empty gives the official
 /// `TemplateError("Name must be provided")`.
-pub fn validate_name(name: &str) -> Result<(), FlowError> {
+pub fn validate_name(name: &str) -> Result<(), SdkError> {
     if name.is_empty() {
-        return Err(FlowError::new(
+        return Err(SdkError::new(
             ErrorClass::TemplateError,
             "Name must be provided",
         ));
@@ -63,7 +63,7 @@ pub fn validate_name(name: &str) -> Result<(), FlowError> {
 }
 
 /// Each tag: non-empty, no whitespace or control characters, bounded length.
-pub fn validate_tags(option: &str, tags: &[String]) -> Result<(), FlowError> {
+pub fn validate_tags(option: &str, tags: &[String]) -> Result<(), SdkError> {
     for (i, tag) in tags.iter().enumerate() {
         check_token(&format!("{option}[{i}]"), tag)?;
     }
@@ -71,16 +71,17 @@ pub fn validate_tags(option: &str, tags: &[String]) -> Result<(), FlowError> {
 }
 
 /// A positive whole number given as a JS number (`cpuCount`, `memoryMB`).
-pub fn positive_integer(option: &str, value: Option<f64>, default: u32) -> Result<u32, FlowError> {
+pub fn positive_integer(option: &str, value: Option<&Num>, default: u32) -> Result<u32, SdkError> {
     let Some(v) = value else {
         return Ok(default);
     };
-    if !v.is_finite() || v.fract() != 0.0 || v < 1.0 || v > f64::from(u32::MAX) {
-        return Err(invalid(format!(
-            "{option} must be a positive integer (got {v})"
-        )));
+    match v.integer() {
+        Some(n) if n >= 1 && n <= i64::from(u32::MAX) => Ok(n as u32),
+        _ => Err(invalid(format!(
+            "{option} must be a positive integer (got {})",
+            v.text()
+        ))),
     }
-    Ok(v as u32)
 }
 
 #[cfg(test)]
@@ -120,9 +121,12 @@ mod tests {
         let e = validate_tags("tags", &["ok".into(), "".into()]).unwrap_err();
         assert_eq!(e.message, "tags[1] must not be empty");
         assert_eq!(positive_integer("cpuCount", None, 2).unwrap(), 2);
-        assert_eq!(positive_integer("cpuCount", Some(4.0), 2).unwrap(), 4);
-        for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
-            let e = positive_integer("memoryMB", Some(bad), 1024).unwrap_err();
+        assert_eq!(
+            positive_integer("cpuCount", Some(&Num("4".into())), 2).unwrap(),
+            4
+        );
+        for bad in ["0", "-1", "1.5", "1e300", "1000000000000"] {
+            let e = positive_integer("memoryMB", Some(&Num(bad.into())), 1024).unwrap_err();
             assert!(
                 e.message.starts_with("memoryMB must be a positive integer"),
                 "{}",

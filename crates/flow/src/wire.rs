@@ -3,19 +3,21 @@
 //! Builders produce [`HttpRequest`]s whose bodies are byte-identical to the
 //! official SDK's (`JSON.stringify` key order and escaping, keys omitted when
 //! undefined); path parameters are encoded like `encodeURIComponent`.
-//! Parsers turn an [`HttpResponse`] into typed values or a [`FlowError`],
+//! Parsers turn an [`HttpResponse`] into typed values or a [`SdkError`],
 //! never panicking on any bytes.
 
-use serde_json::{Map, Value};
+use crate::prelude::*;
 
 use crate::connection::ConnectionConfig;
 use crate::endpoint::Endpoint;
-use crate::errors::{error_from_status, truncate_detail, ErrorClass, FlowError};
+use crate::errors::{error_from_status, truncate_detail};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::iso_time::parse_rfc3339_ms;
-use crate::json_text::{compact, quote, string_array};
 use crate::log_entry::LogEntry;
+use crate::sandbox::SandboxOptions;
 use crate::uri_component::encode_uri_component as enc;
+use novita_template_json::shape::{Date, Encode, Num, OrNull};
+use novita_template_json::{parse_bytes, quote};
 
 /// Default `cpuCount` of a build request.
 pub const DEFAULT_CPU_COUNT: u32 = 2;
@@ -48,7 +50,7 @@ pub fn request_build(
     memory_mb: u32,
 ) -> HttpRequest {
     let tags = tags
-        .map(|t| format!(",\"tags\":{}", string_array(t)))
+        .map(|t| format!(",\"tags\":{}", Json::strs(t).to_compact()))
         .unwrap_or_default();
     let body = format!(
         "{{\"name\":{}{tags},\"cpuCount\":{cpu_count},\"memoryMB\":{memory_mb}}}",
@@ -128,7 +130,7 @@ pub fn assign_tags(config: &ConnectionConfig, target: &str, tags: &[String]) -> 
     let body = format!(
         "{{\"target\":{},\"tags\":{}}}",
         quote(target),
-        string_array(tags)
+        Json::strs(tags).to_compact()
     );
     api_request(
         config,
@@ -144,7 +146,7 @@ pub fn remove_tags(config: &ConnectionConfig, name: &str, tags: &[String]) -> Ht
     let body = format!(
         "{{\"name\":{},\"tags\":{}}}",
         quote(name),
-        string_array(tags)
+        Json::strs(tags).to_compact()
     );
     api_request(
         config,
@@ -203,9 +205,9 @@ pub fn list_templates(
 pub fn delete_template(
     config: &ConnectionConfig,
     template_id: &str,
-) -> Result<HttpRequest, FlowError> {
+) -> Result<HttpRequest, SdkError> {
     if template_id.is_empty() {
-        return Err(FlowError::new(
+        return Err(SdkError::new(
             ErrorClass::Error,
             "templateId cannot be empty",
         ));
@@ -219,72 +221,46 @@ pub fn delete_template(
     ))
 }
 
-/// Options of `Sandbox.create` that reach the body (§9). The `*_json` fields
-/// are JSON texts (the host's `JSON.stringify` of the option objects).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SandboxCreateOptions {
-    pub template_id: String,
-    pub metadata_json: Option<String>,
-    pub mcp_json: Option<String>,
-    pub env_vars_json: Option<String>,
-    /// Sandbox lifetime; sent as whole seconds rounded up (default 300 s).
-    pub timeout_ms: Option<u64>,
-    pub secure: Option<bool>,
-    pub allow_internet_access: Option<bool>,
-    pub network_json: Option<String>,
-    pub node_id: Option<String>,
-    pub auto_pause: bool,
-    pub auto_resume: Option<bool>,
-    pub volume_mounts_json: Option<String>,
-    pub secrets_json: Option<String>,
-}
-
-fn json_option(name: &str, value: &Option<String>) -> Result<String, FlowError> {
-    match value {
-        None => Ok(String::new()),
-        Some(text) => compact(text)
-            .map(|c| format!(",{}:{c}", quote(name)))
-            .ok_or_else(|| {
-                FlowError::new(
-                    ErrorClass::InvalidArgumentError,
-                    format!("{name} must be valid JSON"),
-                )
-            }),
-    }
-}
-
-/// `POST /sandboxes` with the body keys in the official order.
+/// `POST /sandboxes` with the body keys in the official order (§9).
 pub fn create_sandbox(
     config: &ConnectionConfig,
-    o: &SandboxCreateOptions,
-) -> Result<HttpRequest, FlowError> {
-    let timeout_s = o.timeout_ms.map_or(300, |ms| ms.div_ceil(1000));
-    let mut body = format!("{{\"templateID\":{}", quote(&o.template_id));
-    body += &json_option("metadata", &o.metadata_json)?;
-    body += &json_option("mcp", &o.mcp_json)?;
-    body += &json_option("envVars", &o.env_vars_json)?;
-    body += &format!(
-        ",\"timeout\":{timeout_s},\"secure\":{},\"allow_internet_access\":{}",
-        o.secure.unwrap_or(true),
-        o.allow_internet_access.unwrap_or(true)
+    template_id: &str,
+    o: &SandboxOptions,
+) -> Result<HttpRequest, SdkError> {
+    let timeout_s = o.timeout_seconds()?;
+    let mut body = vec![("templateID".to_string(), Json::str(template_id))];
+    let mut opt = |key: &str, v: Option<Json>| {
+        if let Some(v) = v {
+            body.push((key.to_string(), v));
+        }
+    };
+    opt("metadata", o.metadata.as_ref().and_then(Encode::encode));
+    opt("mcp", o.mcp.clone());
+    opt("envVars", o.envs.as_ref().and_then(Encode::encode));
+    opt("timeout", Some(Json::int(timeout_s as i64)));
+    opt("secure", Some(Json::Bool(o.secure.unwrap_or(true))));
+    opt(
+        "allow_internet_access",
+        Some(Json::Bool(o.allow_internet_access.unwrap_or(true))),
     );
-    body += &json_option("network", &o.network_json)?;
-    if let Some(node) = &o.node_id {
-        body += &format!(",\"nodeID\":{}", quote(node));
-    }
-    body += &format!(",\"autoPause\":{}", o.auto_pause);
-    if let Some(enabled) = o.auto_resume {
-        body += &format!(",\"autoResume\":{{\"enabled\":{enabled}}}");
-    }
-    body += &json_option("volumeMounts", &o.volume_mounts_json)?;
-    body += &json_option("secrets", &o.secrets_json)?;
-    body.push('}');
+    opt("network", o.network.clone());
+    opt("nodeID", o.node_id.as_deref().map(Json::str));
+    let auto_pause = o.lifecycle.as_ref().and_then(|l| l.on_timeout.as_deref()) == Some("pause");
+    opt("autoPause", Some(Json::Bool(auto_pause)));
+    opt(
+        "autoResume",
+        o.auto_resume
+            .as_ref()
+            .map(|a| Json::Obj(vec![("enabled".into(), Json::Bool(a.enabled.0))])),
+    );
+    opt("volumeMounts", o.volume_mounts.clone());
+    opt("secrets", o.secrets.clone());
     Ok(api_request(
         config,
         Endpoint::CreateSandbox,
         Method::Post,
         "/sandboxes".into(),
-        Some(body),
+        Some(Json::Obj(body).to_compact()),
     ))
 }
 
@@ -303,81 +279,76 @@ pub fn kill_sandbox(config: &ConnectionConfig, sandbox_id: &str) -> HttpRequest 
 
 /// The JSON of a 2xx reply: `Ok(None)` when bodiless, an error for non-2xx or
 /// unreadable JSON.
-pub fn json_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Option<Value>, FlowError> {
+pub fn json_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Option<Json>, SdkError> {
     if !response.is_success() {
         return Err(error_from_status(endpoint, response));
     }
     if response.is_bodiless() {
         return Ok(None);
     }
-    serde_json::from_slice::<Value>(&response.body)
-        .map(Some)
-        .map_err(|_| {
-            FlowError::new(
-                endpoint.error_class(),
-                format!(
-                    "{}: invalid JSON in response: {}",
-                    response.status,
-                    truncate_detail(&String::from_utf8_lossy(&response.body))
-                ),
-            )
-            .with_status(response.status)
-        })
+    parse_bytes(&response.body).map(Some).map_err(|_| {
+        SdkError::new(
+            endpoint.error_class(),
+            format!(
+                "{}: invalid JSON in response: {}",
+                response.status,
+                truncate_detail(&String::from_utf8_lossy(&response.body))
+            ),
+        )
+        .with_status(response.status)
+    })
 }
 
-fn required_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Value, FlowError> {
+fn required_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Json, SdkError> {
     json_body(endpoint, response)?.ok_or_else(|| {
-        FlowError::new(endpoint.error_class(), endpoint.missing_body_message())
+        SdkError::new(endpoint.error_class(), endpoint.missing_body_message())
             .with_status(response.status)
     })
 }
 
-fn malformed(endpoint: Endpoint, what: &str) -> FlowError {
-    FlowError::new(
+fn malformed(endpoint: Endpoint, what: &str) -> SdkError {
+    SdkError::new(
         endpoint.error_class(),
         format!("Invalid response from the server: {what}"),
     )
 }
 
-fn as_object(endpoint: Endpoint, value: &Value) -> Result<&Map<String, Value>, FlowError> {
-    value
-        .as_object()
-        .ok_or_else(|| malformed(endpoint, "expected a JSON object"))
-}
-
-/// A string field; numbers are accepted and printed.
-fn str_field(map: &Map<String, Value>, key: &str) -> Option<String> {
-    match map.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+fn as_object(endpoint: Endpoint, value: &Json) -> Result<&Json, SdkError> {
+    match value {
+        Json::Obj(_) => Ok(value),
+        _ => Err(malformed(endpoint, "expected a JSON object")),
     }
 }
 
-fn required_str(
-    endpoint: Endpoint,
-    map: &Map<String, Value>,
-    key: &str,
-) -> Result<String, FlowError> {
-    str_field(map, key).ok_or_else(|| malformed(endpoint, &format!("missing {key}")))
+/// A string field; numbers are accepted as their text (servers send ids either way).
+fn str_field(v: &Json, key: &str) -> Option<String> {
+    v.get(key)?.as_text().map(str::to_string)
 }
 
-fn num_field(map: &Map<String, Value>, key: &str) -> Option<f64> {
-    map.get(key)?.as_f64()
+fn required_str(endpoint: Endpoint, v: &Json, key: &str) -> Result<String, SdkError> {
+    str_field(v, key).ok_or_else(|| malformed(endpoint, &format!("missing {key}")))
 }
 
-fn bool_field(map: &Map<String, Value>, key: &str) -> Option<bool> {
-    map.get(key)?.as_bool()
+/// A number field as its text, `0` when absent or not a number (`?? 0` in the official SDK).
+fn num_field(v: &Json, key: &str) -> Num {
+    match v.get(key) {
+        Some(Json::Num(t)) => Num(t.clone()),
+        _ => Num("0".into()),
+    }
 }
 
-fn str_list(map: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
-    let items = map.get(key)?.as_array()?;
+fn bool_field(v: &Json, key: &str) -> Option<bool> {
+    v.get(key)?.as_bool()
+}
+
+fn str_list(v: &Json, key: &str) -> Option<Vec<String>> {
+    let items = v.get(key)?.as_array()?;
     Some(
         items
             .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
+            .map(|i| match i {
+                Json::Str(s) => s.clone(),
+                other => other.to_compact(),
             })
             .collect(),
     )
@@ -390,22 +361,16 @@ pub struct RequestBuildReply {
     pub build_id: String,
     /// `None` when the server sent no `tags` (then `BuildInfo.tags` is undefined).
     pub tags: Option<Vec<String>>,
-    pub names: Vec<String>,
-    pub aliases: Vec<String>,
-    pub public: bool,
 }
 
-pub fn parse_request_build(response: &HttpResponse) -> Result<RequestBuildReply, FlowError> {
+pub fn parse_request_build(response: &HttpResponse) -> Result<RequestBuildReply, SdkError> {
     let e = Endpoint::RequestBuild;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
+    let v = as_object(e, &value)?;
     Ok(RequestBuildReply {
-        template_id: required_str(e, map, "templateID")?,
-        build_id: required_str(e, map, "buildID")?,
-        tags: str_list(map, "tags"),
-        names: str_list(map, "names").unwrap_or_default(),
-        aliases: str_list(map, "aliases").unwrap_or_default(),
-        public: bool_field(map, "public").unwrap_or(false),
+        template_id: required_str(e, v, "templateID")?,
+        build_id: required_str(e, v, "buildID")?,
+        tags: str_list(v, "tags"),
     })
 }
 
@@ -425,18 +390,18 @@ impl FileUploadLink {
     }
 }
 
-pub fn parse_file_upload_link(response: &HttpResponse) -> Result<FileUploadLink, FlowError> {
+pub fn parse_file_upload_link(response: &HttpResponse) -> Result<FileUploadLink, SdkError> {
     let e = Endpoint::FileUploadLink;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
+    let v = as_object(e, &value)?;
     Ok(FileUploadLink {
-        present: bool_field(map, "present"),
-        url: map.get("url").and_then(Value::as_str).map(str::to_string),
+        present: bool_field(v, "present"),
+        url: v.get("url").and_then(Json::as_str).map(str::to_string),
     })
 }
 
 /// `POST /v2/…/builds/{id}` reply: any 2xx, body ignored.
-pub fn parse_trigger_build(response: &HttpResponse) -> Result<(), FlowError> {
+pub fn parse_trigger_build(response: &HttpResponse) -> Result<(), SdkError> {
     if response.is_success() {
         Ok(())
     } else {
@@ -488,57 +453,101 @@ pub struct BuildStatusReply {
     pub reason: Option<BuildReason>,
 }
 
-fn parse_log_entries(e: Endpoint, value: &Value) -> Result<Vec<ServerLogEntry>, FlowError> {
+fn parse_log_entries(e: Endpoint, value: &Json) -> Result<Vec<ServerLogEntry>, SdkError> {
     let items = value
         .as_array()
         .ok_or_else(|| malformed(e, "logEntries is not an array"))?;
     items
         .iter()
         .map(|item| {
-            let map = item
-                .as_object()
-                .ok_or_else(|| malformed(e, "a log entry is not an object"))?;
+            as_object(e, item).map_err(|_| malformed(e, "a log entry is not an object"))?;
             Ok(ServerLogEntry {
-                timestamp: str_field(map, "timestamp").unwrap_or_default(),
-                level: str_field(map, "level").unwrap_or_else(|| "info".into()),
-                message: str_field(map, "message").unwrap_or_default(),
-                step: str_field(map, "step"),
+                timestamp: str_field(item, "timestamp").unwrap_or_default(),
+                level: str_field(item, "level").unwrap_or_else(|| "info".into()),
+                message: str_field(item, "message").unwrap_or_default(),
+                step: str_field(item, "step"),
             })
         })
         .collect()
 }
 
-pub fn parse_build_status(response: &HttpResponse) -> Result<BuildStatusReply, FlowError> {
+pub fn parse_build_status(response: &HttpResponse) -> Result<BuildStatusReply, SdkError> {
     let e = Endpoint::BuildStatus;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
-    let entries = map
+    let v = as_object(e, &value)?;
+    let entries = v
         .get("logEntries")
         .ok_or_else(|| malformed(e, "missing logEntries"))?;
-    let reason = match map.get("reason") {
-        Some(Value::Object(r)) => Some(BuildReason {
-            message: r.get("message").and_then(Value::as_str).map(str::to_string),
+    let reason = match v.get("reason") {
+        Some(r @ Json::Obj(_)) => Some(BuildReason {
+            message: r.get("message").and_then(Json::as_str).map(str::to_string),
             step: str_field(r, "step"),
             log_entries: match r.get("logEntries") {
-                Some(v @ Value::Array(_)) => parse_log_entries(e, v)?,
+                Some(l @ Json::Arr(_)) => parse_log_entries(e, l)?,
                 _ => Vec::new(),
             },
         }),
         _ => None,
     };
     Ok(BuildStatusReply {
-        build_id: str_field(map, "buildID").unwrap_or_default(),
-        template_id: str_field(map, "templateID").unwrap_or_default(),
-        status: str_field(map, "status").unwrap_or_default(),
+        build_id: str_field(v, "buildID").unwrap_or_default(),
+        template_id: str_field(v, "templateID").unwrap_or_default(),
+        status: str_field(v, "status").unwrap_or_default(),
         log_entries: parse_log_entries(e, entries)?,
-        logs: str_list(map, "logs").unwrap_or_default(),
+        logs: str_list(v, "logs").unwrap_or_default(),
         reason,
     })
 }
 
+novita_template_json::shape! {
+    /// Why a build failed, as `getBuildStatus` reports it.
+    output struct BuildStatusReason {
+        pub message: Option<String> = "message",
+        /// The failing step: `base`, `1`, `2`, … or `finalize`.
+        pub step: Option<String> = "step",
+        pub log_entries: Vec<LogEntry> = "logEntries",
+    }
+}
+
+novita_template_json::shape! {
+    /// One `getBuildStatus` reply: the status and the log entries from `logsOffset` on
+    /// (messages as the server sent them, ANSI codes included).
+    output struct TemplateBuildStatusResponse {
+        pub build_id: String = "buildID",
+        pub template_id: String = "templateID",
+        #[ts = "TemplateBuildStatus"]
+        pub status: String = "status",
+        pub log_entries: Vec<LogEntry> = "logEntries",
+        pub logs: Vec<String> = "logs",
+        pub reason: Option<BuildStatusReason> = "reason",
+    }
+}
+
+impl BuildStatusReply {
+    /// The reply as `getBuildStatus` returns it, entries timed at `now_ms` when the
+    /// server's timestamp is unreadable.
+    pub fn to_response(&self, now_ms: f64) -> TemplateBuildStatusResponse {
+        let raw = |entries: &[ServerLogEntry]| -> Vec<LogEntry> {
+            entries.iter().map(|e| e.to_raw_log_entry(now_ms)).collect()
+        };
+        TemplateBuildStatusResponse {
+            build_id: self.build_id.clone(),
+            template_id: self.template_id.clone(),
+            status: self.status.clone(),
+            log_entries: raw(&self.log_entries),
+            logs: self.logs.clone(),
+            reason: self.reason.as_ref().map(|r| BuildStatusReason {
+                message: r.message.clone(),
+                step: r.step.clone(),
+                log_entries: raw(&r.log_entries),
+            }),
+        }
+    }
+}
+
 /// `GET /templates/aliases/{alias}`: 404 false, 403 true, 2xx with a body true,
 /// bodiless 2xx false.
-pub fn parse_alias_exists(response: &HttpResponse) -> Result<bool, FlowError> {
+pub fn parse_alias_exists(response: &HttpResponse) -> Result<bool, SdkError> {
     match response.status {
         404 => Ok(false),
         403 => Ok(true),
@@ -546,40 +555,53 @@ pub fn parse_alias_exists(response: &HttpResponse) -> Result<bool, FlowError> {
     }
 }
 
-/// `POST /templates/tags` reply.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssignedTags {
-    pub build_id: String,
-    pub tags: Vec<String>,
+/// `GET /templates/aliases/{alias}` when the template exists: its id.
+pub fn parse_alias_template_id(response: &HttpResponse) -> Result<Option<String>, SdkError> {
+    if response.status == 404 {
+        return Ok(None);
+    }
+    let value = json_body(Endpoint::AliasExists, response)?;
+    Ok(value.as_ref().and_then(|v| str_field(v, "templateID")))
 }
 
-pub fn parse_assign_tags(response: &HttpResponse) -> Result<AssignedTags, FlowError> {
+novita_template_json::shape! {
+    /// What `assignTags` resolves to.
+    output struct AssignedTags {
+        pub build_id: String = "buildId",
+        pub tags: Vec<String> = "tags",
+    }
+}
+
+pub fn parse_assign_tags(response: &HttpResponse) -> Result<AssignedTags, SdkError> {
     let e = Endpoint::AssignTags;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
+    let v = as_object(e, &value)?;
     Ok(AssignedTags {
-        build_id: required_str(e, map, "buildID")?,
-        tags: str_list(map, "tags").unwrap_or_default(),
+        build_id: required_str(e, v, "buildID")?,
+        tags: str_list(v, "tags").unwrap_or_default(),
     })
 }
 
 /// `DELETE /templates/tags` reply: any 2xx.
-pub fn parse_remove_tags(response: &HttpResponse) -> Result<(), FlowError> {
+pub fn parse_remove_tags(response: &HttpResponse) -> Result<(), SdkError> {
     json_body(Endpoint::RemoveTags, response).map(|_| ())
 }
 
-/// One entry of `GET /templates/{id}/tags`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TemplateTag {
-    pub tag: String,
-    pub build_id: String,
-    /// As the server sent it.
-    pub created_at: String,
-    /// Epoch ms (`NaN` when unparsable, like an invalid JS `Date`).
-    pub created_at_ms: f64,
+novita_template_json::shape! {
+    /// One tag of a template (`getTags`).
+    output struct TemplateTagInfo {
+        pub tag: String = "tag",
+        pub build_id: String = "buildId",
+        pub created_at: Date = "createdAt",
+    }
 }
 
-pub fn parse_get_tags(response: &HttpResponse) -> Result<Vec<TemplateTag>, FlowError> {
+/// Epoch ms of a server timestamp; `NaN` (an invalid `Date`) when unreadable.
+fn date_of(text: &str) -> f64 {
+    parse_rfc3339_ms(text).unwrap_or(f64::NAN)
+}
+
+pub fn parse_get_tags(response: &HttpResponse) -> Result<Vec<TemplateTagInfo>, SdkError> {
     let e = Endpoint::GetTags;
     let value = required_body(e, response)?;
     let items = value
@@ -588,87 +610,90 @@ pub fn parse_get_tags(response: &HttpResponse) -> Result<Vec<TemplateTag>, FlowE
     items
         .iter()
         .map(|item| {
-            let map = as_object(e, item)?;
-            let created_at = str_field(map, "createdAt").unwrap_or_default();
-            Ok(TemplateTag {
-                tag: str_field(map, "tag").unwrap_or_default(),
-                build_id: str_field(map, "buildID").unwrap_or_default(),
-                created_at_ms: parse_rfc3339_ms(&created_at).unwrap_or(f64::NAN),
-                created_at,
+            as_object(e, item)?;
+            Ok(TemplateTagInfo {
+                tag: str_field(item, "tag").unwrap_or_default(),
+                build_id: str_field(item, "buildID").unwrap_or_default(),
+                created_at: Date(date_of(&str_field(item, "createdAt").unwrap_or_default())),
             })
         })
         .collect()
 }
 
-/// `TemplateInfo` after the official `toTemplateInfo` mapping and defaults.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TemplateInfo {
-    pub template_id: String,
-    pub build_id: String,
-    pub build_status: Option<String>,
-    pub aliases: Vec<String>,
-    pub names: Vec<String>,
-    /// `None` for `get` (the official result has no `templateType` there unless sent).
-    pub template_type: Option<String>,
-    pub build_count: f64,
-    pub cpu_count: f64,
-    pub memory_mb: f64,
-    pub disk_size_mb: f64,
-    pub spawn_count: f64,
-    pub envd_version: String,
-    pub public: bool,
-    pub metadata: Option<Value>,
-    /// Epoch ms; 0 when absent (`new Date(0)`), `NaN` when unparsable.
-    pub created_at_ms: f64,
-    pub updated_at_ms: f64,
-    /// `None` for null/absent.
-    pub last_spawned_at_ms: Option<f64>,
-    /// `Some(Value::Null)` when the server sent `null`, `None` when absent.
-    pub created_by: Option<Value>,
+novita_template_json::shape! {
+    /// A template as `get` and `list` return it (the official `toTemplateInfo` mapping
+    /// and defaults).
+    output struct TemplateInfo {
+        pub template_id: String = "templateId",
+        pub build_id: String = "buildId",
+        #[ts = "TemplateBuildStatus"]
+        pub build_status: Option<String> = "buildStatus",
+        pub aliases: Vec<String> = "aliases",
+        pub names: Vec<String> = "names",
+        pub template_type: Option<String> = "templateType",
+        pub build_count: Num = "buildCount",
+        pub cpu_count: Num = "cpuCount",
+        pub memory_mb: Num = "memoryMB",
+        pub disk_size_mb: Num = "diskSizeMB",
+        pub spawn_count: Num = "spawnCount",
+        pub envd_version: String = "envdVersion",
+        pub public: bool = "public",
+        pub metadata: Option<Json> = "metadata",
+        pub created_at: Date = "createdAt",
+        pub updated_at: Date = "updatedAt",
+        pub last_spawned_at: OrNull<Date> = "lastSpawnedAt",
+        pub created_by: Option<Json> = "createdBy",
+    }
 }
 
-fn date_field(map: &Map<String, Value>, key: &str) -> Option<f64> {
-    match map.get(key)? {
-        Value::String(s) if !s.is_empty() => Some(parse_rfc3339_ms(s).unwrap_or(f64::NAN)),
-        Value::Number(n) => n.as_f64().filter(|v| *v != 0.0),
+/// A date field: `None` when absent, empty or 0 (`new Date(0)` in the official SDK is
+/// the caller's default), `NaN` when unreadable.
+fn date_field(v: &Json, key: &str) -> Option<Date> {
+    match v.get(key)? {
+        Json::Str(s) if !s.is_empty() => Some(Date(date_of(s))),
+        Json::Num(t) => match novita_template_json::Json::Num(t.clone()).as_integer() {
+            Some(0) => None,
+            Some(ms) => Some(Date(ms as f64)),
+            None => Some(Date(f64::NAN)),
+        },
         _ => None,
     }
 }
 
-fn to_template_info(map: &Map<String, Value>, requested_type: Option<&str>) -> TemplateInfo {
+fn to_template_info(v: &Json, requested_type: Option<&str>) -> TemplateInfo {
     TemplateInfo {
-        template_id: str_field(map, "templateID").unwrap_or_default(),
-        build_id: str_field(map, "buildID").unwrap_or_default(),
-        build_status: str_field(map, "buildStatus"),
-        aliases: str_list(map, "aliases").unwrap_or_default(),
-        names: str_list(map, "names").unwrap_or_default(),
-        template_type: str_field(map, "templateType").or(requested_type.map(str::to_string)),
-        build_count: num_field(map, "buildCount").unwrap_or(0.0),
-        cpu_count: num_field(map, "cpuCount").unwrap_or(0.0),
-        memory_mb: num_field(map, "memoryMB").unwrap_or(0.0),
-        disk_size_mb: num_field(map, "diskSizeMB").unwrap_or(0.0),
-        spawn_count: num_field(map, "spawnCount").unwrap_or(0.0),
-        envd_version: str_field(map, "envdVersion").unwrap_or_default(),
-        public: bool_field(map, "public").unwrap_or(false),
-        metadata: map.get("metadata").cloned(),
-        created_at_ms: date_field(map, "createdAt").unwrap_or(0.0),
-        updated_at_ms: date_field(map, "updatedAt").unwrap_or(0.0),
-        last_spawned_at_ms: date_field(map, "lastSpawnedAt"),
-        created_by: map.get("createdBy").cloned(),
+        template_id: str_field(v, "templateID").unwrap_or_default(),
+        build_id: str_field(v, "buildID").unwrap_or_default(),
+        build_status: str_field(v, "buildStatus"),
+        aliases: str_list(v, "aliases").unwrap_or_default(),
+        names: str_list(v, "names").unwrap_or_default(),
+        template_type: str_field(v, "templateType").or(requested_type.map(str::to_string)),
+        build_count: num_field(v, "buildCount"),
+        cpu_count: num_field(v, "cpuCount"),
+        memory_mb: num_field(v, "memoryMB"),
+        disk_size_mb: num_field(v, "diskSizeMB"),
+        spawn_count: num_field(v, "spawnCount"),
+        envd_version: str_field(v, "envdVersion").unwrap_or_default(),
+        public: bool_field(v, "public").unwrap_or(false),
+        metadata: v.get("metadata").cloned(),
+        created_at: date_field(v, "createdAt").unwrap_or(Date(0.0)),
+        updated_at: date_field(v, "updatedAt").unwrap_or(Date(0.0)),
+        last_spawned_at: OrNull(date_field(v, "lastSpawnedAt")),
+        created_by: v.get("createdBy").cloned(),
     }
 }
 
 /// `GET /templates/{id}`: `buildId`/`buildStatus` come from `builds[0]`.
-pub fn parse_get_template(response: &HttpResponse) -> Result<TemplateInfo, FlowError> {
+pub fn parse_get_template(response: &HttpResponse) -> Result<TemplateInfo, SdkError> {
     let e = Endpoint::GetTemplate;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
-    let first_build = map
+    let v = as_object(e, &value)?;
+    let first_build = v
         .get("builds")
-        .and_then(Value::as_array)
+        .and_then(Json::as_array)
         .and_then(|b| b.first())
-        .and_then(Value::as_object);
-    let mut info = to_template_info(map, None);
+        .filter(|b| b.as_object().is_some());
+    let mut info = to_template_info(v, None);
     info.build_id = first_build
         .and_then(|b| str_field(b, "buildID"))
         .unwrap_or_default();
@@ -676,14 +701,32 @@ pub fn parse_get_template(response: &HttpResponse) -> Result<TemplateInfo, FlowE
     Ok(info)
 }
 
+/// The builds of a template (`GET /templates/{id}`), newest first: `(buildID, status)`.
+pub fn parse_template_builds(response: &HttpResponse) -> Result<Vec<(String, String)>, SdkError> {
+    let e = Endpoint::GetTemplate;
+    let value = required_body(e, response)?;
+    let v = as_object(e, &value)?;
+    Ok(v.get("builds")
+        .and_then(Json::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .map(|b| {
+            (
+                str_field(b, "buildID").unwrap_or_default(),
+                str_field(b, "status").unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
 /// One page of `GET /v2/templates`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateListPage {
     pub templates: Vec<TemplateInfo>,
-    pub total: f64,
-    pub page: f64,
-    pub limit: f64,
-    pub total_pages: f64,
+    /// The page the server says it sent, and how many there are (whole numbers; the
+    /// request's page and 0 when the server sent none or something else).
+    pub page: u64,
+    pub total_pages: u64,
 }
 
 /// Parses a list page; missing numbers default like the official SDK.
@@ -691,39 +734,42 @@ pub fn parse_list_templates(
     response: &HttpResponse,
     template_type: &str,
     page: u64,
-    limit: u64,
-) -> Result<TemplateListPage, FlowError> {
+) -> Result<TemplateListPage, SdkError> {
     let e = Endpoint::ListTemplates;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
-    let templates = match map.get("templates") {
-        Some(Value::Array(items)) => items
+    let v = as_object(e, &value)?;
+    let templates = match v.get("templates") {
+        Some(Json::Arr(items)) => items
             .iter()
             .map(|t| as_object(e, t).map(|m| to_template_info(m, Some(template_type))))
             .collect::<Result<Vec<_>, _>>()?,
         // Absent or null: an empty page, as the official SDK reads it.
-        None | Some(Value::Null) => Vec::new(),
+        None | Some(Json::Null) => Vec::new(),
         Some(_) => return Err(malformed(e, "templates is not an array")),
+    };
+    let whole = |key: &str| {
+        v.get(key)
+            .and_then(Json::as_integer)
+            .filter(|n| *n >= 0)
+            .map(|n| n as u64)
     };
     Ok(TemplateListPage {
         templates,
-        total: num_field(map, "total").unwrap_or(0.0),
-        page: num_field(map, "page").unwrap_or(page as f64),
-        limit: num_field(map, "limit").unwrap_or(limit as f64),
-        total_pages: num_field(map, "totalPages").unwrap_or(0.0),
+        page: whole("page").unwrap_or(page),
+        total_pages: whole("totalPages").unwrap_or(0),
     })
 }
 
 /// Whether an error body carries `"code": 404`.
 fn body_code_is_404(response: &HttpResponse) -> bool {
-    serde_json::from_slice::<Value>(&response.body)
+    parse_bytes(&response.body)
         .ok()
-        .and_then(|v| v.get("code").and_then(Value::as_f64))
-        == Some(404.0)
+        .and_then(|v| v.get("code").and_then(Json::as_integer))
+        == Some(404)
 }
 
 /// `DELETE /templates/{id}`: true when deleted, false when not found.
-pub fn parse_delete_template(response: &HttpResponse) -> Result<bool, FlowError> {
+pub fn parse_delete_template(response: &HttpResponse) -> Result<bool, SdkError> {
     if response.status == 404 || (!response.is_success() && body_code_is_404(response)) {
         return Ok(false);
     }
@@ -784,10 +830,10 @@ impl SandboxCreated {
 
     /// The official envd check: envd older than 0.1.0 (or unreadable) must be
     /// refused; the host then kills the sandbox and throws this error.
-    pub fn check_envd_version(&self) -> Result<(), FlowError> {
+    pub fn check_envd_version(&self) -> Result<(), SdkError> {
         match version_less_than(&self.envd_version, "0.1.0") {
             Some(false) => Ok(()),
-            _ => Err(FlowError::new(
+            _ => Err(SdkError::new(
                 ErrorClass::TemplateError,
                 ENVD_TOO_OLD_MESSAGE,
             )),
@@ -795,23 +841,23 @@ impl SandboxCreated {
     }
 }
 
-pub fn parse_create_sandbox(response: &HttpResponse) -> Result<SandboxCreated, FlowError> {
+pub fn parse_create_sandbox(response: &HttpResponse) -> Result<SandboxCreated, SdkError> {
     let e = Endpoint::CreateSandbox;
     let value = required_body(e, response)?;
-    let map = as_object(e, &value)?;
+    let v = as_object(e, &value)?;
     Ok(SandboxCreated {
-        sandbox_id: required_str(e, map, "sandboxID")?,
-        client_id: str_field(map, "clientID"),
-        template_id: str_field(map, "templateID").unwrap_or_default(),
-        envd_version: str_field(map, "envdVersion").unwrap_or_default(),
-        envd_access_token: str_field(map, "envdAccessToken"),
-        domain: str_field(map, "domain"),
-        traffic_access_token: str_field(map, "trafficAccessToken"),
+        sandbox_id: required_str(e, v, "sandboxID")?,
+        client_id: str_field(v, "clientID"),
+        template_id: str_field(v, "templateID").unwrap_or_default(),
+        envd_version: str_field(v, "envdVersion").unwrap_or_default(),
+        envd_access_token: str_field(v, "envdAccessToken"),
+        domain: str_field(v, "domain"),
+        traffic_access_token: str_field(v, "trafficAccessToken"),
     })
 }
 
 /// `DELETE /sandboxes/{id}`: true when killed, false when it was not found.
-pub fn parse_kill_sandbox(response: &HttpResponse) -> Result<bool, FlowError> {
+pub fn parse_kill_sandbox(response: &HttpResponse) -> Result<bool, SdkError> {
     if response.status == 404 || (!response.is_success() && body_code_is_404(response)) {
         return Ok(false);
     }

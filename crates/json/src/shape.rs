@@ -206,6 +206,31 @@ impl Ts for bool {
     }
 }
 
+macro_rules! integer_codec {
+    ($($t:ty),*) => {$(
+        impl Encode for $t {
+            fn encode(&self) -> Option<Json> {
+                Some(Json::int(*self as i64))
+            }
+        }
+
+        impl Ts for $t {
+            fn ts() -> String {
+                "number".into()
+            }
+        }
+    )*};
+}
+
+integer_codec!(u32, u64, usize, i64);
+
+/// `undefined`: a result with no value (`Promise<void>`).
+impl Encode for () {
+    fn encode(&self) -> Option<Json> {
+        None
+    }
+}
+
 /// A finite JavaScript number, kept as the text `JSON.stringify` wrote for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Num(pub String);
@@ -214,6 +239,20 @@ impl Num {
     /// The value when it is a whole number within ±2^53.
     pub fn integer(&self) -> Option<i64> {
         crate::value::integer_value(&self.0)
+    }
+
+    /// `Math.ceil` of a number `>= 0` written without an exponent (how `JSON.stringify`
+    /// writes numbers from 1e-6 to 1e21), or of an exponent-written whole number.
+    pub fn ceil_non_negative(&self) -> Option<u64> {
+        if let Some(n) = self.integer() {
+            return u64::try_from(n).ok();
+        }
+        let (whole, fraction) = self.0.split_once('.')?;
+        if whole.starts_with('-') || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: u64 = whole.parse().ok()?;
+        whole.checked_add(u64::from(fraction.bytes().any(|b| b != b'0')))
     }
 
     /// The text, as JavaScript's `String(n)` prints it.
@@ -367,6 +406,37 @@ impl Ts for Json {
     }
 }
 
+/// A flag read with JavaScript's truthiness, as the official SDK reads `force`, `g`,
+/// `dev` and the like (`1` and `"yes"` are true; `0`, `""` and `null` false).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Truthy(pub bool);
+
+impl Decode for Truthy {
+    const EXPECTED: &'static str = "a boolean";
+    fn decode(v: &Json) -> Result<Self, Mismatch> {
+        Ok(Truthy(match v {
+            Json::Null => false,
+            Json::Bool(b) => *b,
+            Json::Num(t) => crate::value::integer_value(t) != Some(0),
+            Json::Str(s) => !s.is_empty(),
+            Json::Arr(_) => true,
+            Json::Obj(_) => !matches!(js_tag(v), Some("NaN" | "undefined")),
+        }))
+    }
+    fn decode_member(v: Option<&Json>) -> Result<Self, Mismatch> {
+        v.map_or(Ok(Truthy(false)), Self::decode)
+    }
+}
+
+impl Ts for Truthy {
+    fn ts() -> String {
+        "boolean".into()
+    }
+    fn optional() -> bool {
+        true
+    }
+}
+
 /// A JavaScript function (a callback option); the face keeps the function itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct JsFunction;
@@ -442,6 +512,27 @@ impl Ts for Date {
     }
 }
 
+/// A value that is `null` when absent (rather than left out, as `Option` is).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrNull<T>(pub Option<T>);
+
+impl<T: Encode> Encode for OrNull<T> {
+    fn encode(&self) -> Option<Json> {
+        Some(
+            self.0
+                .as_ref()
+                .and_then(Encode::encode)
+                .unwrap_or(Json::Null),
+        )
+    }
+}
+
+impl<T: Ts> Ts for OrNull<T> {
+    fn ts() -> String {
+        T::ts() + " | null"
+    }
+}
+
 /// Boxed values decode and encode as their content.
 impl<T: Decode> Decode for Box<T> {
     const EXPECTED: &'static str = T::EXPECTED;
@@ -508,13 +599,15 @@ pub fn push_doc(out: &mut String, indent: &str, doc: &[&str]) {
     }
 }
 
-/// Declares a shape: the struct, `Decode`, `Encode`, `Ts` and `ts_declaration()`.
+/// Declares a shape: the struct, its `Ts` and `ts_declaration()`, and its decoder
+/// (`input`: an option object the package takes) or its encoder (`output`: a result
+/// it returns).
 ///
 /// ```
-/// use novita_template_json::{shape, shape::{Decode, Num}, parse};
+/// use novita_template_json::{shape, shape::{Decode, Encode, Num}, parse};
 /// shape! {
 ///     /// Options of an example.
-///     pub struct ExampleOptions {
+///     input struct ExampleOptions {
 ///         /// How many (default 2).
 ///         pub count: Option<Num> = "count",
 ///         pub name: String = "name",
@@ -525,12 +618,23 @@ pub fn push_doc(out: &mut String, indent: &str, doc: &[&str]) {
 /// let e = ExampleOptions::decode(&parse(r#"{"name":1}"#).unwrap()).unwrap_err();
 /// assert_eq!(e.message(), "`name` must be a string, got number");
 /// assert!(ExampleOptions::ts_declaration().contains("  count?: number\n"));
+///
+/// shape! {
+///     /// A result.
+///     output struct ExampleResult as "Example" {
+///         pub build_id: String = "buildId",
+///         pub tags: Option<Vec<String>> = "tags",
+///     }
+/// }
+/// let r = ExampleResult { build_id: "b".into(), tags: None };
+/// assert_eq!(r.encode().unwrap().to_compact(), r#"{"buildId":"b"}"#);
+/// assert!(ExampleResult::ts_declaration().starts_with("/** A result. */\nexport interface Example {"));
 /// ```
 #[macro_export]
 macro_rules! shape {
     (
         $(#[doc = $doc:literal])*
-        $vis:vis struct $name:ident $(extends $parent:ident as $pfield:ident)? {
+        $mode:ident struct $name:ident $(as $tsname:literal)? $(extends $parent:ident as $pfield:ident)? {
             $(
                 $(#[doc = $fdoc:literal])*
                 $(#[ts = $fts:literal])?
@@ -540,11 +644,57 @@ macro_rules! shape {
     ) => {
         $(#[doc = $doc])*
         #[derive(Clone, Debug, Default, PartialEq)]
-        $vis struct $name {
+        pub struct $name {
             $(pub $pfield: $parent,)?
             $($(#[doc = $fdoc])* $fvis $field: $ty,)*
         }
 
+        $crate::__shape_codec!($mode $name $(extends $parent as $pfield)? { $($field: $ty = $key),* });
+
+        impl $crate::shape::Ts for $name {
+            fn ts() -> $crate::__private::String {
+                #[allow(unused_variables)]
+                let name = stringify!($name);
+                $(let name = $tsname;)?
+                $crate::__private::String::from(name)
+            }
+        }
+
+        impl $name {
+            /// The TypeScript declaration of this shape.
+            pub fn ts_declaration() -> $crate::__private::String {
+                let mut out = $crate::__private::String::new();
+                $crate::shape::push_doc(&mut out, "", &[$($doc),*]);
+                out.push_str("export interface ");
+                out.push_str(&<Self as $crate::shape::Ts>::ts());
+                $(
+                    out.push_str(" extends ");
+                    out.push_str(&<$parent as $crate::shape::Ts>::ts());
+                )?
+                out.push_str(" {\n");
+                $(
+                    let ty = <$ty as $crate::shape::Ts>::ts();
+                    $(let ty = $crate::__private::String::from($fts);)?
+                    $crate::shape::ts_member(
+                        &mut out,
+                        &[$($fdoc),*],
+                        $key,
+                        &ty,
+                        <$ty as $crate::shape::Ts>::optional(),
+                    );
+                )*
+                out.push_str("}\n");
+                out
+            }
+        }
+    };
+}
+
+/// The decoder or encoder half of [`shape!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __shape_codec {
+    (input $name:ident $(extends $parent:ident as $pfield:ident)? { $($field:ident: $ty:ty = $key:literal),* }) => {
         impl $crate::shape::Decode for $name {
             const EXPECTED: &'static str = "an object";
             fn decode(v: &$crate::Json) -> ::core::result::Result<Self, $crate::shape::Mismatch> {
@@ -555,7 +705,8 @@ macro_rules! shape {
                 })
             }
         }
-
+    };
+    (output $name:ident $(extends $parent:ident as $pfield:ident)? { $($field:ident: $ty:ty = $key:literal),* }) => {
         impl $crate::shape::Encode for $name {
             fn encode(&self) -> ::core::option::Option<$crate::Json> {
                 #[allow(unused_mut)]
@@ -574,40 +725,6 @@ macro_rules! shape {
                     }
                 )*
                 ::core::option::Option::Some($crate::Json::Obj(members))
-            }
-        }
-
-        impl $crate::shape::Ts for $name {
-            fn ts() -> $crate::__private::String {
-                $crate::__private::String::from(stringify!($name))
-            }
-        }
-
-        impl $name {
-            /// The TypeScript declaration of this shape.
-            pub fn ts_declaration() -> $crate::__private::String {
-                let mut out = $crate::__private::String::new();
-                $crate::shape::push_doc(&mut out, "", &[$($doc),*]);
-                out.push_str("export interface ");
-                out.push_str(stringify!($name));
-                $(
-                    out.push_str(" extends ");
-                    out.push_str(stringify!($parent));
-                )?
-                out.push_str(" {\n");
-                $(
-                    let ty = <$ty as $crate::shape::Ts>::ts();
-                    $(let ty = $crate::__private::String::from($fts);)?
-                    $crate::shape::ts_member(
-                        &mut out,
-                        &[$($fdoc),*],
-                        $key,
-                        &ty,
-                        <$ty as $crate::shape::Ts>::optional(),
-                    );
-                )*
-                out.push_str("}\n");
-                out
             }
         }
     };

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use novita_template_flow::connection::{ConnectionConfig, ConnectionOptions, HostKind};
+use novita_template_flow::connection::{ConnectionConfig, ConnectionOptions, HostKind, Secret};
 use novita_template_flow::http::reason_phrase;
+use novita_template_flow::progress::BuildProgress;
 use novita_template_flow::session::{Action, BuildConfig, BuildInfo, BuildSession, CopyUpload};
-use novita_template_flow::{FlowError, HttpRequest, HttpResponse, LogEntry, TransportError};
+use novita_template_flow::{HttpRequest, HttpResponse, LogEntry, SdkError, TransportError};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -131,7 +132,7 @@ pub fn node_host() -> HostKind {
 
 pub fn test_connection(domain: Option<&str>) -> ConnectionConfig {
     let options = ConnectionOptions {
-        api_key: Some(API_KEY.into()),
+        api_key: Some(Secret(API_KEY.into())),
         api_url: Some("http://127.0.0.1:PORT".replace("PORT", "45678")),
         domain: domain.map(str::to_string),
         ..Default::default()
@@ -188,11 +189,12 @@ pub struct Trace {
     pub requests: Vec<HttpRequest>,
     pub uploads: Vec<(usize, String)>,
     pub logs: Vec<LogEntry>,
+    pub progress: Vec<BuildProgress>,
     /// The driver's clock when each entry of `logs` was delivered.
     pub delivered_ms: Vec<f64>,
     pub sleeps: Vec<u64>,
     pub prepared: usize,
-    pub result: Option<Result<BuildInfo, FlowError>>,
+    pub result: Option<Result<BuildInfo, SdkError>>,
     pub end_ms: f64,
 }
 
@@ -223,7 +225,7 @@ pub enum Prepare {
         host_logs: Vec<LogEntry>,
     },
     /// Fail like the host would (e.g. `No files found`).
-    Fail(FlowError),
+    Fail(SdkError),
 }
 
 /// Drives `session` sequentially on a virtual clock starting at `start_ms`.
@@ -281,6 +283,7 @@ pub fn drive(
                 now += 1.0;
                 session.upload_done(copy_index, reply, now);
             }
+            Action::Progress(p) => trace.progress.push(p),
             Action::Sleep { ms } => {
                 trace.sleeps.push(ms);
                 now += ms as f64;
@@ -457,4 +460,28 @@ pub fn fixture_10_cases() -> BTreeMap<String, Value> {
 
 pub fn build_config(connection: ConnectionConfig) -> BuildConfig {
     BuildConfig::new(connection)
+}
+
+/// `new Date(ms).toISOString()` for the test servers' timestamps (years 1970-9999).
+pub fn iso_time(ms: f64) -> String {
+    let ms = ms as i64;
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        in_day % 1000
+    )
 }

@@ -1,0 +1,179 @@
+//! The calls outside a build, each an [`ApiCall`] machine: arguments checked first
+//! (before any request, with messages that name the argument), then one request with
+//! retries, then its reply read the official way (wire contract §2.5).
+
+use crate::api_call::{plain, ApiCall};
+use crate::connection::ConnectionConfig;
+use crate::endpoint::Endpoint;
+use crate::prelude::*;
+use crate::wire::{self, AssignedTags, TemplateBuildStatusResponse, TemplateInfo, TemplateTagInfo};
+use alloc::rc::Rc;
+
+/// `"<method>: `<name>` must be a non-empty string"` unless `value` has text.
+pub fn non_empty(method: &str, name: &str, value: &str) -> Result<(), SdkError> {
+    if value.trim().is_empty() {
+        return Err(SdkError::invalid(format!(
+            "{method}: `{name}` must be a non-empty string"
+        )));
+    }
+    Ok(())
+}
+
+/// One or more tags, none of them empty.
+pub fn tag_list(method: &str, tags: &[String]) -> Result<(), SdkError> {
+    if tags.is_empty() || tags.iter().any(|t| t.trim().is_empty()) {
+        return Err(SdkError::invalid(format!(
+            "{method}: `tags` must be one or more non-empty strings"
+        )));
+    }
+    Ok(())
+}
+
+/// `exists` / `aliasExists`: `GET /templates/aliases/{name}`.
+pub fn alias_exists(
+    config: &ConnectionConfig,
+    method: &str,
+    name: &str,
+    seed: u64,
+) -> Result<ApiCall<bool>, SdkError> {
+    non_empty(method, "name", name)?;
+    config.reject_legacy(method)?;
+    Ok(ApiCall::new(
+        wire::alias_exists(config, name),
+        Endpoint::AliasExists,
+        plain(wire::parse_alias_exists),
+        seed,
+    ))
+}
+
+/// `assignTags(target, tags)`.
+pub fn assign_tags(
+    config: &ConnectionConfig,
+    target: &str,
+    tags: &[String],
+    seed: u64,
+) -> Result<ApiCall<AssignedTags>, SdkError> {
+    let method = "Template.assignTags";
+    non_empty(method, "target", target)?;
+    tag_list(method, tags)?;
+    config.reject_legacy(method)?;
+    Ok(ApiCall::new(
+        wire::assign_tags(config, target, tags),
+        Endpoint::AssignTags,
+        plain(wire::parse_assign_tags),
+        seed,
+    ))
+}
+
+/// `removeTags(name, tags)`.
+pub fn remove_tags(
+    config: &ConnectionConfig,
+    name: &str,
+    tags: &[String],
+    seed: u64,
+) -> Result<ApiCall<()>, SdkError> {
+    let method = "Template.removeTags";
+    non_empty(method, "name", name)?;
+    tag_list(method, tags)?;
+    config.reject_legacy(method)?;
+    Ok(ApiCall::new(
+        wire::remove_tags(config, name, tags),
+        Endpoint::RemoveTags,
+        plain(wire::parse_remove_tags),
+        seed,
+    ))
+}
+
+/// `getTags(templateId)`.
+pub fn get_tags(
+    config: &ConnectionConfig,
+    template_id: &str,
+    seed: u64,
+) -> Result<ApiCall<Vec<TemplateTagInfo>>, SdkError> {
+    let method = "Template.getTags";
+    non_empty(method, "templateId", template_id)?;
+    config.reject_legacy(method)?;
+    Ok(ApiCall::new(
+        wire::get_tags(config, template_id),
+        Endpoint::GetTags,
+        plain(wire::parse_get_tags),
+        seed,
+    ))
+}
+
+/// `get(templateId)`.
+pub fn get_template(
+    config: &ConnectionConfig,
+    template_id: &str,
+    seed: u64,
+) -> Result<ApiCall<TemplateInfo>, SdkError> {
+    let method = "Template.get";
+    non_empty(method, "templateId", template_id)?;
+    config.reject_legacy(method)?;
+    Ok(ApiCall::new(
+        wire::get_template(config, template_id),
+        Endpoint::GetTemplate,
+        plain(wire::parse_get_template),
+        seed,
+    ))
+}
+
+/// `delete(templateId)`: an empty id is the official plain `Error`.
+pub fn delete_template(
+    config: &ConnectionConfig,
+    template_id: &str,
+    seed: u64,
+) -> Result<ApiCall<bool>, SdkError> {
+    Ok(ApiCall::new(
+        wire::delete_template(config, template_id)?,
+        Endpoint::DeleteTemplate,
+        plain(wire::parse_delete_template),
+        seed,
+    ))
+}
+
+/// `getBuildStatus({templateId, buildId}, {logsOffset})`: one status request.
+pub fn build_status(
+    config: &ConnectionConfig,
+    template_id: &str,
+    build_id: &str,
+    logs_offset: Option<u64>,
+    seed: u64,
+) -> Result<ApiCall<TemplateBuildStatusResponse>, SdkError> {
+    let method = "Template.getBuildStatus";
+    if template_id.is_empty() || build_id.is_empty() {
+        return Err(SdkError::invalid(format!(
+            "{method}: `templateId` and `buildId` are required (as returned by buildInBackground)"
+        )));
+    }
+    config.reject_legacy(method)?;
+    let parse = |r: &crate::http::HttpResponse, now_ms: f64| {
+        wire::parse_build_status(r).map(|s| s.to_response(now_ms))
+    };
+    Ok(ApiCall::new(
+        wire::build_status(config, template_id, build_id, logs_offset),
+        Endpoint::BuildStatus,
+        Rc::new(parse),
+        seed,
+    ))
+}
+
+/// `Sandbox.kill(id)` / `sandbox.kill()`: true when killed, false when not found.
+/// In debug mode no request is made.
+pub fn kill_sandbox(
+    config: &ConnectionConfig,
+    sandbox_id: &str,
+    seed: u64,
+) -> Result<ApiCall<bool>, SdkError> {
+    non_empty("Sandbox.kill", "sandboxId", sandbox_id)?;
+    let parse = plain(wire::parse_kill_sandbox);
+    if config.debug {
+        return Ok(ApiCall::decided(Ok(true), Endpoint::KillSandbox, parse));
+    }
+    Ok(ApiCall::new(
+        wire::kill_sandbox(config, sandbox_id),
+        Endpoint::KillSandbox,
+        parse,
+        seed,
+    ))
+}
