@@ -184,10 +184,9 @@ impl SdkError {
     }
 }
 
+/// The message, as an error's `Display` is in Rust (the class is [`SdkError::name`]).
 impl core::fmt::Display for SdkError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.class.name())?;
-        f.write_str(": ")?;
         f.write_str(&self.message)
     }
 }

@@ -1,18 +1,19 @@
 //! Brace expansion (`{a,b}`, `{1..3}`, `{a..e}`) as minimatch applies it
 //! before matching: each pattern becomes a list of alternatives.
 
-use crate::error::FilesError;
-
+use crate::prelude::*;
 /// Upper bound on the alternatives one pattern may expand to, so that a
 /// pattern such as `{a,b}{a,b}…` cannot exhaust memory.
 pub const MAX_ALTERNATIVES: usize = 4096;
 
 /// Expands every brace set of `pattern`, leftmost first.
-pub fn expand_braces(pattern: &str) -> Result<Vec<String>, FilesError> {
+pub fn expand_braces(pattern: &str) -> Result<Vec<String>, SdkError> {
     let chars: Vec<char> = pattern.chars().collect();
-    let out = expand(&chars).ok_or_else(|| FilesError::Pattern {
-        pattern: pattern.to_string(),
-        message: format!("brace expansion gives more than {MAX_ALTERNATIVES} alternatives"),
+    let out = expand(&chars).ok_or_else(|| {
+        crate::error::pattern_error(
+            pattern,
+            &format!("brace expansion gives more than {MAX_ALTERNATIVES} alternatives"),
+        )
     })?;
     Ok(out.into_iter().map(|c| c.into_iter().collect()).collect())
 }

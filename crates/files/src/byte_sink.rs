@@ -3,6 +3,7 @@
 //! forwards them to an async JS stream (`CompressionStream`, fetch body)
 //! between calls, so no Rust code ever needs to await.
 
+use crate::prelude::*;
 /// A consumer of output bytes.
 pub trait ByteSink {
     /// Appends `bytes` to the output.

@@ -7,9 +7,9 @@
 
 use crate::byte_sink::ByteSink;
 use crate::discovery::discover;
-use crate::error::FilesError;
 use crate::files_hash::FilesHasher;
 use crate::ignore::IgnoreSet;
+use crate::prelude::*;
 use crate::tar_writer::{TarHeader, TarKind, TarWriter};
 use crate::tree::{EntryKind, FileTree};
 
@@ -113,16 +113,15 @@ pub fn plan_copy<T: FileTree + ?Sized>(
     dest: &str,
     ctx: CopyContext<'_>,
     resolve_symlinks: bool,
-) -> Result<CopyPlan, FilesError> {
+) -> Result<CopyPlan, SdkError> {
     let found = discover(tree, src, ctx.ignore, ctx.context_display)?;
     let mut entries = Vec::with_capacity(found.len());
     for d in found {
         let mut meta = d.lstat;
         if meta.kind == EntryKind::Symlink {
-            let target = tree.stat(&d.path).map_err(|e| FilesError::Tree {
-                path: d.path.clone(),
-                message: e.0,
-            })?;
+            let target = tree
+                .stat(&d.path)
+                .map_err(|e| crate::error::tree_error(&d.path, &e.0))?;
             match target {
                 Some(t)
                     if resolve_symlinks && matches!(t.kind, EntryKind::File | EntryKind::Dir) =>
@@ -130,9 +129,8 @@ pub fn plan_copy<T: FileTree + ?Sized>(
                     meta = t
                 }
                 _ => {
-                    let text = meta.link_target.clone().ok_or_else(|| FilesError::Tree {
-                        path: d.path.clone(),
-                        message: "symlink without link text".to_string(),
+                    let text = meta.link_target.clone().ok_or_else(|| {
+                        crate::error::tree_error(&d.path, "symlink without link text")
                     })?;
                     let tar = Some(TarEntryPlan {
                         name: d.path.clone(),
@@ -203,7 +201,43 @@ fn dir_mode_fix(mut perm: u32) -> u32 {
     perm
 }
 
+/// One piece of a COPY step's hash input, in order: text to hash as it is, or a
+/// file whose bytes (exactly `size` of them) come next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HashPart<'a> {
+    Text(String),
+    File { path: &'a str, size: u64 },
+}
+
 impl CopyPlan {
+    /// The `filesHash` preimage as pieces, for a host that hashes with its own
+    /// SHA-256 (Node's native one): run them in order, texts as UTF-8 bytes and each
+    /// file's bytes read from its path. Adjacent texts are joined.
+    pub fn hash_parts(&self) -> Vec<HashPart<'_>> {
+        let mut parts = Vec::new();
+        let mut text = format!("COPY {} {}", self.src, self.dest);
+        for e in &self.entries {
+            text.push_str(&e.path);
+            text.push_str(&e.mode.to_string());
+            text.push_str(&e.size.to_string());
+            match &e.body {
+                HashBody::LinkText(t) => text.push_str(t),
+                HashBody::FileBytes => {
+                    parts.push(HashPart::Text(core::mem::take(&mut text)));
+                    parts.push(HashPart::File {
+                        path: &e.path,
+                        size: e.size,
+                    });
+                }
+                HashBody::Nothing => {}
+            }
+        }
+        if !text.is_empty() {
+            parts.push(HashPart::Text(text));
+        }
+        parts
+    }
+
     /// Computes `filesHash`, reading whole files through `read` (convenient
     /// for tests and small trees; stream with [`PlanEntry::hash_header`] and
     /// [`FilesHasher::content`] otherwise).
@@ -226,9 +260,9 @@ impl CopyPlan {
     pub fn write_tar<S: ByteSink>(
         &self,
         sink: S,
-        mut read: impl FnMut(&str) -> Result<Vec<u8>, FilesError>,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, SdkError>,
         mut owner: impl FnMut(&str) -> (u64, u64, u64),
-    ) -> Result<S, FilesError> {
+    ) -> Result<S, SdkError> {
         let mut w = TarWriter::new(sink);
         for e in &self.entries {
             let Some(t) = &e.tar else { continue };
@@ -246,6 +280,28 @@ impl CopyPlan {
 mod tests {
     use super::*;
     use crate::memory_tree::MemoryTree;
+
+    #[test]
+    fn hash_parts_give_the_same_hash() {
+        let t = tree();
+        let ignore = IgnoreSet::empty();
+        let ctx = CopyContext {
+            context_display: ".",
+            ignore: &ignore,
+        };
+        let plan = plan_copy(&t, ".", "/app", ctx, false).expect("plan");
+        let mut preimage = Vec::new();
+        for part in plan.hash_parts() {
+            match part {
+                HashPart::Text(t) => preimage.extend_from_slice(t.as_bytes()),
+                HashPart::File { size, .. } => {
+                    preimage.extend(core::iter::repeat_n(b'x', size as usize))
+                }
+            }
+        }
+        let expected = plan.files_hash(|_| Ok::<_, ()>(vec![b'x'; 30])).unwrap();
+        assert_eq!(crate::files_hash::sha256_hex(&preimage), expected);
+    }
 
     fn tree() -> MemoryTree {
         let mut t = MemoryTree::new();

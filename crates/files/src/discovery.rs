@@ -8,9 +8,9 @@
 //! order races (several sibling subdirectories with contents) this gives the
 //! "idealized" order the protocol doc recommends, every time.
 
-use std::collections::{BTreeSet, VecDeque};
+use crate::prelude::*;
+use alloc::collections::{BTreeSet, VecDeque};
 
-use crate::error::FilesError;
 use crate::glob_pattern::{
     match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
 };
@@ -28,17 +28,13 @@ pub struct Discovered {
 
 /// Checks a COPY source the way `copy()` does (§6.2): absolute sources and
 /// sources that normalise to `..` or `../…` are `TemplateError`s.
-pub fn validate_source(src: &str) -> Result<(), FilesError> {
+pub fn validate_source(src: &str) -> Result<(), SdkError> {
     if src.starts_with('/') {
-        return Err(FilesError::AbsoluteSource {
-            src: src.to_string(),
-        });
+        return Err(crate::error::absolute_source(src));
     }
     let n = posix_path::normalize(src);
     if n == ".." || n.starts_with("../") {
-        return Err(FilesError::EscapingSource {
-            src: src.to_string(),
-        });
+        return Err(crate::error::escaping_source(src));
     }
     Ok(())
 }
@@ -52,13 +48,14 @@ pub fn discover<T: FileTree + ?Sized>(
     src: &str,
     ignore: &IgnoreSet,
     context_display: &str,
-) -> Result<Vec<Discovered>, FilesError> {
+) -> Result<Vec<Discovered>, SdkError> {
     validate_source(src)?;
     if src.is_empty() {
         // glob matches nothing for an empty pattern (normalize would say ".").
-        return Err(FilesError::NoFilesFound {
-            joined: posix_path::join(context_display, src),
-        });
+        return Err(crate::error::no_files_found(&posix_path::join(
+            context_display,
+            src,
+        )));
     }
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -70,7 +67,7 @@ pub fn discover<T: FileTree + ?Sized>(
         if push_unique(&mut out, &mut seen, m) && is_dir {
             // `dir/**/*`: everything below, never through symlinks.
             let below =
-                |_: &str, m: &Meta| -> Result<bool, FilesError> { Ok(m.kind == EntryKind::Dir) };
+                |_: &str, m: &Meta| -> Result<bool, SdkError> { Ok(m.kind == EntryKind::Dir) };
             walk(
                 tree,
                 &dir,
@@ -85,9 +82,10 @@ pub fn discover<T: FileTree + ?Sized>(
         }
     }
     if out.is_empty() {
-        return Err(FilesError::NoFilesFound {
-            joined: posix_path::join(context_display, src),
-        });
+        return Err(crate::error::no_files_found(&posix_path::join(
+            context_display,
+            src,
+        )));
     }
     Ok(out)
 }
@@ -101,11 +99,8 @@ fn push_unique(out: &mut Vec<Discovered>, seen: &mut BTreeSet<String>, d: Discov
     new
 }
 
-fn tree_err(path: &str) -> impl FnOnce(TreeError) -> FilesError + '_ {
-    move |e| FilesError::Tree {
-        path: path.to_string(),
-        message: e.0,
-    }
+fn tree_err(path: &str) -> impl FnOnce(TreeError) -> SdkError + '_ {
+    move |e| crate::error::tree_error(path, &e.0)
 }
 
 /// The entries the source pattern itself matches (glob step 1).
@@ -120,7 +115,7 @@ fn match_source<T: FileTree + ?Sized>(
     tree: &T,
     src: &str,
     ignore: &IgnoreSet,
-) -> Result<Vec<Discovered>, FilesError> {
+) -> Result<Vec<Discovered>, SdkError> {
     let normalized = posix_path::normalize(src);
     let dir_only = normalized.ends_with('/');
     let pattern = GlobPattern::new(&normalized)?;
@@ -160,7 +155,7 @@ fn match_source<T: FileTree + ?Sized>(
     if rules.is_empty() {
         return Ok(out);
     }
-    let descend = |p: &str, lstat: &Meta| -> Result<bool, FilesError> {
+    let descend = |p: &str, lstat: &Meta| -> Result<bool, SdkError> {
         let wanted_by = |r: &SourceRule| may_match_below(&r.segs, p);
         match lstat.kind {
             EntryKind::Dir => Ok(rules.iter().any(wanted_by)),
@@ -260,7 +255,7 @@ fn literal_path(segs: &[Segment]) -> Option<String> {
 
 /// What a walk emits and where it goes.
 type Wanted<'a> = &'a dyn Fn(&str, &Meta) -> bool;
-type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, FilesError>;
+type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, SdkError>;
 
 /// Breadth-first walk below `root` (not emitting `root`): each directory's
 /// children in descending byte order of their names; skips (without
@@ -275,7 +270,7 @@ fn walk<T: FileTree + ?Sized>(
     wanted: Wanted<'_>,
     descend: Descend<'_>,
     emit: &mut dyn FnMut(Discovered),
-) -> Result<(), FilesError> {
+) -> Result<(), SdkError> {
     if ignore.children_ignored(root) {
         return Ok(());
     }
@@ -286,10 +281,10 @@ fn walk<T: FileTree + ?Sized>(
         names.dedup();
         for name in names {
             if name.is_empty() || name == "." || name == ".." || name.contains('/') {
-                return Err(FilesError::Tree {
-                    path: dir.clone(),
-                    message: format!("invalid entry name \"{name}\""),
-                });
+                return Err(crate::error::tree_error(
+                    &dir,
+                    &format!("invalid entry name \"{name}\""),
+                ));
             }
             let path = posix_path::child(&dir, &name);
             // Saves an lstat per entry the pattern cannot reach.
@@ -340,7 +335,7 @@ mod tests {
         t
     }
 
-    fn paths(src: &str) -> Result<Vec<String>, FilesError> {
+    fn paths(src: &str) -> Result<Vec<String>, SdkError> {
         let ignore = IgnoreSet::new(&["**/*.tmp", "secret.txt"]).expect("ignore");
         Ok(discover(&context(), src, &ignore, "ctx")?
             .into_iter()
@@ -389,7 +384,7 @@ mod tests {
     fn ignored_and_missing_sources() {
         let e = paths("secret.txt").unwrap_err();
         assert_eq!(e.to_string(), "No files found in ctx/secret.txt");
-        assert_eq!(e.js_class().name(), "Error");
+        assert_eq!(e.class.name(), "Error");
         assert!(paths("nope/*.x").is_err());
         assert!(
             paths("a.txt/").is_err(),
@@ -407,7 +402,7 @@ mod tests {
     #[test]
     fn source_validation() {
         let e = validate_source("/etc/passwd").unwrap_err();
-        assert_eq!(e.js_class().name(), "TemplateError");
+        assert_eq!(e.class.name(), "TemplateError");
         assert_eq!(
             e.to_string(),
             "Invalid source path \"/etc/passwd\": absolute paths are not allowed. Use a relative path within the context directory."

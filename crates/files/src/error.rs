@@ -1,81 +1,41 @@
-//! The one error type of this crate, and the JavaScript error class each
-//! variant must surface as (the wasm skin throws that class).
+//! The errors of discovery, hashing and archiving, as the package's one error model
+//! ([`SdkError`]): the official SDK's classes and messages where it has them.
 
-use core::fmt;
+use crate::prelude::*;
 
-/// JavaScript error class the official SDK uses for a given failure, so the
-/// wasm skin can throw an object with the same `name` and prototype chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JsErrorClass {
-    /// A plain `Error` (e.g. `No files found in …`).
-    Error,
-    /// `TemplateError` (invalid COPY source, §6.2 of the protocol doc).
-    TemplateError,
-    /// `FileUploadError` (nothing in this crate uses it by default; kept so
-    /// the skin can map archive failures during upload to it).
-    FileUploadError,
+/// The COPY source is an absolute path (`TemplateError`, the official message).
+pub fn absolute_source(src: &str) -> SdkError {
+    SdkError::new(
+        ErrorClass::TemplateError,
+        format!("Invalid source path \"{src}\": absolute paths are not allowed. Use a relative path within the context directory."),
+    )
 }
 
-impl JsErrorClass {
-    /// The class `name` as JavaScript sees it.
-    pub fn name(self) -> &'static str {
-        match self {
-            JsErrorClass::Error => "Error",
-            JsErrorClass::TemplateError => "TemplateError",
-            JsErrorClass::FileUploadError => "FileUploadError",
-        }
-    }
+/// The COPY source leaves the context directory (`TemplateError`, the official message).
+pub fn escaping_source(src: &str) -> SdkError {
+    SdkError::new(
+        ErrorClass::TemplateError,
+        format!("Invalid source path \"{src}\": path escapes the context directory. The path must stay within the context directory."),
+    )
 }
 
-/// Everything that can go wrong in discovery, hashing and archiving.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FilesError {
-    /// The COPY source is an absolute path (message as the official SDK).
-    AbsoluteSource { src: String },
-    /// The COPY source leaves the context directory (message as the official SDK).
-    EscapingSource { src: String },
-    /// The source matched nothing. `joined` is `path.join(context, src)`.
-    NoFilesFound { joined: String },
-    /// The host's file tree failed for `path` (listing, stat, missing link text).
-    Tree { path: String, message: String },
-    /// A glob or ignore pattern cannot be used (e.g. brace expansion too large).
-    Pattern { pattern: String, message: String },
-    /// A tar entry cannot be written for `path` (unrepresentable name, data
-    /// length different from the declared size, calls out of order).
-    Tar { path: String, message: String },
+/// The source matched nothing; `joined` is `path.join(context, src)`.
+pub fn no_files_found(joined: &str) -> SdkError {
+    SdkError::error(format!("No files found in {joined}"))
 }
 
-impl FilesError {
-    /// The JavaScript class the skin should throw for this error.
-    pub fn js_class(&self) -> JsErrorClass {
-        match self {
-            FilesError::AbsoluteSource { .. } | FilesError::EscapingSource { .. } => {
-                JsErrorClass::TemplateError
-            }
-            _ => JsErrorClass::Error,
-        }
-    }
+/// The host's file tree failed for `path` (listing, stat, missing link text).
+pub fn tree_error(path: &str, message: &str) -> SdkError {
+    SdkError::error(format!("\"{path}\": {message}"))
 }
 
-impl fmt::Display for FilesError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FilesError::AbsoluteSource { src } => write!(
-                f,
-                "Invalid source path \"{src}\": absolute paths are not allowed. Use a relative path within the context directory."
-            ),
-            FilesError::EscapingSource { src } => write!(
-                f,
-                "Invalid source path \"{src}\": path escapes the context directory. The path must stay within the context directory."
-            ),
-            FilesError::NoFilesFound { joined } => write!(f, "No files found in {joined}"),
-            FilesError::Tree { path, message } => write!(f, "\"{path}\": {message}"),
-            FilesError::Pattern { pattern, message } => {
-                write!(f, "invalid pattern \"{pattern}\": {message}")
-            }
-            FilesError::Tar { path, message } => write!(f, "tar entry \"{path}\": {message}"),
-        }
-    }
+/// A glob or ignore pattern cannot be used (e.g. brace expansion too large).
+pub fn pattern_error(pattern: &str, message: &str) -> SdkError {
+    SdkError::error(format!("invalid pattern \"{pattern}\": {message}"))
 }
 
-impl std::error::Error for FilesError {}
+/// A tar entry cannot be written for `path` (unrepresentable name, data length
+/// different from the declared size, calls out of order).
+pub fn tar_error(path: &str, message: &str) -> SdkError {
+    SdkError::error(format!("tar entry \"{path}\": {message}"))
+}

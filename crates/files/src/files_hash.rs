@@ -1,47 +1,23 @@
 //! The COPY step's `filesHash` (protocol doc §5.4): one SHA-256 over plain
-//! concatenated segments, fed as a stream so file bytes can arrive in chunks.
+//! concatenated segments, fed as a stream so file bytes can arrive in chunks. A host
+//! with a faster SHA-256 (Node's) runs [`crate::CopyPlan::hash_parts`] on its own.
 
+use crate::prelude::*;
 use sha2::{Digest, Sha256};
-
-/// A SHA-256 implementation. The pure-Rust one is the default; a host with a
-/// native one (Node's `crypto`, several times faster than SHA-256 in wasm) can
-/// supply its own, since the preimage, not the engine, is what must not vary.
-pub trait Sha256Engine {
-    fn update(&mut self, bytes: &[u8]);
-    /// The 32-byte digest.
-    fn finish(self: Box<Self>) -> Vec<u8>;
-}
-
-struct RustSha256(Sha256);
-
-impl Sha256Engine for RustSha256 {
-    fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
-    fn finish(self: Box<Self>) -> Vec<u8> {
-        self.0.finalize().to_vec()
-    }
-}
 
 /// Streaming `filesHash` computation. Feed, in order: the constructor's
 /// `COPY <src> <dest>`, then per entry [`FilesHasher::entry`] followed by
 /// either [`FilesHasher::link_text`] or the file bytes via
 /// [`FilesHasher::content`] (any chunking), or nothing (directories).
 pub struct FilesHasher {
-    sha: Box<dyn Sha256Engine>,
+    sha: Sha256,
 }
 
 impl FilesHasher {
     /// Starts a hash for `COPY <src> <dest>`; `src` and `dest` exactly as
     /// given to `copy()` (e.g. `./app/`), not normalised.
     pub fn new(src: &str, dest: &str) -> FilesHasher {
-        FilesHasher::with_engine(Box::new(RustSha256(Sha256::new())), src, dest)
-    }
-
-    /// Like [`FilesHasher::new`], with another SHA-256 implementation.
-    pub fn with_engine(engine: Box<dyn Sha256Engine>, src: &str, dest: &str) -> FilesHasher {
-        let mut sha = engine;
+        let mut sha = Sha256::new();
         sha.update(b"COPY ");
         sha.update(src.as_bytes());
         sha.update(b" ");
@@ -69,8 +45,13 @@ impl FilesHasher {
 
     /// Lowercase hex of the digest.
     pub fn finish(self) -> String {
-        to_hex(&self.sha.finish())
+        to_hex(&self.sha.finalize())
     }
+}
+
+/// SHA-256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    to_hex(&Sha256::digest(bytes))
 }
 
 fn to_hex(bytes: &[u8]) -> String {

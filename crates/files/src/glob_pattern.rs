@@ -6,7 +6,7 @@
 //! Not supported (characters are taken literally): extglobs such as `+(a|b)`.
 
 use crate::brace_expansion::expand_braces;
-use crate::error::FilesError;
+use crate::prelude::*;
 
 /// A compiled pattern: one segment list per brace alternative.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ impl PosixClass {
 
 impl GlobPattern {
     /// Compiles `pattern`. Errors only when brace expansion explodes.
-    pub fn new(pattern: &str) -> Result<GlobPattern, FilesError> {
+    pub fn new(pattern: &str) -> Result<GlobPattern, SdkError> {
         let alternatives = expand_braces(pattern)?
             .iter()
             .flat_map(|alt| parse_alternatives(alt))

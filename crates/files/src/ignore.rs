@@ -8,9 +8,9 @@
 //! `app/lib/helpers.py` through, exactly as glob does.
 
 use crate::brace_expansion::expand_braces;
-use crate::error::FilesError;
 use crate::glob_pattern::{match_segments, parse_alternatives, split_path, MatchMode, Segment};
 use crate::posix_path;
+use crate::prelude::*;
 
 /// Parses `.dockerignore` text the way the official SDK does: split on `\n`,
 /// trim each line, drop blank lines and lines starting with `#`.
@@ -46,7 +46,7 @@ impl IgnoreSet {
 
     /// Compiles `patterns` (the template's `fileIgnorePatterns` followed by
     /// the `.dockerignore` lines, see [`IgnoreSet::for_template`]).
-    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<IgnoreSet, FilesError> {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<IgnoreSet, SdkError> {
         let mut rules = Vec::new();
         for p in patterns {
             for alt in expand_braces(p.as_ref())? {
@@ -72,7 +72,7 @@ impl IgnoreSet {
     pub fn for_template<S: AsRef<str>>(
         file_ignore_patterns: &[S],
         dockerignore: Option<&str>,
-    ) -> Result<IgnoreSet, FilesError> {
+    ) -> Result<IgnoreSet, SdkError> {
         let mut all: Vec<String> = file_ignore_patterns
             .iter()
             .map(|s| s.as_ref().to_string())

@@ -9,9 +9,9 @@
 //! - [`plan_copy`] discovers the source's entries with glob 11's rules
 //!   (minimatch patterns, `dot: true`, ignore patterns, descending-name
 //!   breadth-first order) and says, per entry, what is hashed and archived;
-//! - the host streams file bytes into a [`FilesHasher`] and, for uploads, a
-//!   [`TarWriter`] whose output goes to any [`ByteSink`] (optionally through
-//!   [`GzipWriter`]).
+//! - the host streams file bytes into a [`FilesHasher`] (or runs the plan's
+//!   [`CopyPlan::hash_parts`] on its own SHA-256), and, for uploads, writes the
+//!   [`TarWriter`]'s headers and the files' bytes into its own gzip stream.
 //!
 //! The order choice and the defaults for browser sources are documented in
 //! this crate's README.
@@ -19,7 +19,7 @@
 //! ```
 //! use novita_template_files::*;
 //!
-//! # fn main() -> Result<(), FilesError> {
+//! # fn main() -> Result<(), SdkError> {
 //! let mut tree = MemoryTree::new(); // browser defaults: 0644 files, 0755 dirs
 //! tree.add_file("app/main.py", 6)?;
 //! tree.add_file("app/scratch.tmp", 1)?;
@@ -33,7 +33,7 @@
 //!
 //! // Hash and archive, streaming each file's bytes in chunks.
 //! let mut hasher = FilesHasher::new(&plan.src, &plan.dest);
-//! let mut tar = TarWriter::new(GzipWriter::stored(Vec::new()));
+//! let mut tar = TarWriter::new(Vec::new());
 //! for e in &plan.entries {
 //!     e.hash_header(&mut hasher);
 //!     if let Some(t) = &e.tar {
@@ -47,24 +47,36 @@
 //!     }
 //! }
 //! assert_eq!(hasher.finish().len(), 64);
-//! let tar_gz: Vec<u8> = tar.finish()?.finish();
-//! assert_eq!(&tar_gz[..2], &[0x1f, 0x8b]);
+//! let tar: Vec<u8> = tar.finish()?;
+//! assert_eq!(tar.len() % 512, 0);
 //!
 //! let missing = plan_copy(&tree, "nope", "/x", ctx, false).unwrap_err();
-//! assert_eq!(missing.to_string(), "No files found in /ctx/nope");
-//! assert_eq!(missing.js_class(), JsErrorClass::Error);
+//! assert_eq!(missing.message, "No files found in /ctx/nope");
+//! assert_eq!(missing.class, ErrorClass::Error);
 //! # Ok(())
 //! # }
 //! ```
+
+#![cfg_attr(not(any(test, feature = "std-fs")), no_std)]
+
+extern crate alloc;
+
+/// What every module uses: `alloc`'s types (the crate has no `std`) and the error model.
+mod prelude {
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+    pub(crate) use novita_template_error::{ErrorClass, SdkError};
+}
 
 mod brace_expansion;
 mod byte_sink;
 mod copy_plan;
 mod discovery;
-mod error;
+pub mod error;
 mod files_hash;
 mod glob_pattern;
-mod gzip_writer;
 mod ignore;
 mod memory_tree;
 mod posix_path;
@@ -74,16 +86,17 @@ mod tar_writer;
 mod tree;
 
 pub use byte_sink::ByteSink;
-pub use copy_plan::{plan_copy, CopyContext, CopyPlan, HashBody, PlanEntry, TarEntryPlan};
+pub use copy_plan::{
+    plan_copy, CopyContext, CopyPlan, HashBody, HashPart, PlanEntry, TarEntryPlan,
+};
 pub use discovery::{discover, validate_source, Discovered};
-pub use error::{FilesError, JsErrorClass};
-pub use files_hash::{FilesHasher, Sha256Engine};
+pub use files_hash::{sha256_hex, FilesHasher};
 pub use glob_pattern::{has_magic, GlobPattern};
-pub use gzip_writer::{crc32, Crc32, GzipWriter};
 pub use ignore::{dockerignore_patterns, IgnoreSet};
 pub use memory_tree::{
     MemoryTree, DEFAULT_DIR_MODE, DEFAULT_DIR_SIZE, DEFAULT_FILE_MODE, DEFAULT_SYMLINK_MODE,
 };
+pub use novita_template_error::{ErrorClass, SdkError};
 pub use posix_path::{join as posix_join, normalize as posix_normalize};
 #[cfg(all(unix, any(test, feature = "std-fs")))]
 pub use std_fs_tree::StdFsTree;

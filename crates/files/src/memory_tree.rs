@@ -6,9 +6,10 @@
 //! 022) make such hashes stable and equal to a Linux checkout's in the
 //! common case. They are documented in the crate README.
 
-use std::collections::BTreeMap;
+use crate::error::tree_error;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
-use crate::error::FilesError;
 use crate::posix_path;
 use crate::tree::{EntryKind, FileTree, Meta, TreeError};
 
@@ -57,7 +58,7 @@ impl MemoryTree {
     }
 
     /// Replaces the metadata of the context directory itself (must be a dir).
-    pub fn set_root_meta(&mut self, meta: Meta) -> Result<(), FilesError> {
+    pub fn set_root_meta(&mut self, meta: Meta) -> Result<(), SdkError> {
         if meta.kind != EntryKind::Dir {
             return Err(tree_error("", "the context directory must be a directory"));
         }
@@ -73,7 +74,7 @@ impl MemoryTree {
     /// `path` is context-relative with `/` separators; `.`/`..`/empty
     /// segments and absolute paths are rejected. A symlink's `meta` must carry
     /// its `link_target`.
-    pub fn insert(&mut self, path: &str, meta: Meta) -> Result<(), FilesError> {
+    pub fn insert(&mut self, path: &str, meta: Meta) -> Result<(), SdkError> {
         let segments = checked_segments(path)?;
         if meta.kind == EntryKind::Symlink && meta.link_target.is_none() {
             return Err(tree_error(path, "a symlink needs its link_target"));
@@ -117,17 +118,17 @@ impl MemoryTree {
     }
 
     /// Adds a regular file with [`DEFAULT_FILE_MODE`].
-    pub fn add_file(&mut self, path: &str, size: u64) -> Result<(), FilesError> {
+    pub fn add_file(&mut self, path: &str, size: u64) -> Result<(), SdkError> {
         self.insert(path, Meta::file(DEFAULT_FILE_MODE, size))
     }
 
     /// Adds a directory with [`DEFAULT_DIR_MODE`] and [`DEFAULT_DIR_SIZE`].
-    pub fn add_dir(&mut self, path: &str) -> Result<(), FilesError> {
+    pub fn add_dir(&mut self, path: &str) -> Result<(), SdkError> {
         self.insert(path, default_dir())
     }
 
     /// Adds a symlink with [`DEFAULT_SYMLINK_MODE`] whose text is `target`.
-    pub fn add_symlink(&mut self, path: &str, target: &str) -> Result<(), FilesError> {
+    pub fn add_symlink(&mut self, path: &str, target: &str) -> Result<(), SdkError> {
         self.insert(path, Meta::symlink(DEFAULT_SYMLINK_MODE, target))
     }
 
@@ -194,14 +195,7 @@ fn default_dir() -> Meta {
     }
 }
 
-fn tree_error(path: &str, message: &str) -> FilesError {
-    FilesError::Tree {
-        path: path.to_string(),
-        message: message.to_string(),
-    }
-}
-
-fn checked_segments(path: &str) -> Result<Vec<&str>, FilesError> {
+fn checked_segments(path: &str) -> Result<Vec<&str>, SdkError> {
     if path.is_empty() {
         return Err(tree_error(
             path,

@@ -1,6 +1,7 @@
 //! Posix path arithmetic with Node's `path.posix` semantics, used for source
 //! validation and for the `No files found in …` message.
 
+use crate::prelude::*;
 /// Node's `path.posix.normalize`: collapses `//`, resolves `.` and `..`,
 /// keeps a trailing slash, and gives `"."` for an empty result.
 pub fn normalize(path: &str) -> String {

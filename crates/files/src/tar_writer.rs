@@ -9,7 +9,8 @@
 //! carries the exact value, so every name without NUL bytes is representable.
 
 use crate::byte_sink::ByteSink;
-use crate::error::FilesError;
+use crate::error::tar_error;
+use crate::prelude::*;
 
 const BLOCK: usize = 512;
 const NAME_LEN: usize = 100;
@@ -93,7 +94,7 @@ impl<S: ByteSink> TarWriter<S> {
 
     /// Writes the header(s) of a new entry. For a file with a non-zero size,
     /// exactly `size` bytes must follow through [`TarWriter::data`].
-    pub fn begin(&mut self, header: &TarHeader) -> Result<(), FilesError> {
+    pub fn begin(&mut self, header: &TarHeader) -> Result<(), SdkError> {
         match &self.state {
             State::Data {
                 path, remaining, ..
@@ -125,7 +126,7 @@ impl<S: ByteSink> TarWriter<S> {
 
     /// A chunk of the current file's data. Once the declared size is reached
     /// the block padding is written and the entry is closed.
-    pub fn data(&mut self, chunk: &[u8]) -> Result<(), FilesError> {
+    pub fn data(&mut self, chunk: &[u8]) -> Result<(), SdkError> {
         let State::Data {
             path,
             remaining,
@@ -158,7 +159,7 @@ impl<S: ByteSink> TarWriter<S> {
     }
 
     /// Writes the two zero end blocks and returns the sink.
-    pub fn finish(mut self) -> Result<S, FilesError> {
+    pub fn finish(mut self) -> Result<S, SdkError> {
         if let State::Data {
             path, remaining, ..
         } = &self.state
@@ -173,13 +174,6 @@ impl<S: ByteSink> TarWriter<S> {
             self.state = State::Finished;
         }
         Ok(self.sink)
-    }
-}
-
-fn tar_error(path: &str, message: &str) -> FilesError {
-    FilesError::Tar {
-        path: path.to_string(),
-        message: message.to_string(),
     }
 }
 
@@ -269,7 +263,7 @@ fn ustar_block(
 
 /// The header block(s) of one entry: an optional PAX header and its data,
 /// then the ustar header.
-fn encode_header(h: &TarHeader) -> Result<Vec<u8>, FilesError> {
+fn encode_header(h: &TarHeader) -> Result<Vec<u8>, SdkError> {
     if h.path.is_empty() {
         return Err(tar_error(&h.path, "an entry needs a name"));
     }

@@ -5,6 +5,7 @@
 //! `fs.readSync`, browser `Blob.slice`) straight into the hasher or the tar
 //! writer.
 
+use crate::prelude::*;
 /// File type bits of `st_mode` (POSIX `S_IFMT` and friends).
 pub const S_IFMT: u32 = 0o170000;
 /// Regular file type bits.

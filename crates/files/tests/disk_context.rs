@@ -120,10 +120,7 @@ fn std_fs_tar_entries_follow_the_plan() {
             Vec::new(),
             |p| {
                 tree.read(p)
-                    .map_err(|e| novita_template_files::FilesError::Tree {
-                        path: p.into(),
-                        message: e.0,
-                    })
+                    .map_err(|e| novita_template_files::error::tree_error(p, &e.0))
             },
             |p| tree.owner(p).unwrap_or((0, 0, 0)),
         )

@@ -257,7 +257,7 @@ fn missing_and_ignored_sources_name_the_joined_path() {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), msg);
-        assert_eq!(e.js_class().name(), "Error");
+        assert_eq!(e.class.name(), "Error");
     }
     // 10-errors.json records the official message for the first case.
     let errors = load_fixture("10-errors.json");

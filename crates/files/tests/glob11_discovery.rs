@@ -4,7 +4,7 @@
 //! ignore lists. `data/glob11_discovery.json` was recorded by running
 //! glob 11.1.0 with the SDK's options on that tree (Linux, ext4).
 
-use novita_template_files::{discover, FilesError, IgnoreSet, MemoryTree};
+use novita_template_files::{discover, IgnoreSet, MemoryTree};
 use serde_json::Value;
 
 fn strs(v: &Value) -> Vec<String> {
@@ -50,7 +50,7 @@ fn discovery_agrees_with_glob11() {
         };
         let got = match discover(&tree, src, &ignore, "ctx") {
             Ok(d) => d.into_iter().map(|d| d.path).collect(),
-            Err(FilesError::NoFilesFound { .. }) => Vec::new(),
+            Err(e) if e.message.starts_with("No files found") => Vec::new(),
             Err(e) => panic!("{src}: {e}"),
         };
         if wants.contains(&got) {
