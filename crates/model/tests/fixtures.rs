@@ -15,8 +15,9 @@ use std::path::PathBuf;
 /// A fixture file, the function that rebuilds its template, and a flag.
 type Case = (&'static str, fn() -> Template, bool);
 
+/// The repository's recorded fixtures, `tests/fixtures/`.
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/template-fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn load(name: &str) -> Value {

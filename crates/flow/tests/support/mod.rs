@@ -27,13 +27,12 @@ pub const HOST_ADDED_HEADERS: [&str; 7] = [
     "content-length",
 ];
 
+/// The repository's recorded fixtures, `tests/fixtures/`, unless
+/// `NOVITA_FIXTURES_DIR` names another recording to check against.
 pub fn fixtures_dir() -> PathBuf {
     std::env::var_os("NOVITA_FIXTURES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/reference/template-fixtures")
-        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures"))
 }
 
 pub fn read_fixture(name: &str) -> String {
