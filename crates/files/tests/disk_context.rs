@@ -31,7 +31,7 @@ fn prepared_context() -> (TempDir, PathBuf) {
 fn std_fs_discovery_and_hashes_equal_the_fixtures() {
     let (_inputs, ctx) = prepared_context();
     let tree = StdFsTree::new(&ctx);
-    let dockerignore = fs::read_to_string(&ctx.join(".dockerignore")).expect("dockerignore");
+    let dockerignore = fs::read_to_string(ctx.join(".dockerignore")).expect("dockerignore");
     let ignore = IgnoreSet::for_template::<&str>(&[], Some(&dockerignore)).expect("ignore");
     let odd_dirs: Vec<String> = ["", "app", "app/lib"]
         .into_iter()
@@ -134,6 +134,6 @@ fn std_fs_tar_entries_follow_the_plan() {
     assert_eq!(entries[1].mode, "000755 ");
     assert_eq!(
         entries[8].data,
-        fs::read(&ctx.join("app/main.py")).expect("read")
+        fs::read(ctx.join("app/main.py")).expect("read")
     );
 }
