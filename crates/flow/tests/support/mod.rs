@@ -321,8 +321,8 @@ pub fn bodiless(status: u16) -> Result<HttpResponse, TransportError> {
     })
 }
 
-/// An emulation of the fixture generator's fake server (`harness.js`), used
-/// to replay fixture 10's scenarios. Deviation: status polls beyond the
+/// An emulation of the recording fake server (tests/fixtures/README.md,
+/// "Re-recording"), used to replay fixture 10's scenarios. Deviation: status polls beyond the
 /// scripted ones (our drain) get the last scripted status with no entries, as
 /// a server honouring `logsOffset` would answer.
 pub struct FakeServer {
