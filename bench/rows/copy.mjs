@@ -59,7 +59,7 @@ export async function copyRows({ ctx, pkg, worker, emu, proxy, timeoutMs, runs =
   const agree = hashes.official.filter((h) => hashes.ours.includes(h)).length
   const same = !hashes.ours.length || !hashes.official.length ? '' :
     `filesHash: ours ${distinct(hashes.ours) === 1 ? 'the same' : 'DIFFERENT'} in all ${hashes.ours.length} runs; official equal to ours in ${agree} of ${hashes.official.length} runs` +
-    (distinct(hashes.official) > 1 ? ' (its own value varies from run to run: racy walk order with several subdirectories, protocol §5.3)' : '')
+    (distinct(hashes.official) > 1 ? ' (its own value varies from run to run: racy walk order with several subdirectories, docs/wire-contract.md §5.3)' : '')
   return [
     {
       section: '3. copy()', metric: `hash (Template.toJSON), ${size}, best of ${runs}`,

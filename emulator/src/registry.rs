@@ -1,5 +1,5 @@
 //! A tiny read-only container registry under `/registry`, so that image-config
-//! inheritance (protocol §4.6) can be tested offline: a token endpoint, manifests
+//! inheritance (docs/wire-contract.md §4.6) can be tested offline: a token endpoint, manifests
 //! (an OCI index with linux/arm64 and linux/amd64 for `library/python`, a plain
 //! manifest for the others) and config blobs. The images are synthetic; no layers
 //! exist. No API key is needed.

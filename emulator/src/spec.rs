@@ -1,4 +1,4 @@
-//! The trigger body of `POST /v2/templates/{templateID}/builds/{buildID}` (protocol §4),
+//! The trigger body of `POST /v2/templates/{templateID}/builds/{buildID}` (docs/wire-contract.md §4),
 //! parsed and checked. Every rejection is a message for a 400 reply.
 
 use serde_json::Value;

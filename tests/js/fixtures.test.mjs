@@ -5,6 +5,7 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { templateCases, evalBuilderCalls, fixturesDir, preparedInputs } from './support/fixtures.mjs'
 import { repoRoot } from './support/package-install.mjs'
@@ -58,5 +59,6 @@ test('ready-command helpers and default images (fixture 08 "after")', async () =
 })
 
 after(() => {
+  rmSync(inputsRoot, { recursive: true, force: true })
   console.log(`fixtures: ${counts.toJSONEqual} toJSON equal (${counts.copyHashesEqual} COPY filesHash among them), ${counts.toDockerfileEqual} toDockerfile equal, 0 pending`)
 })

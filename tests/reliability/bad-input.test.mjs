@@ -4,7 +4,7 @@
 // whose message names the problem, and the module must stay usable: after each case
 // a good call (an emulator request and a builder chain) still works.
 //
-// Where the official SDK throws a plain `Error` (protocol §7: Dockerfile, list
+// Where the official SDK throws a plain `Error` (docs/wire-contract.md §7: Dockerfile, list
 // parameters, `templateId cannot be empty`, toDockerfile) our package keeps it, and
 // the table expects `Error`. Known defects are marked `todo: 'bug: …'`.
 import { test, before, after } from 'node:test'

@@ -48,7 +48,7 @@ pub fn chained_calls_serialize_like_the_official_sdk() {
 
 pub async fn to_json_resolves_with_the_fixture_text() {
     let fixture: serde_json::Value = serde_json::from_str(include_str!(
-        "../../../shared/reference/template-fixtures/08-from-template-ready-patch.json"
+        "../fixtures/08-from-template-ready-patch.json"
     ))
     .unwrap();
     let expected = fixture["toJSON"]["text"].as_str().unwrap();

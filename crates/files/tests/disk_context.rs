@@ -5,51 +5,33 @@
 mod support;
 
 use std::fs;
-use std::os::unix::fs::{symlink, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use novita_template_files::{plan_copy, CopyContext, EntryKind, FileTree, IgnoreSet, StdFsTree};
+use support::fixture_inputs::materialised_inputs;
 use support::temp_dir::TempDir;
-use support::{copy_hash_inputs, fixtures_dir, load_fixture, s};
+use support::{copy_hash_inputs, load_fixture, s};
 
-/// Copies `from` into `to` with fresh permissions (shared/ may be read-only).
-fn copy_tree(from: &Path, to: &Path) {
-    for e in fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let dst = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            fs::create_dir(&dst).expect("mkdir");
-            copy_tree(&e.path(), &dst);
-            fs::set_permissions(&dst, fs::Permissions::from_mode(0o755)).expect("chmod dir");
-        } else {
-            fs::write(&dst, fs::read(e.path()).expect("read")).expect("write");
-            fs::set_permissions(&dst, fs::Permissions::from_mode(0o644)).expect("chmod file");
-        }
-    }
-}
-
-fn prepared_context() -> TempDir {
-    let tmp = TempDir::new("ctx");
-    copy_tree(&fixtures_dir().join("inputs/copy-context"), tmp.path());
-    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).expect("chmod root");
-    fs::set_permissions(
-        tmp.path().join("setup.sh"),
-        fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
-    // The checkout stores the link as a plain file holding its link text.
-    let link = tmp.path().join("link-to-req.txt");
-    let target = fs::read_to_string(&link).expect("link text");
-    fs::remove_file(&link).expect("rm");
-    symlink(target.trim_end(), &link).expect("symlink");
-    tmp
+/// The copy context as recorded (modes, and the link rebuilt whatever form
+/// the checkout stores it in), and its path inside the scratch copy.
+fn prepared_context() -> (TempDir, PathBuf) {
+    let inputs = materialised_inputs();
+    let ctx = inputs.path().join("inputs/copy-context");
+    let link = ctx.join("link-to-req.txt");
+    let meta = fs::symlink_metadata(&link).expect("lstat link");
+    assert!(meta.file_type().is_symlink(), "the link is a real symlink");
+    assert_eq!(
+        fs::read_link(&link).expect("readlink"),
+        Path::new("requirements.txt")
+    );
+    (inputs, ctx)
 }
 
 #[test]
 fn std_fs_discovery_and_hashes_equal_the_fixtures() {
-    let tmp = prepared_context();
-    let tree = StdFsTree::new(tmp.path());
-    let dockerignore = fs::read_to_string(tmp.path().join(".dockerignore")).expect("dockerignore");
+    let (_inputs, ctx) = prepared_context();
+    let tree = StdFsTree::new(&ctx);
+    let dockerignore = fs::read_to_string(ctx.join(".dockerignore")).expect("dockerignore");
     let ignore = IgnoreSet::for_template::<&str>(&[], Some(&dockerignore)).expect("ignore");
     let odd_dirs: Vec<String> = ["", "app", "app/lib"]
         .into_iter()
@@ -101,8 +83,8 @@ fn std_fs_discovery_and_hashes_equal_the_fixtures() {
 
 #[test]
 fn std_fs_tar_entries_follow_the_plan() {
-    let tmp = prepared_context();
-    let tree = StdFsTree::new(tmp.path());
+    let (_inputs, ctx) = prepared_context();
+    let tree = StdFsTree::new(&ctx);
     let ignore = IgnoreSet::new(&["**/*.tmp", "secret.txt"]).expect("ignore");
     let plan = plan_copy(
         &tree,
@@ -149,6 +131,6 @@ fn std_fs_tar_entries_follow_the_plan() {
     assert_eq!(entries[1].mode, "000755 ");
     assert_eq!(
         entries[8].data,
-        fs::read(tmp.path().join("app/main.py")).expect("read")
+        fs::read(ctx.join("app/main.py")).expect("read")
     );
 }

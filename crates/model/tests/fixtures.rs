@@ -1,8 +1,8 @@
 //! Rebuilds every template of fixtures 01-08 with the Rust API (mirroring each
 //! fixture's `builderCalls`) and compares, byte for byte, what the official SDK
 //! produced: `toJSON` text, `toDockerfile`, `dockerfileAfterToJSON`, and the compact
-//! trigger body the SDK sent during `build`. Registry-mocked variants get the harness's
-//! synthetic image configs applied (fixtures README, `harness.js`).
+//! trigger body the SDK sent during `build`. Registry-mocked variants get the recording's
+//! synthetic image configs applied (tests/fixtures/README.md, "Registry variants").
 
 use novita_template_json::shape::Num;
 use novita_template_model::dockerfile::to_dockerfile;
@@ -16,8 +16,9 @@ use std::path::PathBuf;
 /// A fixture file, the function that rebuilds its template, and a flag.
 type Case = (&'static str, fn() -> Template, bool);
 
+/// The repository's recorded fixtures, `tests/fixtures/`.
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/template-fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn load(name: &str) -> Value {
@@ -27,7 +28,7 @@ fn load(name: &str) -> Value {
     serde_json::from_str(&text).expect("fixture JSON")
 }
 
-/// The synthetic configs of the fixture harness's mocked registry.
+/// The synthetic configs of the recording's mocked registry.
 fn mocked_config(image: &str) -> ImageConfig {
     if image.starts_with("python:") {
         ImageConfig {
@@ -79,7 +80,7 @@ enum Registry {
     None,
     /// The read fails: nothing is inherited.
     Offline,
-    /// The read returns the harness's synthetic config.
+    /// The read returns the recording's synthetic config.
     Mocked,
 }
 

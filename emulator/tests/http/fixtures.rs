@@ -1,5 +1,5 @@
 //! Every request body the official SDK sent in the recorded fixtures
-//! (`shared/reference/template-fixtures`) is accepted, and each recorded build
+//! (`tests/fixtures/`) is accepted, and each recorded build
 //! runs to `ready` once its COPY files are uploaded.
 
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::*;
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/template-fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
 /// Every `requests` array in a fixture, in document order.

@@ -1,11 +1,11 @@
-// Loads the official SDK's recorded fixtures (../shared/reference/template-fixtures,
-// beside the repository) and turns their `builderCalls` strings into templates.
-import { readFileSync, readdirSync, mkdtempSync, cpSync, chmodSync, rmSync, symlinkSync } from 'node:fs'
+// Loads the official SDK's recorded fixtures (tests/fixtures/, see its README)
+// and turns their `builderCalls` strings into templates.
+import { readFileSync, readdirSync, mkdtempSync, mkdirSync, writeFileSync, chmodSync, lstatSync, readlinkSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { repoRoot } from './package-install.mjs'
 
-export const fixturesDir = resolve(repoRoot, '../shared/reference/template-fixtures')
+export const fixturesDir = resolve(repoRoot, 'tests/fixtures')
 
 export function loadFixtures() {
   return readdirSync(fixturesDir)
@@ -46,28 +46,52 @@ export function templateCases() {
   return cases
 }
 
+/** `path -> target` for every link of tests/fixtures/symlinks.txt (paths relative to tests/fixtures/). */
+export function symlinkManifest() {
+  const links = new Map()
+  for (const raw of readFileSync(join(fixturesDir, 'symlinks.txt'), 'utf8').split('\n')) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const at = line.indexOf(' -> ')
+    if (at < 0) throw new Error(`symlinks.txt: \`${line}\` is not \`<path> -> <target>\``)
+    links.set(line.slice(0, at).trim(), line.slice(at + 4).trim())
+  }
+  return links
+}
+
 /**
- * A writable copy of `inputs/` with the modes and the symlink the fixtures were
- * recorded with (shared/ may be read-only, and its checkout stores the symlink
- * as a plain file): files 0644, setup.sh 0755, directories 0755,
- * copy-context/link-to-req.txt → requirements.txt.
+ * A scratch copy of `inputs/` as the fixtures were recorded with it: directories
+ * 0755, files 0644 (0755 where the checkout marks them executable), and each link
+ * of symlinks.txt as a real symlink, whether the checkout holds the link or, with
+ * core.symlinks=false, a plain file containing its target.
  */
 export function preparedInputs() {
   const dir = mkdtempSync(join(tmpdir(), 'fixture-inputs-'))
-  cpSync(join(fixturesDir, 'inputs'), join(dir, 'inputs'), { recursive: true })
-  const walk = (p) => {
-    for (const e of readdirSync(p, { withFileTypes: true })) {
-      const full = join(p, e.name)
-      if (e.isDirectory()) {
-        chmodSync(full, 0o755)
-        walk(full)
-      } else chmodSync(full, e.name === 'setup.sh' ? 0o755 : 0o644)
+  const links = symlinkManifest()
+  const made = new Set()
+  const copy = (from, to, rel) => {
+    mkdirSync(to)
+    for (const e of readdirSync(from, { withFileTypes: true })) {
+      const src = join(from, e.name)
+      const dst = join(to, e.name)
+      const r = `${rel}/${e.name}`
+      if (links.has(r)) {
+        const stored = e.isSymbolicLink() ? readlinkSync(src, 'utf8') : readFileSync(src, 'utf8')
+        if (stored !== links.get(r)) throw new Error(`${r}: the checkout holds ${JSON.stringify(stored)}, symlinks.txt says ${JSON.stringify(links.get(r))}`)
+        symlinkSync(links.get(r), dst)
+        made.add(r)
+      } else if (e.isSymbolicLink()) {
+        throw new Error(`${r} is a symlink that symlinks.txt does not list`)
+      } else if (e.isDirectory()) {
+        copy(src, dst, r)
+      } else {
+        writeFileSync(dst, readFileSync(src))
+        chmodSync(dst, lstatSync(src).mode & 0o111 ? 0o755 : 0o644)
+      }
     }
+    chmodSync(to, 0o755)
   }
-  chmodSync(join(dir, 'inputs'), 0o755)
-  walk(join(dir, 'inputs'))
-  const link = join(dir, 'inputs/copy-context/link-to-req.txt')
-  rmSync(link)
-  symlinkSync('requirements.txt', link)
+  copy(join(fixturesDir, 'inputs'), join(dir, 'inputs'), 'inputs')
+  for (const r of links.keys()) if (!made.has(r)) throw new Error(`symlinks.txt lists ${r}, which the checkout lacks`)
   return dir
 }

@@ -2,6 +2,7 @@
 //! copy of a fixture context, and a small tar reader to parse output back.
 #![allow(dead_code)]
 
+pub mod fixture_inputs;
 pub mod temp_dir;
 
 use std::collections::BTreeMap;
@@ -11,9 +12,9 @@ use std::path::{Path, PathBuf};
 use novita_template_files::{EntryKind, FileTree, MemoryTree, Meta};
 use serde_json::Value;
 
-/// `/work/shared/reference/template-fixtures`, found from this crate.
+/// The repository's recorded fixtures, `tests/fixtures/`.
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/template-fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 pub fn load_fixture(name: &str) -> Value {
@@ -54,8 +55,9 @@ pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("field {key} missing in {v}"))
 }
 
-/// The bytes of every file below `dir` on disk, keyed by relative path.
-pub fn disk_contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every entry below `dir` on disk, keyed by relative path: directories end
+/// in `/`, symlinks hold their link text, files their bytes.
+pub fn disk_entries(dir: &Path) -> BTreeMap<String, DiskEntry> {
     let mut out = BTreeMap::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((abs, rel)) = stack.pop() {
@@ -67,37 +69,56 @@ pub fn disk_contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             } else {
                 format!("{rel}/{name}")
             };
-            if e.file_type().expect("type").is_dir() {
-                out.insert(format!("{r}/"), Vec::new());
+            let kind = e.file_type().expect("type");
+            if kind.is_dir() {
+                out.insert(format!("{r}/"), DiskEntry::Dir);
                 stack.push((e.path(), r));
+            } else if kind.is_symlink() {
+                let target = fs::read_link(e.path()).expect("readlink");
+                let target = target.into_os_string().into_string().expect("utf-8 link");
+                out.insert(r, DiskEntry::Link(target));
             } else {
-                out.insert(r, fs::read(e.path()).expect("read"));
+                out.insert(r, DiskEntry::File(fs::read(e.path()).expect("read")));
             }
         }
     }
     out
 }
 
-/// A fixture context rebuilt in memory: names and bytes from the input
-/// directory, metadata (modes, sizes, symlinks) as the fixture recorded it.
+pub enum DiskEntry {
+    Dir,
+    File(Vec<u8>),
+    Link(String),
+}
+
+/// A fixture context rebuilt in memory: names, bytes and links from the
+/// input directory (materialised, so either form of checkout gives the same
+/// tree), metadata (modes, sizes) as the fixture recorded it.
 pub struct FixtureContext {
     pub tree: MemoryTree,
+    /// File bytes by path; links and directories have none.
     pub contents: BTreeMap<String, Vec<u8>>,
 }
 
 impl FixtureContext {
     pub fn new(input_dir: &str, steps: &[Value]) -> FixtureContext {
-        let dir = fixtures_dir().join(input_dir);
-        let contents = disk_contents(&dir);
+        let inputs = fixture_inputs::materialised_inputs();
         let mut tree = MemoryTree::new();
-        for (path, bytes) in &contents {
-            match path.strip_suffix('/') {
-                Some(d) => tree.add_dir(d).expect("dir"),
-                None => tree.add_file(path, bytes.len() as u64).expect("file"),
+        let mut contents = BTreeMap::new();
+        for (path, entry) in disk_entries(&inputs.path().join(input_dir)) {
+            match entry {
+                DiskEntry::Dir => tree
+                    .add_dir(path.strip_suffix('/').expect("dir key"))
+                    .expect("dir"),
+                DiskEntry::Link(target) => tree.add_symlink(&path, &target).expect("link"),
+                DiskEntry::File(bytes) => {
+                    tree.add_file(&path, bytes.len() as u64).expect("file");
+                    contents.insert(path, bytes);
+                }
             }
         }
         // Recorded metadata wins; links recorded as "not followed" carry
-        // their own lstat (the checkout stores them as plain files).
+        // their own lstat.
         let mut links = Vec::new();
         for step in steps {
             for f in step["files"].as_array().expect("files") {

@@ -28,13 +28,12 @@ pub const HOST_ADDED_HEADERS: [&str; 7] = [
     "content-length",
 ];
 
+/// The repository's recorded fixtures, `tests/fixtures/`, unless
+/// `NOVITA_FIXTURES_DIR` names another recording to check against.
 pub fn fixtures_dir() -> PathBuf {
     std::env::var_os("NOVITA_FIXTURES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/reference/template-fixtures")
-        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures"))
 }
 
 pub fn read_fixture(name: &str) -> String {
@@ -325,8 +324,8 @@ pub fn bodiless(status: u16) -> Result<HttpResponse, TransportError> {
     })
 }
 
-/// An emulation of the fixture generator's fake server (`harness.js`), used
-/// to replay fixture 10's scenarios. Deviation: status polls beyond the
+/// An emulation of the recording fake server (tests/fixtures/README.md,
+/// "Re-recording"), used to replay fixture 10's scenarios. Deviation: status polls beyond the
 /// scripted ones (our drain) get the last scripted status with no entries, as
 /// a server honouring `logsOffset` would answer.
 pub struct FakeServer {
