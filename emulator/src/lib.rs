@@ -15,6 +15,7 @@ pub mod faults;
 pub mod ids;
 pub mod plan;
 pub mod registry;
+pub mod reply;
 pub mod server;
 pub mod spec;
 pub mod static_files;
@@ -113,6 +114,7 @@ pub async fn run(mut config: Config) -> io::Result<Handle> {
     });
     let front = Arc::new(Front {
         router: api::router(state.clone()),
+        registry: registry::router(),
         faults: FaultInjector::new(config.faults.clone()),
         api_keys: config.api_keys.clone(),
         state: state.clone(),

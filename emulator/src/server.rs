@@ -9,9 +9,10 @@ use axum::Router;
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::api::{json_reply, Shared, UPLOAD_PATH_PREFIX};
+use crate::api::{Shared, UPLOAD_PATH_PREFIX};
 use crate::cors;
 use crate::faults::{Fault, FaultInjector};
+use crate::reply::json_reply;
 use crate::static_files;
 
 /// What kind of resource a path names; decides auth and faults.
@@ -63,7 +64,10 @@ impl std::error::Error for DroppedByFault {}
 
 pub struct Front {
     pub state: Shared,
+    /// The REST API ([`crate::api::router`]).
     pub router: Router,
+    /// The test registry ([`crate::registry::router`]).
+    pub registry: Router,
     pub faults: FaultInjector,
     pub api_keys: Vec<String>,
 }
@@ -174,8 +178,12 @@ impl Front {
                 }
             }
         }
-        Ok(self
-            .router
+        let table = if class == RouteClass::Registry {
+            &self.registry
+        } else {
+            &self.router
+        };
+        Ok(table
             .clone()
             .oneshot(req)
             .await

@@ -21,9 +21,9 @@ use serde_json::{json, Value};
 
 use crate::builder::Builder;
 use crate::config::Config;
-use crate::registry;
 use crate::store::{Refusal, Store};
 
+pub use crate::reply::{empty_reply, json_reply};
 pub use uploads::UPLOAD_PATH_PREFIX;
 
 /// Everything a handler may touch.
@@ -104,31 +104,6 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult = Result<Response, ApiError>;
-
-/// A JSON reply with an explicit `Content-Length` (never chunked).
-pub fn json_reply(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    let len = bytes.len();
-    let mut r = Response::new(Body::from(bytes));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r.headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    r
-}
-
-/// An empty reply with `Content-Length: 0`: the official client reads a body on
-/// any 2xx that lacks it, and crashes on an empty chunked one (protocol §2.4).
-pub fn empty_reply(status: StatusCode) -> Response {
-    let mut r = Response::new(Body::empty());
-    *r.status_mut() = status;
-    r.headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
-    r
-}
 
 /// Path parameters, with a JSON 400 instead of axum's plain-text rejection.
 pub struct PathParams<T>(pub T);
@@ -239,7 +214,7 @@ async fn wrong_method() -> ApiError {
     )
 }
 
-/// The route table of the API and the registry.
+/// The route table of the API.
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/v3/templates", post(templates::request_build))
@@ -272,7 +247,6 @@ pub fn router(state: Shared) -> Router {
             "/sandboxes/{sandbox_id}",
             axum::routing::delete(sandboxes::kill),
         )
-        .merge(registry::router())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)

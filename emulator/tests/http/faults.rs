@@ -51,7 +51,7 @@ fn rate_limit_gives_429_with_retry_after() {
     assert_eq!(r.header("retry-after"), Some("1"));
     assert_eq!(
         r.header("access-control-expose-headers"),
-        Some("retry-after")
+        Some("retry-after, docker-content-digest")
     );
     // the registry and preflight are not faulted
     assert_eq!(emu.get("/registry/token?service=x&scope=y").status, 200);
