@@ -19,6 +19,7 @@ pub mod reply;
 pub mod server;
 pub mod spec;
 pub mod static_files;
+pub mod step_output;
 pub mod store;
 pub mod tarball;
 pub mod validation;
@@ -105,7 +106,13 @@ pub async fn run(mut config: Config) -> io::Result<Handle> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
-        builder: Builder::new(store.clone(), config.step_ms),
+        builder: Builder::new(
+            store.clone(),
+            config.step_ms,
+            config
+                .step_timeout_ms
+                .unwrap_or(config.step_ms.saturating_mul(10)),
+        ),
         store,
         upload_secret,
         uploads_dir,

@@ -39,11 +39,13 @@ pub struct AppState {
 
 pub type Shared = Arc<AppState>;
 
-/// An error reply: `{code, message}` with the status as `code`.
+/// An error reply: `{code, message}` with the status as `code`, and a
+/// `Retry-After` header when the client should come back later.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
@@ -51,6 +53,20 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after_secs: None,
+        }
+    }
+    /// 429 for a full build queue, with the seconds until a running build is
+    /// planned to end.
+    pub fn busy(running: usize, limit: usize, retry_after_secs: u64) -> Self {
+        ApiError {
+            retry_after_secs: Some(retry_after_secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "too many concurrent template builds: {running} running, the limit is {limit}; retry after {retry_after_secs} s"
+                ),
+            )
         }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -79,7 +95,23 @@ impl From<Refusal> for ApiError {
             Refusal::NotFound(m) => ApiError::not_found(m),
             Refusal::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
             Refusal::BadRequest(m) => ApiError::bad_request(m),
+            Refusal::Busy { running, limit } => ApiError::busy(running.len(), limit, 1),
             Refusal::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl AppState {
+    /// Maps a store refusal to a reply; a full build queue gets a `Retry-After`
+    /// from the running builds' plans.
+    pub fn refused(&self, r: Refusal) -> ApiError {
+        match r {
+            Refusal::Busy { running, limit } => ApiError::busy(
+                running.len(),
+                limit,
+                self.builder.seconds_until_one_ends(&running),
+            ),
+            other => other.into(),
         }
     }
 }
@@ -90,6 +122,10 @@ impl IntoResponse for ApiError {
             self.status,
             &json!({"code": self.status.as_u16(), "message": self.message}),
         );
+        if let Some(secs) = self.retry_after_secs {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         // The body of a refused upload or oversized request is left unread, so the
         // connection cannot be reused: say so, or a client's next request on it fails.
         if matches!(
