@@ -60,7 +60,7 @@ fn steps_of(entries: &[Value], n: usize) -> Vec<(String, Vec<Value>)> {
 #[test]
 fn a_cached_step_and_a_failing_step_follow_the_step_rule() {
     let dir = temp_dir("logs");
-    let step_ms = 60;
+    let step_ms = 150;
     let emu = Emu::with_config(Config {
         step_ms,
         ..config(&dir)
