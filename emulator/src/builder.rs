@@ -3,12 +3,13 @@
 //! the store as each phase ends. The store refuses phases of a build that is no
 //! longer `building` (superseded or deleted), which ends the task.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::task::AbortHandle;
 
-use crate::plan::{self, Outcome, PlanContext};
+use crate::plan::{self, Outcome, PlanContext, PlanSettings};
 use crate::spec::BuildSpec;
 use crate::store::Store;
 
@@ -32,21 +33,39 @@ impl PlanContext for StoreContext<'_> {
 pub struct Builder {
     store: Arc<Store>,
     step_ms: u64,
+    step_timeout_ms: u64,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// When each started build is planned to end, for `Retry-After` when the
+    /// concurrency limit is reached.
+    planned_ends: Mutex<HashMap<String, Instant>>,
 }
 
 impl Builder {
-    pub fn new(store: Arc<Store>, step_ms: u64) -> Builder {
+    pub fn new(store: Arc<Store>, step_ms: u64, step_timeout_ms: u64) -> Builder {
         Builder {
             store,
             step_ms,
+            step_timeout_ms,
             tasks: Mutex::new(Vec::new()),
+            planned_ends: Mutex::new(HashMap::new()),
         }
     }
 
     /// Plans the build now and plays it in the background.
-    pub fn start(&self, build_id: String, spec: &BuildSpec) {
-        let phases = plan::plan(spec, self.step_ms, &StoreContext(&self.store));
+    pub fn start(&self, build_id: String, spec: &BuildSpec, memory_mb: i64) {
+        let settings = PlanSettings {
+            step_ms: self.step_ms,
+            step_timeout_ms: self.step_timeout_ms,
+            memory_mb,
+        };
+        let phases = plan::plan(spec, &settings, &StoreContext(&self.store));
+        let end = Instant::now() + Duration::from_millis(plan::duration_ms(&phases));
+        {
+            let mut ends = self.planned_ends.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            ends.retain(|_, e| *e > now);
+            ends.insert(build_id.clone(), end);
+        }
         let store = self.store.clone();
         let task = tokio::spawn(async move {
             for phase in phases {
@@ -67,6 +86,18 @@ impl Builder {
         let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
         tasks.retain(|t| !t.is_finished());
         tasks.push(task.abort_handle());
+    }
+
+    /// Whole seconds (at least 1) until the first of `running` is planned to end.
+    pub fn seconds_until_one_ends(&self, running: &[String]) -> u64 {
+        let ends = self.planned_ends.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        running
+            .iter()
+            .filter_map(|id| ends.get(id))
+            .map(|e| e.saturating_duration_since(now).as_millis() as u64)
+            .min()
+            .map_or(1, |ms| ms.div_ceil(1000).max(1))
     }
 
     /// Stops every running build task (used when the server stops).

@@ -6,7 +6,8 @@ use sha2::{Digest, Sha256};
 
 use crate::spec::{Base, Step};
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -13,6 +13,9 @@ pub struct Faults {
     pub latency_ms: u64,
     /// Probability that an API request's connection is closed without a reply.
     pub drop_rate: f64,
+    /// Share of the injected 500s and drops that strike after the request was
+    /// handled (its effect is kept), as when a reply is lost on the way back.
+    pub late_share: f64,
     /// Seed of the fault dice; random when not given.
     pub seed: Option<u64>,
 }
@@ -24,6 +27,7 @@ impl Default for Faults {
             rate_limit_rate: 0.0,
             latency_ms: 0,
             drop_rate: 0.0,
+            late_share: 0.5,
             seed: None,
         }
     }
@@ -38,6 +42,10 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// Simulated duration of one uncached build step.
     pub step_ms: u64,
+    /// How long a `__timeout__` step runs before it fails; 10 steps when `None`.
+    pub step_timeout_ms: Option<u64>,
+    /// Most builds `building` at once; `None` is no limit.
+    pub max_concurrent_builds: Option<usize>,
     /// Directory served at `/`.
     pub serve: Option<PathBuf>,
     /// Directory served at `/pkg/` (the built npm package).
@@ -58,6 +66,8 @@ impl Default for Config {
             api_keys: Vec::new(),
             data_dir: None,
             step_ms: 300,
+            step_timeout_ms: None,
+            max_concurrent_builds: None,
             serve: None,
             serve_pkg: None,
             max_json_bytes: 1024 * 1024,
@@ -89,6 +99,12 @@ OPTIONS:
                              Default: a fresh temporary directory, removed on Ctrl-C
                              or SIGTERM
     --step-ms N              simulated time of one uncached build step [default: 300]
+    --step-timeout-ms N      how long a __timeout__ step runs before it fails
+                             [default: 10 x --step-ms]
+    --max-concurrent-builds N
+                             at most N builds `building` at once; beyond that a
+                             build request or trigger is refused with 429 and
+                             Retry-After [default: 0 = no limit]
     --serve DIR              serve static files from DIR at /
     --serve-pkg DIR          serve the built npm package from DIR at /pkg/
     --max-json-kb N          largest JSON request body [default: 1024]
@@ -97,6 +113,9 @@ OPTIONS:
     --fault-429-rate P       answer this share with 429 and Retry-After: 1
     --fault-latency-ms N     delay every API request by N ms
     --fault-drop-rate P      close this share of API connections without a reply
+    --fault-late-share S     share of the injected 500s and drops that strike
+                             after the request was handled, so that it took
+                             effect but its reply is lost [default: 0.5]
     --seed N                 seed of the fault dice (deterministic fault sequences)
     --log-requests           print `METHOD PATH -> STATUS (MS ms)` per request to stderr
     -h, --help               print this help
@@ -107,10 +126,14 @@ OUTPUT:
     `api key: KEY`.
 
 FAILURE TRIGGERS (deterministic):
-    RUN command containing __fail__      the build fails at that step
+    RUN command containing __fail__      the build fails at that step (exit code 1)
+    RUN command containing __oom__       killed at that step: out of memory (137)
+    RUN command containing __disk__      fails at that step: no space left on device
+    RUN command containing __timeout__   runs --step-timeout-ms, then times out
     start or ready command with __fail__ never succeeds; fails at step `finalize`
                                          after 5 attempts
-    image name containing __missing__    the pull fails (step `base`)
+    image name containing __missing__    the pull fails: no such image (step `base`)
+    image name containing __denied__     the pull fails: access denied (step `base`)
     COPY whose files were never uploaded fails at that step
     fromTemplate of an unknown template  fails at step `base` (built-in public
                                          templates: base, code-interpreter-v1,
@@ -123,10 +146,19 @@ LIMITS AND RULES:
     Tags: 1-128 of A-Z a-z 0-9 - _ . (starting with a letter, digit or _).
     `name` without a tag means `name:default`. A build's tags move to it when it
     becomes ready. A new build of a template supersedes its unfinished builds.
+    A repeated build request creates another build; triggering a build that is
+    no longer `waiting` is 409 and changes nothing.
+
+BUILD LOGS:
+    Every entry has a `step`: base, 1 .. N, finalize. A step's first entry names
+    it (`[base] FROM …`, `[builder 2/5] RUN …`, `[finalize] …`, `CACHED ` in front
+    when cached); the entries after it are its output.
 
 FAULTS:
-    Faults apply to API routes (including uploads), never to static files, the
-    registry or CORS preflight, and a faulted request has no effect on state.
+    Faults apply to every API route (including both build POSTs and uploads),
+    never to static files, the registry or CORS preflight. A 429 strikes before
+    the request is handled; a 500 or a drop strikes before it or, for
+    --fault-late-share of them, after it (the request took effect).
 
 REGISTRY:
     /registry serves a tiny read-only container registry (token, manifests, config
@@ -191,6 +223,11 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             }
             "--data-dir" => cfg.data_dir = Some(PathBuf::from(value(flag, &mut it)?)),
             "--step-ms" => cfg.step_ms = number(flag, value(flag, &mut it)?)?,
+            "--step-timeout-ms" => cfg.step_timeout_ms = Some(number(flag, value(flag, &mut it)?)?),
+            "--max-concurrent-builds" => {
+                let n: usize = number(flag, value(flag, &mut it)?)?;
+                cfg.max_concurrent_builds = (n > 0).then_some(n);
+            }
             "--serve" => cfg.serve = Some(PathBuf::from(value(flag, &mut it)?)),
             "--serve-pkg" => cfg.serve_pkg = Some(PathBuf::from(value(flag, &mut it)?)),
             "--max-json-kb" => {
@@ -205,6 +242,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             "--fault-429-rate" => cfg.faults.rate_limit_rate = rate(flag, value(flag, &mut it)?)?,
             "--fault-latency-ms" => cfg.faults.latency_ms = number(flag, value(flag, &mut it)?)?,
             "--fault-drop-rate" => cfg.faults.drop_rate = rate(flag, value(flag, &mut it)?)?,
+            "--fault-late-share" => cfg.faults.late_share = rate(flag, value(flag, &mut it)?)?,
             "--seed" => cfg.faults.seed = Some(number(flag, value(flag, &mut it)?)?),
             "--log-requests" => cfg.log_requests = true,
             other => return Err(format!("unknown option '{other}' (see --help)")),

@@ -4,8 +4,11 @@
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 
-/// Every header the official SDK and ours send.
-const ALLOWED_HEADERS: &str = "content-type, x-api-key, authorization, browser, lang, lang_version, package_version, publisher, sdk_runtime, system, x-novita-sdk-name, x-novita-sdk-version, user-agent";
+/// Every header the official SDK and ours send, plus `accept`: the registry reads
+/// send a long `Accept` list, which is not CORS-safelisted, so a browser asks first.
+const ALLOWED_HEADERS: &str = "content-type, x-api-key, authorization, browser, lang, lang_version, package_version, publisher, sdk_runtime, system, x-novita-sdk-name, x-novita-sdk-version, user-agent, accept";
+/// Reply headers a page may read: the rate-limit hint and the registry's digest.
+const EXPOSED_HEADERS: &str = "retry-after, docker-content-digest";
 const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 
 fn allow_origin(request: &HeaderMap) -> HeaderValue {
@@ -50,7 +53,7 @@ pub fn decorate(request: &HeaderMap, response: &mut Response<Body>) {
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin(request));
     h.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after"),
+        HeaderValue::from_static(EXPOSED_HEADERS),
     );
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
 }

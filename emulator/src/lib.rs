@@ -15,9 +15,11 @@ pub mod faults;
 pub mod ids;
 pub mod plan;
 pub mod registry;
+pub mod reply;
 pub mod server;
 pub mod spec;
 pub mod static_files;
+pub mod step_output;
 pub mod store;
 pub mod tarball;
 pub mod validation;
@@ -104,7 +106,13 @@ pub async fn run(mut config: Config) -> io::Result<Handle> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
-        builder: Builder::new(store.clone(), config.step_ms),
+        builder: Builder::new(
+            store.clone(),
+            config.step_ms,
+            config
+                .step_timeout_ms
+                .unwrap_or(config.step_ms.saturating_mul(10)),
+        ),
         store,
         upload_secret,
         uploads_dir,
@@ -113,6 +121,7 @@ pub async fn run(mut config: Config) -> io::Result<Handle> {
     });
     let front = Arc::new(Front {
         router: api::router(state.clone()),
+        registry: registry::router(),
         faults: FaultInjector::new(config.faults.clone()),
         api_keys: config.api_keys.clone(),
         state: state.clone(),

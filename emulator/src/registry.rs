@@ -2,7 +2,11 @@
 //! inheritance (docs/wire-contract.md §4.6) can be tested offline: a token endpoint, manifests
 //! (an OCI index with linux/arm64 and linux/amd64 for `library/python`, a plain
 //! manifest for the others) and config blobs. The images are synthetic; no layers
-//! exist. No API key is needed.
+//! exist. No API key is needed; the front adds CORS headers, so a page on any
+//! origin can read it (the package's `registryUrl`).
+//!
+//! It needs no server state and imports nothing of the API: the front mounts it
+//! beside the API router.
 
 use std::sync::OnceLock;
 
@@ -14,7 +18,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::api::{json_reply, query_pairs, Shared};
+use crate::reply::json_reply;
 
 const INDEX_TYPE: &str = "application/vnd.oci.image.index.v1+json";
 const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -114,13 +118,13 @@ fn images() -> &'static [Image] {
         vec![
             Image {
                 repo: "library/python",
-                tags: &["3.12", "3"],
+                tags: &["3.12", "3", "latest"],
                 top: index,
                 docs: vec![amd, arm, amd_m, arm_m],
             },
             single(
                 "library/ubuntu",
-                &["22.04"],
+                &["22.04", "24.04", "latest"],
                 config(
                     "amd64",
                     &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
@@ -131,7 +135,7 @@ fn images() -> &'static [Image] {
             ),
             single(
                 "library/node",
-                &["lts"],
+                &["lts", "22", "latest"],
                 config(
                     "amd64",
                     &[
@@ -142,6 +146,17 @@ fn images() -> &'static [Image] {
                     "/usr/src/app",
                     json!(["docker-entrypoint.sh"]),
                     json!(["node"]),
+                ),
+            ),
+            single(
+                "library/debian",
+                &["stable", "bookworm", "latest"],
+                config(
+                    "amd64",
+                    &["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+                    "",
+                    Value::Null,
+                    json!(["bash"]),
                 ),
             ),
         ]
@@ -167,10 +182,9 @@ fn unknown(what: &str) -> Response<Body> {
 }
 
 async fn token(RawQuery(q): RawQuery) -> Response<Body> {
-    let scope = query_pairs(q.as_deref())
-        .into_iter()
+    let scope = form_urlencoded::parse(q.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "scope")
-        .map(|(_, v)| v)
+        .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     json_reply(
         StatusCode::OK,
@@ -201,8 +215,23 @@ async fn v2(Path(rest): Path<String>) -> Response<Body> {
     }
 }
 
-pub fn router() -> Router<Shared> {
+async fn not_served() -> Response<Body> {
+    unknown("path")
+}
+
+async fn read_only() -> Response<Body> {
+    json_reply(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &json!({"errors": [{"code": "UNSUPPORTED", "message": "the emulator's registry is read-only"}]}),
+    )
+}
+
+/// The registry's routes; anything else under `/registry` is answered in the
+/// registry's error format (404, or 405 for a write), never as an API reply.
+pub fn router() -> Router {
     Router::new()
         .route("/registry/token", get(token))
         .route("/registry/v2/{*rest}", get(v2))
+        .fallback(not_served)
+        .method_not_allowed_fallback(read_only)
 }

@@ -9,9 +9,10 @@ use axum::Router;
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::api::{json_reply, Shared, UPLOAD_PATH_PREFIX};
+use crate::api::{Shared, UPLOAD_PATH_PREFIX};
 use crate::cors;
-use crate::faults::{Fault, FaultInjector};
+use crate::faults::{Fault, FaultInjector, Verdict};
+use crate::reply::json_reply;
 use crate::static_files;
 
 /// What kind of resource a path names; decides auth and faults.
@@ -63,7 +64,10 @@ impl std::error::Error for DroppedByFault {}
 
 pub struct Front {
     pub state: Shared,
+    /// The REST API ([`crate::api::router`]).
     pub router: Router,
+    /// The test registry ([`crate::registry::router`]).
+    pub registry: Router,
     pub faults: FaultInjector,
     pub api_keys: Vec<String>,
 }
@@ -110,14 +114,17 @@ impl Front {
             .config
             .log_requests
             .then(|| format!("{} {}", req.method(), req.uri().path()));
-        let result = self.respond(req.map(Body::new)).await;
+        let (result, handled) = self.respond(req.map(Body::new)).await;
         if let Some(label) = label {
             let outcome = match &result {
                 Ok(r) => r.status().as_u16().to_string(),
                 Err(_) => "dropped".to_string(),
             };
+            let late = handled
+                .map(|s| format!(" after handling (the handler answered {s})"))
+                .unwrap_or_default();
             eprintln!(
-                "{label} -> {outcome} ({} ms)",
+                "{label} -> {outcome} ({} ms){late}",
                 started.elapsed().as_millis()
             );
         }
@@ -126,38 +133,58 @@ impl Front {
         Ok(response)
     }
 
-    async fn respond(&self, req: Request<Body>) -> Result<Response<Body>, DroppedByFault> {
-        let path = req.uri().path().to_string();
-        let class = classify(&path);
+    /// Applies the faults around [`Front::dispatch`]. Besides the reply, returns the
+    /// status the handler gave when a late fault replaced it.
+    async fn respond(
+        &self,
+        req: Request<Body>,
+    ) -> (Result<Response<Body>, DroppedByFault>, Option<u16>) {
+        let class = classify(req.uri().path());
+        let mut verdict = Verdict {
+            fault: Fault::None,
+            late: false,
+        };
         if matches!(class, RouteClass::Api | RouteClass::Upload) {
             if let Some(delay) = self.faults.latency() {
                 tokio::time::sleep(delay).await;
             }
-            match self.faults.roll() {
-                Fault::None => {}
-                Fault::Drop => return Err(DroppedByFault),
-                Fault::RateLimit => {
-                    let mut r = fault_reply(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "injected fault: rate limit exceeded, retry after 1 second",
-                    );
-                    r.headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                    return Ok(r);
-                }
-                Fault::ServerError => {
-                    return Ok(fault_reply(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "injected fault: internal server error",
-                    ))
-                }
-            }
+            verdict = self.faults.roll();
         }
+        if verdict.fault == Fault::RateLimit {
+            let mut r = fault_reply(
+                StatusCode::TOO_MANY_REQUESTS,
+                "injected fault: rate limit exceeded, retry after 1 second",
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return (Ok(r), None);
+        }
+        let mut handled = None;
+        if verdict.late || verdict.fault == Fault::None {
+            let reply = self.dispatch(req, class).await;
+            if verdict.fault == Fault::None {
+                return (Ok(reply), None);
+            }
+            handled = Some(reply.status().as_u16());
+        }
+        let faulted = match verdict.fault {
+            Fault::Drop => Err(DroppedByFault),
+            _ => Ok(fault_reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "injected fault: internal server error",
+            )),
+        };
+        (faulted, handled)
+    }
+
+    /// Auth, then static files, the registry or the API.
+    async fn dispatch(&self, req: Request<Body>, class: RouteClass) -> Response<Body> {
+        let path = req.uri().path().to_string();
         if class == RouteClass::Api && !authorized(&self.api_keys, req.headers()) {
-            return Ok(fault_reply(
+            return fault_reply(
                 StatusCode::UNAUTHORIZED,
                 "invalid or missing API key: send it as X-API-KEY (or Authorization: Bearer)",
-            ));
+            );
         }
         if class == RouteClass::Static && matches!(*req.method(), Method::GET | Method::HEAD) {
             let head = req.method() == Method::HEAD;
@@ -170,16 +197,20 @@ impl Front {
             };
             if let Some((dir, rest)) = mounted {
                 if let Some(r) = static_files::serve(dir, rest, head).await {
-                    return Ok(r);
+                    return r;
                 }
             }
         }
-        Ok(self
-            .router
+        let table = if class == RouteClass::Registry {
+            &self.registry
+        } else {
+            &self.router
+        };
+        table
             .clone()
             .oneshot(req)
             .await
-            .unwrap_or_else(|never| match never {}))
+            .unwrap_or_else(|never| match never {})
     }
 }
 

@@ -101,6 +101,11 @@ pub enum Refusal {
     NotFound(String),
     Conflict(String),
     BadRequest(String),
+    /// The concurrency limit is reached: the ids of the builds that hold it.
+    Busy {
+        running: Vec<String>,
+        limit: usize,
+    },
     Db(rusqlite::Error),
 }
 
@@ -153,41 +158,83 @@ fn build_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<BuildRow> {
     })
 }
 
+/// Appends entries to a build's log. Timestamps strictly increase within a build
+/// (at least 1 ms apart), so that every entry has its own and clients can order
+/// and deduplicate by them.
 fn append_entries(tx: &Transaction<'_>, build_id: &str, entries: &[PlannedEntry]) -> DbResult<()> {
-    let next: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(seq) + 1, 0) FROM log_entries WHERE build_id = ?1",
+    let (next, last): (i64, Option<i64>) = tx.query_row(
+        "SELECT COALESCE(MAX(seq) + 1, 0), MAX(timestamp) FROM log_entries WHERE build_id = ?1",
         [build_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let now = now_ms();
+    let mut at = now_ms();
+    if let Some(last) = last {
+        at = at.max(last + 1);
+    }
     for (i, e) in entries.iter().enumerate() {
         tx.execute(
             "INSERT INTO log_entries (build_id, seq, timestamp, level, message, step) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![build_id, next + i as i64, now, e.level, e.message, e.step],
+            params![build_id, next + i as i64, at + i as i64, e.level, e.message, e.step],
         )?;
     }
     Ok(())
 }
 
-fn fail_build(
-    tx: &Transaction<'_>,
-    build_id: &str,
-    message: &str,
-    step: Option<&str>,
-) -> DbResult<()> {
+/// The step of a build's newest log entry (the step it is in), if it logged any.
+fn current_step(tx: &Transaction<'_>, build_id: &str) -> DbResult<Option<String>> {
+    Ok(tx
+        .query_row(
+            "SELECT step FROM log_entries WHERE build_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [build_id],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Ends an unfinished build with `error` for a reason outside its steps (superseded,
+/// interrupted): `reason.step` stays unset. A build that was `building` logs the
+/// reason as an error entry of the step it was in; a `waiting` one never started a
+/// step, so it logs nothing.
+fn end_unfinished(tx: &Transaction<'_>, build_id: &str, message: &str) -> DbResult<()> {
+    let status: String =
+        tx.query_row("SELECT status FROM builds WHERE id = ?1", [build_id], |r| {
+            r.get(0)
+        })?;
     tx.execute(
-        "UPDATE builds SET status = 'error', reason_message = ?2, reason_step = ?3, updated_at = ?4 WHERE id = ?1",
-        params![build_id, message, step, now_ms()],
+        "UPDATE builds SET status = 'error', reason_message = ?2, reason_step = NULL, updated_at = ?3 WHERE id = ?1",
+        params![build_id, message, now_ms()],
     )?;
+    if status != "building" {
+        return Ok(());
+    }
+    let step = current_step(tx, build_id)?.unwrap_or_else(|| "base".to_string());
     append_entries(
         tx,
         build_id,
         &[PlannedEntry {
             level: "error",
             message: message.to_string(),
-            step: step.map(str::to_string),
+            step: Some(step),
         }],
     )
+}
+
+/// Builds holding the concurrency limit: every `building` build of a template other
+/// than `template_id` (a build of the same template would be superseded anyway).
+fn running_elsewhere(tx: &Transaction<'_>, template_id: Option<&str>) -> DbResult<Vec<String>> {
+    let mut st = tx.prepare(
+        "SELECT id FROM builds WHERE status = 'building' AND (?1 IS NULL OR template_id != ?1) ORDER BY seq",
+    )?;
+    let rows = st.query_map([template_id], |r| r.get(0))?;
+    rows.collect()
+}
+
+fn check_limit(running: Vec<String>, limit: Option<usize>) -> Result<(), Refusal> {
+    match limit {
+        Some(limit) if running.len() >= limit => Err(Refusal::Busy { running, limit }),
+        _ => Ok(()),
+    }
 }
 
 impl Store {
@@ -220,7 +267,7 @@ impl Store {
             rows.collect::<DbResult<_>>()?
         };
         for id in running {
-            fail_build(&tx, &id, INTERRUPTED, None)?;
+            end_unfinished(&tx, &id, INTERRUPTED)?;
         }
         tx.commit()
     }
@@ -247,14 +294,16 @@ impl Store {
     }
 
     /// Creates a build (status `waiting`) of the template named `name`, creating the
-    /// template on first use.
+    /// template on first use. With a `limit`, refuses while that many builds of other
+    /// templates are `building`.
     pub fn create_build(
         &self,
         name: &str,
         tags: &[String],
         cpu_count: i64,
         memory_mb: i64,
-    ) -> DbResult<(TemplateRow, BuildRow)> {
+        limit: Option<usize>,
+    ) -> Result<(TemplateRow, BuildRow), Refusal> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let now = now_ms();
@@ -265,6 +314,10 @@ impl Store {
                 template_from,
             )
             .optional()?;
+        check_limit(
+            running_elsewhere(&tx, existing.as_ref().map(|t| t.id.as_str()))?,
+            limit,
+        )?;
         let template = match existing {
             Some(t) => {
                 tx.execute(
@@ -353,30 +406,48 @@ impl Store {
     }
 
     /// Starts a `waiting` build: stores its spec, sets it `building`, and supersedes
-    /// every other unfinished build of the same template.
-    pub fn trigger(&self, template_id: &str, build_id: &str, spec: &str) -> Result<(), Refusal> {
+    /// every other unfinished build of the same template. Returns the build's memory.
+    ///
+    /// A build that is no longer `waiting` is refused (409) and nothing changes, so a
+    /// repeated trigger is harmless. With a `limit`, refuses (and leaves the build
+    /// `waiting`) while that many builds of other templates are `building`.
+    pub fn trigger(
+        &self,
+        template_id: &str,
+        build_id: &str,
+        spec: &str,
+        limit: Option<usize>,
+    ) -> Result<i64, Refusal> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let status: Option<String> = tx
+        let row: Option<(String, Option<String>, Option<String>, i64)> = tx
             .query_row(
-                "SELECT status FROM builds WHERE id = ?1 AND template_id = ?2",
+                "SELECT status, spec, reason_message, memory_mb FROM builds WHERE id = ?1 AND template_id = ?2",
                 params![build_id, template_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        match status.as_deref() {
+        let memory_mb = match row {
             None => {
                 return Err(Refusal::NotFound(format!(
                     "build '{build_id}' of template '{template_id}' not found"
                 )))
             }
-            Some("waiting") => {}
-            Some(s) => {
+            Some((status, _, _, memory)) if status == "waiting" => memory,
+            // Superseded before it was ever triggered.
+            Some((status, None, reason, _)) => {
                 return Err(Refusal::Conflict(format!(
-                    "build '{build_id}' was already started (status '{s}'); request a new build instead"
+                    "build '{build_id}' can no longer be triggered (status {status}: {})",
+                    reason.unwrap_or_default()
                 )))
             }
-        }
+            Some((status, Some(_), _, _)) => {
+                return Err(Refusal::Conflict(format!(
+                    "build '{build_id}' was already triggered (status {status})"
+                )))
+            }
+        };
+        check_limit(running_elsewhere(&tx, Some(template_id))?, limit)?;
         let others: Vec<String> = {
             let mut st = tx.prepare(
                 "SELECT id FROM builds WHERE template_id = ?1 AND id != ?2 AND status IN ('waiting', 'building')",
@@ -385,19 +456,14 @@ impl Store {
             rows.collect::<DbResult<_>>()?
         };
         for other in others {
-            fail_build(
-                &tx,
-                &other,
-                &format!("superseded by build {build_id}"),
-                None,
-            )?;
+            end_unfinished(&tx, &other, &format!("superseded by build {build_id}"))?;
         }
         tx.execute(
             "UPDATE builds SET status = 'building', spec = ?2, updated_at = ?3 WHERE id = ?1",
             params![build_id, spec, now_ms()],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(memory_mb)
     }
 
     /// Applies one finished phase of a running build. Returns false (and changes

@@ -266,8 +266,13 @@ test('a background build survives a reload and a second tab watches it too', T, 
   const lines = await page.locator('#log .line').count()
   assert.equal(await second.locator('#log .line').count(), lines, 'both tabs show the whole log')
   const log = await logText(page)
-  assert.match(log, /Build started/)
-  assert.match(log, /\[9\] RUN echo bg step 8/)
+  // The whole server log, from its first entry: every step named once, in order.
+  assert.match(log, /\[base\] FROM /)
+  const headers = [...log.matchAll(/\[builder (\d+)\/(\d+)\] /g)].map((m) => [Number(m[1]), Number(m[2])])
+  const total = headers[0]?.[1]
+  assert.ok(total >= 9, `at least 9 steps: ${headers.join(' ')}`)
+  assert.deepEqual(headers, Array.from({ length: total }, (_, i) => [i + 1, total]))
+  assert.match(log, /\[builder 9\/\d+\] RUN echo bg step 8 /)
   assert.match(log, /\[finalize\]/)
   assert.match(await page.textContent('#build-result'), new RegExp(templateId))
   await page.screenshot({ path: join(artifacts, 'demo-background.png') })

@@ -65,16 +65,18 @@ describe('official SDK against the emulator', () => {
     const text = logs.map((e) => e.message)
     assert.ok(text.some((m) => m.startsWith("Uploaded 'app.py'")), text.join('\n'))
     assert.ok(text.includes('[base] FROM TEMPLATE base'), text.join('\n'))
-    assert.ok(text.includes('[1] COPY app.py /app/app.py'))
-    assert.ok(text.includes('[3] RUN pip install flask'))
-    assert.ok(text.includes('[finalize] ready command succeeded'))
+    assert.ok(text.includes('[builder 1/3] COPY app.py /app/app.py'))
+    assert.ok(text.includes('[builder 3/3] RUN pip install flask'))
+    assert.ok(text.includes('Successfully installed flask'))
+    assert.ok(text.includes('[finalize] running start command: python /app/app.py'))
+    assert.ok(text.includes('ready command succeeded'))
     for (const e of logs) assert.ok(!Number.isNaN(e.timestamp.getTime()))
 
     const again = []
     await Template.build(appTemplate(), 'sdk-app', { ...opts, tags: ['v1'], onBuildLogs: (e) => again.push(e.message) })
     assert.ok(again.some((m) => m.startsWith("Skipping upload of 'app.py'")), again.join('\n'))
-    assert.ok(again.includes('CACHED [1] COPY app.py /app/app.py'), again.join('\n'))
-    assert.ok(again.includes('CACHED [3] RUN pip install flask'))
+    assert.ok(again.includes('CACHED [builder 1/3] COPY app.py /app/app.py'), again.join('\n'))
+    assert.ok(again.includes('CACHED [builder 3/3] RUN pip install flask'))
 
     const forced = []
     await Template.build(appTemplate(), 'sdk-app', { ...opts, skipCache: true, onBuildLogs: (e) => forced.push(e.message) })
@@ -93,7 +95,7 @@ describe('official SDK against the emulator', () => {
       await sleep(25)
     }
     assert.equal(status.status, 'ready')
-    assert.ok(entries.some((e) => e.message === '[2] RUN echo two'))
+    assert.ok(entries.some((e) => e.message === '[builder 2/2] RUN echo two'))
     assert.equal(status.logs.length, status.logEntries.length)
   })
 

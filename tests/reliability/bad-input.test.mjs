@@ -329,6 +329,6 @@ test('after the whole table a full build still works', { timeout: 60_000 }, asyn
   const seen = []
   const info = await Template.build(Template().fromTemplate('base').runCmd('echo after-bad-input'), 'rel-after-bad', { ...conn, onBuildLogs: (e) => seen.push(e.message) })
   assert.ok(info.buildId)
-  assert.ok(seen.includes('[1] RUN echo after-bad-input'), seen.join('\n'))
+  assert.ok(seen.includes('[builder 1/1] RUN echo after-bad-input'), seen.join('\n'))
   assert.ok(CASES.length >= 50, `${CASES.length} cases`)
 })

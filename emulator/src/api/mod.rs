@@ -21,9 +21,9 @@ use serde_json::{json, Value};
 
 use crate::builder::Builder;
 use crate::config::Config;
-use crate::registry;
 use crate::store::{Refusal, Store};
 
+pub use crate::reply::{empty_reply, json_reply};
 pub use uploads::UPLOAD_PATH_PREFIX;
 
 /// Everything a handler may touch.
@@ -39,11 +39,13 @@ pub struct AppState {
 
 pub type Shared = Arc<AppState>;
 
-/// An error reply: `{code, message}` with the status as `code`.
+/// An error reply: `{code, message}` with the status as `code`, and a
+/// `Retry-After` header when the client should come back later.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
@@ -51,6 +53,20 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after_secs: None,
+        }
+    }
+    /// 429 for a full build queue, with the seconds until a running build is
+    /// planned to end.
+    pub fn busy(running: usize, limit: usize, retry_after_secs: u64) -> Self {
+        ApiError {
+            retry_after_secs: Some(retry_after_secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "too many concurrent template builds: {running} running, the limit is {limit}; retry after {retry_after_secs} s"
+                ),
+            )
         }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -79,7 +95,23 @@ impl From<Refusal> for ApiError {
             Refusal::NotFound(m) => ApiError::not_found(m),
             Refusal::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
             Refusal::BadRequest(m) => ApiError::bad_request(m),
+            Refusal::Busy { running, limit } => ApiError::busy(running.len(), limit, 1),
             Refusal::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl AppState {
+    /// Maps a store refusal to a reply; a full build queue gets a `Retry-After`
+    /// from the running builds' plans.
+    pub fn refused(&self, r: Refusal) -> ApiError {
+        match r {
+            Refusal::Busy { running, limit } => ApiError::busy(
+                running.len(),
+                limit,
+                self.builder.seconds_until_one_ends(&running),
+            ),
+            other => other.into(),
         }
     }
 }
@@ -90,6 +122,10 @@ impl IntoResponse for ApiError {
             self.status,
             &json!({"code": self.status.as_u16(), "message": self.message}),
         );
+        if let Some(secs) = self.retry_after_secs {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         // The body of a refused upload or oversized request is left unread, so the
         // connection cannot be reused: say so, or a client's next request on it fails.
         if matches!(
@@ -104,31 +140,6 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult = Result<Response, ApiError>;
-
-/// A JSON reply with an explicit `Content-Length` (never chunked).
-pub fn json_reply(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    let len = bytes.len();
-    let mut r = Response::new(Body::from(bytes));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r.headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    r
-}
-
-/// An empty reply with `Content-Length: 0`: the official client reads a body on
-/// any 2xx that lacks it, and crashes on an empty chunked one (docs/wire-contract.md §2.4).
-pub fn empty_reply(status: StatusCode) -> Response {
-    let mut r = Response::new(Body::empty());
-    *r.status_mut() = status;
-    r.headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
-    r
-}
 
 /// Path parameters, with a JSON 400 instead of axum's plain-text rejection.
 pub struct PathParams<T>(pub T);
@@ -239,7 +250,7 @@ async fn wrong_method() -> ApiError {
     )
 }
 
-/// The route table of the API and the registry.
+/// The route table of the API.
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/v3/templates", post(templates::request_build))
@@ -272,7 +283,6 @@ pub fn router(state: Shared) -> Router {
             "/sandboxes/{sandbox_id}",
             axum::routing::delete(sandboxes::kill),
         )
-        .merge(registry::router())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)

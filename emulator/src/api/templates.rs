@@ -11,6 +11,7 @@ use super::{
     ApiError, ApiResult, PathParams, Shared,
 };
 use crate::clock::rfc3339;
+use crate::plan::DISK_SIZE_MB;
 use crate::spec;
 use crate::store::{level_rank, BuildRow, LogRow, TemplateRow};
 use crate::validation::{self, DEFAULT_TAG};
@@ -19,8 +20,6 @@ use crate::validation::{self, DEFAULT_TAG};
 pub const LOG_PAGE: i64 = 100;
 /// The envd version reported for every template and sandbox.
 pub const ENVD_VERSION: &str = "0.2.0";
-/// The disk size reported for templates.
-const DISK_SIZE_MB: i64 = 5120;
 
 fn int_field(
     obj: &serde_json::Map<String, Value>,
@@ -61,7 +60,16 @@ pub async fn request_build(
     let memory = int_field(&obj, "memoryMB", 1024)?;
     validation::cpu_count(cpu).map_err(ApiError::bad_request)?;
     validation::memory_mb(memory).map_err(ApiError::bad_request)?;
-    let (template, build) = state.store.create_build(&name, &tags, cpu, memory)?;
+    let (template, build) = state
+        .store
+        .create_build(
+            &name,
+            &tags,
+            cpu,
+            memory,
+            state.config.max_concurrent_builds,
+        )
+        .map_err(|r| state.refused(r))?;
     Ok(json_reply(
         StatusCode::ACCEPTED,
         &json!({
@@ -91,8 +99,16 @@ pub async fn trigger_build(
     let bytes = read_body(&headers, body, state.config.max_json_bytes).await?;
     let spec = spec::parse_trigger(&bytes).map_err(ApiError::bad_request)?;
     let canonical = String::from_utf8_lossy(&bytes).into_owned();
-    state.store.trigger(&template_id, &build_id, &canonical)?;
-    state.builder.start(build_id, &spec);
+    let memory_mb = state
+        .store
+        .trigger(
+            &template_id,
+            &build_id,
+            &canonical,
+            state.config.max_concurrent_builds,
+        )
+        .map_err(|r| state.refused(r))?;
+    state.builder.start(build_id, &spec, memory_mb);
     Ok(empty_reply(StatusCode::ACCEPTED))
 }
 

@@ -95,7 +95,8 @@ fn malformed_trigger_bodies() {
     assert_eq!(emu.status(&t, &b, 0)["status"], "waiting");
     // a good trigger works once; a second one conflicts
     assert_eq!(trig(&run_body(&["true"])).status, 202);
-    trig(&run_body(&["true"])).assert_error(409, "already started");
+    trig(&run_body(&["true"]))
+        .assert_error(409, &format!("build '{b}' was already triggered (status "));
 }
 
 #[test]

@@ -22,15 +22,15 @@ fn rebuilds_are_cached_and_force_breaks_the_chain() {
 
     let (_, _, _, second) = emu.build("cache-app", &body);
     assert!(second.contains(&"CACHED [base] FROM TEMPLATE base".to_string()));
-    assert!(second.contains(&"CACHED [2] RUN pip install flask".to_string()));
-    assert!(second.contains(&"CACHED [3] RUN echo done".to_string()));
+    assert!(second.contains(&"CACHED [builder 2/3] RUN pip install flask".to_string()));
+    assert!(second.contains(&"CACHED [builder 3/3] RUN echo done".to_string()));
 
     // step 2 forced: 1 cached, 2 and 3 rebuilt
     let forced = r#"{"steps":[{"type":"RUN","args":["apt-get install git"],"force":false},{"type":"RUN","args":["pip install flask"],"force":true},{"type":"RUN","args":["echo done"],"force":false}],"force":false,"fromTemplate":"base"}"#;
     let (_, _, _, third) = emu.build("cache-app", forced);
-    assert!(third.contains(&"CACHED [1] RUN apt-get install git".to_string()));
-    assert!(third.contains(&"[2] RUN pip install flask".to_string()));
-    assert!(third.contains(&"[3] RUN echo done".to_string()));
+    assert!(third.contains(&"CACHED [builder 1/3] RUN apt-get install git".to_string()));
+    assert!(third.contains(&"[builder 2/3] RUN pip install flask".to_string()));
+    assert!(third.contains(&"[builder 3/3] RUN echo done".to_string()));
 
     // template-level force: nothing cached
     let all = body.replace(
@@ -43,8 +43,8 @@ fn rebuilds_are_cached_and_force_breaks_the_chain() {
     // a changed step changes the keys after it
     let changed = run_body(&["apt-get install git", "pip install django", "echo done"]);
     let (_, _, _, fifth) = emu.build("cache-app", &changed);
-    assert!(fifth.contains(&"CACHED [1] RUN apt-get install git".to_string()));
-    assert!(fifth.contains(&"[3] RUN echo done".to_string()));
+    assert!(fifth.contains(&"CACHED [builder 1/3] RUN apt-get install git".to_string()));
+    assert!(fifth.contains(&"[builder 3/3] RUN echo done".to_string()));
 }
 
 #[test]
@@ -90,6 +90,13 @@ fn a_new_build_supersedes_a_running_one() {
     let s = emu.status(&t, &old, 0);
     assert_eq!(s["status"], "error");
     assert_eq!(s["reason"]["message"], format!("superseded by build {new}"));
+    assert!(s["reason"].get("step").is_none(), "not the step's fault");
+    // Logged as an error of the step the old build was in when it was stopped.
+    let entries = s["logEntries"].as_array().unwrap();
+    let last = entries.last().unwrap();
+    assert_eq!(last["message"], s["reason"]["message"]);
+    assert_eq!(last["level"], "error");
+    assert_eq!(last["step"], entries[entries.len() - 2]["step"]);
     let (s, _) = emu.wait(&t, &new);
     assert_eq!(s["status"], "ready");
     // the old build's task stopped: no entries after the supersede message

@@ -51,7 +51,7 @@ fn every_reply_carries_cors_headers() {
         assert_eq!(r.header("access-control-allow-origin"), Some("*"));
         assert_eq!(
             r.header("access-control-expose-headers"),
-            Some("retry-after")
+            Some("retry-after, docker-content-digest")
         );
     }
 }

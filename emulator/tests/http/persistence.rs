@@ -31,7 +31,7 @@ fn templates_builds_tags_and_uploads_survive_a_restart() {
     // the layer cache survives too
     let (_, _, _, m) = again.build("keeper:v1", &run_body(&["echo keep"]));
     assert!(
-        m.contains(&"CACHED [1] RUN echo keep".to_string()),
+        m.contains(&"CACHED [builder 1/1] RUN echo keep".to_string()),
         "{m:#?}"
     );
     drop(again);
@@ -59,6 +59,13 @@ fn a_build_running_at_stop_is_marked_interrupted() {
         s["reason"]["message"],
         "interrupted: the emulator restarted during this build"
     );
+    assert!(s["reason"].get("step").is_none(), "not the step's fault");
+    // The reason is logged as an error of the step the build was in (50 ms into a
+    // 5 s base step).
+    let last = s["logEntries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["message"], s["reason"]["message"]);
+    assert_eq!(last["level"], "error");
+    assert_eq!(last["step"], "base");
     drop(again);
     let _ = std::fs::remove_dir_all(dir);
 }

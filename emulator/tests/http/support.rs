@@ -227,6 +227,21 @@ impl Emu {
         r.json()
     }
 
+    /// Every log entry of a build, read page by page from offset 0.
+    pub fn all_entries(&self, t: &str, b: &str) -> Vec<Value> {
+        let mut all: Vec<Value> = Vec::new();
+        loop {
+            let page = self.status(t, b, all.len())["logEntries"]
+                .as_array()
+                .unwrap()
+                .clone();
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
+    }
+
     /// Polls until the build leaves waiting/building; returns the last status and
     /// every log message.
     pub fn wait(&self, t: &str, b: &str) -> (Value, Vec<String>) {
@@ -319,4 +334,24 @@ pub fn run_body(cmds: &[&str]) -> String {
 
 pub fn hash_of(n: u8) -> String {
     format!("{:02x}", n).repeat(32)
+}
+
+/// Milliseconds since the epoch of an RFC 3339 UTC timestamp in the API's form
+/// (`2026-01-01T00:00:01.234Z`); panics on any other form.
+pub fn timestamp_ms(ts: &str) -> i64 {
+    let b = ts.as_bytes();
+    assert!(
+        ts.len() == 24 && b[4] == b'-' && b[10] == b'T' && b[19] == b'.' && ts.ends_with('Z'),
+        "not an RFC 3339 UTC timestamp with milliseconds: {ts}"
+    );
+    let n = |r: std::ops::Range<usize>| ts[r].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    ((days * 24 + n(11..13)) * 60 + n(14..16)) * 60_000 + n(17..19) * 1000 + n(20..23)
 }
