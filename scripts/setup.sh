@@ -15,7 +15,7 @@ fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $BINDGEN_VERSION (about 2 minutes)"
-  # no --locked: it fails to resolve on these machines (TOOLCHAIN.md)
+  # no --locked: with it the install fails on these machines (measured)
   cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --force
 fi
 

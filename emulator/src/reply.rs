@@ -21,7 +21,7 @@ pub fn json_reply(status: StatusCode, body: &Value) -> Response<Body> {
 }
 
 /// An empty reply with `Content-Length: 0`: the official client reads a body on
-/// any 2xx that lacks it, and crashes on an empty chunked one (protocol §2.4).
+/// any 2xx that lacks it, and crashes on an empty chunked one (docs/wire-contract.md §2.4).
 pub fn empty_reply(status: StatusCode) -> Response<Body> {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = status;

@@ -352,7 +352,7 @@ mod tests {
     fn redirected_and_piped_output_is_not_logged() {
         assert_eq!(lines("echo secret > /tmp/x && echo shown"), ["shown"]);
         assert_eq!(lines("echo a >> log"), Vec::<String>::new());
-        // The runtime-env step of protocol §4.7: the echo feeds base64, nothing shows.
+        // The runtime-env step of docs/wire-contract.md §4.7: the echo feeds base64, nothing shows.
         let env_step = "echo c2V0IC1l | base64 -d > /tmp/.novita-image-env.sh && sh /tmp/.novita-image-env.sh && rm -f /tmp/.novita-image-env.sh";
         assert_eq!(lines(env_step), Vec::<String>::new());
         // stderr redirects leave stdout alone.

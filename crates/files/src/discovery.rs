@@ -1,12 +1,12 @@
 //! Which paths a COPY source stands for, in the order the official SDK
-//! hashes and archives them (protocol doc §5.2-5.3).
+//! hashes and archives them (docs/wire-contract.md §5.2-5.3).
 //!
 //! Order: within a directory, names in descending byte order (what glob 11
 //! on path-scurry yields, since path-scurry prepends each child of a sorted
 //! readdir); directories are walked breadth-first, each directory's children
 //! after those of the directories emitted before it. Where the official
 //! order races (several sibling subdirectories with contents) this gives the
-//! "idealized" order the protocol doc recommends, every time.
+//! "idealized" order of docs/wire-contract.md §5.3, every time.
 
 use crate::prelude::*;
 use alloc::collections::{BTreeSet, VecDeque};

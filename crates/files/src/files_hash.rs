@@ -1,4 +1,4 @@
-//! The COPY step's `filesHash` (protocol doc §5.4): one SHA-256 over plain
+//! The COPY step's `filesHash` (docs/wire-contract.md §5.4): one SHA-256 over plain
 //! concatenated segments, fed as a stream so file bytes can arrive in chunks. A host
 //! with a faster SHA-256 (Node's) runs [`crate::CopyPlan::hash_parts`] on its own.
 

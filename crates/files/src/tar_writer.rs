@@ -1,4 +1,4 @@
-//! A streaming ustar writer (protocol doc §5.5): header blocks in node-tar's
+//! A streaming ustar writer (docs/wire-contract.md §5.5): header blocks in node-tar's
 //! layout (numeric fields as zero-padded octal followed by ` \0`, empty
 //! uname/gname, `ustar\0` + `00`), data padded to 512 bytes, two zero blocks
 //! at the end and no record padding.
