@@ -11,6 +11,7 @@
 
 extern crate alloc;
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -96,9 +97,14 @@ impl ErrorClass {
     }
 }
 
-/// An error of the package: class, message and facts.
+/// An error of the package: class, message and facts. Boxed, so that a `Result`
+/// carrying it stays one pointer wide (every `?` in the crates moves it).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SdkError {
+pub struct SdkError(Box<ErrorDetails>);
+
+/// What an [`SdkError`] holds (reached through `Deref`: `error.message`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorDetails {
     pub class: ErrorClass,
     pub message: String,
     /// For failed builds: the server's step (`"base"`, `"2"`, `"finalize"`).
@@ -115,14 +121,14 @@ pub struct SdkError {
 impl SdkError {
     /// An error of `class` with `message` and no facts.
     pub fn new(class: ErrorClass, message: impl Into<String>) -> SdkError {
-        SdkError {
+        SdkError(Box::new(ErrorDetails {
             class,
             message: message.into(),
             step: None,
             status: None,
             retry_after_ms: None,
             fields: Vec::new(),
-        }
+        }))
     }
 
     /// A plain `Error`.
@@ -181,6 +187,19 @@ impl SdkError {
             members.push(((*k).into(), v.clone()));
         }
         Json::Obj(members)
+    }
+}
+
+impl core::ops::Deref for SdkError {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for SdkError {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
     }
 }
 

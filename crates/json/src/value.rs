@@ -5,8 +5,9 @@ use alloc::vec::Vec;
 
 /// A JSON value. Objects keep their keys in order (the order the official SDK's object
 /// literals produce, which the wire format depends on); numbers keep their text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Json {
+    #[default]
     Null,
     Bool(bool),
     /// The number's text as read or as it should be written (`"1024"`, `"-0.5"`).

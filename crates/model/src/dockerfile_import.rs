@@ -1,4 +1,4 @@
-//! `fromDockerfile(content)` (protocol §8.2): drives the builder methods as the
+//! `fromDockerfile(content)` (docs/wire-contract.md §8.2): drives the builder methods as the
 //! official SDK does, with its checks and errors. Deliberate differences, only in
 //! Dockerfiles that use the forms concerned (DIFFERENCES.md): every source of a
 //! multi-source COPY/ADD is kept, `ENV K v1 v2` sets `K="v1 v2"`, and quoted words
@@ -81,7 +81,7 @@ fn js_join(items: &[Json], sep: &str) -> String {
 }
 
 /// ENV/ARG words to the variables object, following the official rules
-/// (protocol §8.2) plus the legacy `ENV K v1 v2` form and quote removal.
+/// (docs/wire-contract.md §8.2) plus the legacy `ENV K v1 v2` form and quote removal.
 fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
     let a = &words.args;
     let mut vars = JsObject::new();
@@ -273,6 +273,7 @@ impl Template {
                         t.start_cmd = Some(command);
                         t.ready_cmd = Some(ready);
                         t.finalize_origin = Some(origin);
+                        t.finalize_call = Some(t.current_call);
                     }
                 }
                 other => warnings.push(format!("Unsupported instruction: {other}")),

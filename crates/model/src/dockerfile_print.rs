@@ -1,4 +1,4 @@
-//! `Template.toDockerfile(t)` (protocol §8.1), with the official errors.
+//! `Template.toDockerfile(t)` (docs/wire-contract.md §8.1), with the official errors.
 
 use crate::instruction::InstructionKind;
 use crate::prelude::*;

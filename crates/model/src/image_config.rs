@@ -1,4 +1,4 @@
-//! Applying a base image's config to a template (protocol §4.6, "Applying the
+//! Applying a base image's config to a template (docs/wire-contract.md §4.6, "Applying the
 //! result"). The registry read itself happens elsewhere; this is the pure part.
 
 use crate::instruction::{Instruction, InstructionKind};
@@ -93,6 +93,7 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
                 force_upload: None,
                 resolve_symlinks: None,
                 origin,
+                call: t.base_call.unwrap_or(0),
             });
         }
     }
@@ -106,6 +107,7 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
                 "{} (start command inherited from the image config)",
                 t.base_origin()
             ));
+            t.finalize_call = t.base_call;
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Image reference parsing for the registry read (protocol §4.6 step 1).
+//! Image reference parsing for the registry read (docs/wire-contract.md §4.6 step 1).
 
 use crate::prelude::*;
 /// Docker Hub's registry host.

@@ -1,4 +1,4 @@
-//! A recorded builder instruction (protocol §1.3) and the call that produced it.
+//! A recorded builder instruction (docs/wire-contract.md §1.3) and the call that produced it.
 
 use crate::prelude::*;
 /// The instruction type, as sent in a step's `type`.
@@ -46,4 +46,7 @@ pub struct Instruction {
     /// A short description of the builder call that recorded this instruction,
     /// e.g. `runCmd("pip install flask")`, so a failing build step can be named.
     pub origin: String,
+    /// Which builder call (counted by the caller, see `Template::begin_call`) recorded
+    /// it, so a failing step can point at the caller's own line.
+    pub call: u32,
 }

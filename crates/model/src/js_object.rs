@@ -64,7 +64,15 @@ impl JsObject {
                 None => named.push((k, v)),
             }
         }
-        indexed.sort_by_key(|(n, _, _)| *n);
+        // Insertion sort: stable, and a few bytes of wasm where the library's sort
+        // costs kilobytes; objects here have a handful of keys.
+        for i in 1..indexed.len() {
+            let mut j = i;
+            while j > 0 && indexed[j - 1].0 > indexed[j].0 {
+                indexed.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         indexed
             .into_iter()
             .map(|(_, k, v)| (k, v))

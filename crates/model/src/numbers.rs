@@ -47,33 +47,29 @@ pub fn pad_octal(mode: u32) -> String {
     out
 }
 
-/// `Math.floor(value)` of a number `>= 0` and below 1e21, else `None`.
-pub fn floor_non_negative(value: &Num) -> Option<u128> {
+/// The decimal digits of `Math.floor(value)` for a number `>= 0` and below 1e21 (as
+/// text, so any such number works without wide integers), else `None`.
+pub fn floor_digits(value: &Num) -> Option<String> {
     let text = value.text();
     if text.starts_with('-') {
-        return (value.integer() == Some(0)).then_some(0);
+        return (value.integer() == Some(0)).then(|| "0".to_string());
     }
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(i) => (&text[..i], text[i + 1..].trim_start_matches('+')),
         None => (text, "0"),
     };
     if exponent.starts_with('-') {
-        return Some(0); // JSON.stringify uses a negative exponent only below 1e-6
+        return Some("0".into()); // JSON.stringify uses a negative exponent only below 1e-6
     }
     let exponent: usize = exponent.parse().ok()?;
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits = String::from(int_part);
-    digits.extend(
-        frac_part
-            .chars()
-            .chain(core::iter::repeat('0'))
-            .take(exponent),
-    );
-    if digits.len() > 21 {
+    digits.extend(frac_part.chars().chain(core::iter::repeat('0')).take(exponent));
+    let digits = digits.trim_start_matches('0');
+    if digits.len() > 21 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let n: u128 = digits.parse().ok()?;
-    (n < 1_000_000_000_000_000_000_000).then_some(n)
+    Some(if digits.is_empty() { "0".into() } else { digits.into() })
 }
 
 #[cfg(test)]
@@ -95,15 +91,16 @@ mod tests {
 
     #[test]
     fn floors() {
-        assert_eq!(floor_non_negative(&num("1500.7")), Some(1500));
-        assert_eq!(floor_non_negative(&num("1.5e-7")), Some(0));
-        assert_eq!(floor_non_negative(&num("2.5e3")), Some(2500));
-        assert_eq!(floor_non_negative(&num("-0")), Some(0));
-        assert_eq!(floor_non_negative(&num("-1")), None);
-        assert_eq!(floor_non_negative(&num("1e+21")), None);
+        let floor = |s: &str| floor_digits(&num(s));
+        assert_eq!(floor("1500.7").as_deref(), Some("1500"));
+        assert_eq!(floor("1.5e-7").as_deref(), Some("0"));
+        assert_eq!(floor("2.5e3").as_deref(), Some("2500"));
+        assert_eq!(floor("-0").as_deref(), Some("0"));
+        assert_eq!(floor("-1"), None);
+        assert_eq!(floor("1e+22"), None);
         assert_eq!(
-            floor_non_negative(&num("999999999999999999999")),
-            Some(999_999_999_999_999_999_999)
+            floor("999999999999999999999").as_deref(),
+            Some("999999999999999999999")
         );
     }
 

@@ -2,7 +2,7 @@
 //! command the sandbox polls until it exits 0. Strings are the official ones; arguments
 //! a shell would misread are quoted (DIFFERENCES.md, "Shell quoting").
 
-use crate::numbers::{floor_non_negative, integer_in};
+use crate::numbers::{floor_digits, integer_in};
 use crate::prelude::*;
 use crate::shell_quote::quote_word;
 use novita_template_json::shape::Num;
@@ -56,12 +56,14 @@ pub fn wait_for_file(filename: &str) -> Result<String, SdkError> {
 /// The timeout must be finite, `>= 0` and below 1e21 ms (where JavaScript would switch
 /// to exponent notation).
 pub fn wait_for_timeout(timeout_ms: &Num) -> Result<String, SdkError> {
-    let Some(ms) = floor_non_negative(timeout_ms) else {
+    let Some(ms) = floor_digits(timeout_ms) else {
         return Err(SdkError::invalid(
             "waitForTimeout: timeout must be a finite number of milliseconds >= 0",
         ));
     };
-    let seconds = (ms / 1000).max(1) as u64;
+    // Whole seconds: the milliseconds' digits without the last three, at least 1.
+    let seconds = &ms[..ms.len().saturating_sub(3)];
+    let seconds = if seconds.is_empty() || seconds == "0" { "1" } else { seconds };
     Ok(format!("sleep {seconds}"))
 }
 

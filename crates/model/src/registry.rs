@@ -1,4 +1,4 @@
-//! Registry credentials sent as `fromImageRegistry` (protocol §4.3).
+//! Registry credentials sent as `fromImageRegistry` (docs/wire-contract.md §4.3).
 
 use crate::prelude::*;
 /// The registry configuration of a template; key order on the wire is as listed.

@@ -1,4 +1,4 @@
-//! The runtime-environment RUN step (protocol §4.7): a base64-encoded shell script,
+//! The runtime-environment RUN step (docs/wire-contract.md §4.7): a base64-encoded shell script,
 //! run as root, that writes the template's variables to `/etc/profile.d` and
 //! `/etc/environment`. Recomputed at every serialization, never stored.
 

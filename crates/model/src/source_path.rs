@@ -1,4 +1,4 @@
-//! Validation of COPY source paths at `copy()` call time (protocol §6.2), with the
+//! Validation of COPY source paths at `copy()` call time (docs/wire-contract.md §6.2), with the
 //! official `TemplateError` messages. POSIX rules, as the SDK applies them on Linux.
 
 use crate::prelude::*;

@@ -1,4 +1,4 @@
-//! The template builder state (protocol §1.1) and one method per official builder
+//! The template builder state (docs/wire-contract.md §1.1) and one method per official builder
 //! method (§1.2, §1.3), recording exactly the official instructions.
 //!
 //! Every method validates all of its arguments before it changes anything, so a
@@ -118,7 +118,7 @@ pub struct GitCloneOptions {
     pub user: Option<String>,
 }
 
-/// What the registry reader needs to fetch the base image's config (protocol §4.6).
+/// What the registry reader needs to fetch the base image's config (docs/wire-contract.md §4.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageConfigRequest {
     pub image: String,
@@ -152,6 +152,10 @@ pub struct Template {
     pub(crate) file_ignore_patterns: Vec<String>,
     pub(crate) base_origin: String,
     pub(crate) finalize_origin: Option<String>,
+    /// The builder call being recorded (see [`Template::begin_call`]).
+    pub(crate) current_call: u32,
+    pub(crate) base_call: Option<u32>,
+    pub(crate) finalize_call: Option<u32>,
     pub(crate) image_config_failure: Option<ImageConfigFailure>,
 }
 
@@ -227,6 +231,9 @@ impl Template {
             file_ignore_patterns: options.file_ignore_patterns,
             base_origin: "Template()".to_string(),
             finalize_origin: None,
+            current_call: 0,
+            base_call: None,
+            finalize_call: None,
             image_config_failure: None,
         }
     }
@@ -338,6 +345,14 @@ impl Template {
             self.force = true;
         }
         self.base_origin = origin;
+        self.base_call = Some(self.current_call);
+    }
+
+    /// Says which builder call the next recordings belong to (a counter kept by the
+    /// caller, e.g. the index of the call's stack trace), so that
+    /// [`Template::step_call`] can name the call of a failing step.
+    pub fn begin_call(&mut self, call: u32) {
+        self.current_call = call;
     }
 
     fn push(&mut self, kind: InstructionKind, args: Vec<String>, origin: String) {
@@ -348,6 +363,7 @@ impl Template {
             force_upload: None,
             resolve_symlinks: None,
             origin,
+            call: self.current_call,
         });
     }
 
@@ -726,6 +742,7 @@ impl Template {
                 force_upload: options.force_upload,
                 resolve_symlinks: options.resolve_symlinks,
                 origin: origin.to_string(),
+                call: self.current_call,
             });
         }
     }
@@ -1097,6 +1114,7 @@ impl Template {
         self.start_cmd = Some(start_cmd.to_string());
         self.ready_cmd = ready_cmd.map(str::to_string);
         self.finalize_origin = Some(origin);
+        self.finalize_call = Some(self.current_call);
         Ok(self)
     }
 
@@ -1105,6 +1123,7 @@ impl Template {
         require_non_empty(ready_cmd, "setReadyCmd: readyCommand")?;
         self.ready_cmd = Some(ready_cmd.to_string());
         self.finalize_origin = Some(call("setReadyCmd", vec![Some(lit(ready_cmd))]));
+        self.finalize_call = Some(self.current_call);
         Ok(self)
     }
 
@@ -1160,6 +1179,7 @@ impl Template {
         let ready = ready_cmd::wait_for_file("/devcontainer.up")?;
         self.start_cmd = Some(start);
         self.ready_cmd = Some(ready);
+        self.finalize_call = Some(self.current_call);
         self.finalize_origin = Some(call(
             "betaSetDevContainerStart",
             vec![Some(lit(devcontainer_directory))],
@@ -1199,6 +1219,30 @@ impl Template {
             return Some("setEnvs (runtime environment step, added at serialization)".to_string());
         }
         None
+    }
+
+    /// The builder call (as counted by [`Template::begin_call`]) that produced build
+    /// step `step`, when one did.
+    pub fn step_call(&self, step: &str) -> Option<u32> {
+        match step {
+            "base" | "0" => return self.base_call,
+            "finalize" => return self.finalize_call,
+            _ => {}
+        }
+        let n: usize = step.trim().parse().ok()?;
+        self.instructions.get(n.checked_sub(1)?).map(|i| i.call)
+    }
+
+    /// The steps as the server numbers them, described for progress reports: the
+    /// base, the numbered steps (with the serialization-time runtime-env step), and
+    /// the finalize step.
+    pub fn step_descriptions(&self) -> (String, Vec<String>, String) {
+        let mut steps: Vec<String> = self.instructions.iter().map(|i| i.origin.clone()).collect();
+        if let Some(extra) = self.step_origin(&format!("{}", steps.len() + 1)) {
+            steps.push(extra);
+        }
+        let finalize = self.step_origin("finalize").unwrap_or_default();
+        (self.base_origin.clone(), steps, finalize)
     }
 
     /// Describes the call of a base-inherited step (used by `image_config::apply`).

@@ -1,4 +1,4 @@
-//! The trigger body (protocol §4.1-4.5, 4.7), as sent (compact) and as
+//! The trigger body (docs/wire-contract.md §4.1-4.5, 4.7), as sent (compact) and as
 //! `Template.toJSON` returns it (two-space indent), byte-identical to the official SDK.
 
 use crate::instruction::{Instruction, InstructionKind};

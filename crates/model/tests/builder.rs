@@ -375,3 +375,29 @@ fn image_reference_parse_is_exposed() {
         ("registry-1.docker.io", "library/python", "3.12")
     );
 }
+
+#[test]
+fn steps_know_the_call_that_made_them() {
+    let mut t = Template::default();
+    t.begin_call(0);
+    t.from_python_image(Some("3.12")).unwrap();
+    t.begin_call(1);
+    t.copy(&["a", "b"], "/app", &CopyOptions::default()).unwrap();
+    t.begin_call(2);
+    t.run_cmd(&["make"], None).unwrap();
+    t.begin_call(3);
+    t.set_start_cmd("serve", Some("sleep 1")).unwrap();
+    t.begin_call(4);
+    t.set_envs(&[("A", "1")]).unwrap();
+    // Two COPY steps from one call, then RUN, then ENV; the runtime-env step follows.
+    assert_eq!(
+        ["base", "1", "2", "3", "4", "finalize", "5", "9"].map(|s| t.step_call(s)),
+        [Some(0), Some(1), Some(1), Some(2), Some(4), Some(3), None, None]
+    );
+    let (base, steps, finalize) = t.step_descriptions();
+    assert_eq!(base, "fromPythonImage(\"3.12\")");
+    assert_eq!(steps.len(), 5, "{steps:?}");
+    assert_eq!(steps[2], "runCmd(\"make\")");
+    assert!(steps[4].contains("runtime environment"), "{steps:?}");
+    assert!(finalize.starts_with("setStartCmd("), "{finalize}");
+}
