@@ -34,14 +34,62 @@ pub enum CallAction<T> {
     Failed(SdkError),
 }
 
-/// A single request, its retry state and its parser.
+/// The request of a call and its attempts: everything that does not depend on what
+/// the reply is read into, so it exists once in the module whatever the call.
 #[derive(Clone)]
-pub struct ApiCall<T> {
+struct Sender {
     request: HttpRequest,
     endpoint: Endpoint,
     policy: RetryPolicy,
     jitter: Jitter,
     attempts: Attempts,
+}
+
+/// What the [`Sender`] does next while the call is undecided.
+enum Next {
+    Send(HttpRequest),
+    Sleep(u64),
+}
+
+impl Sender {
+    fn next(&mut self, now_ms: f64) -> Next {
+        if self.attempts.in_flight() {
+            // The host asked again before replying; repeat the pending send.
+            return Next::Send(self.request.clone());
+        }
+        if !self.attempts.is_due(now_ms) {
+            let at = self.attempts.ready_at_ms().unwrap_or(now_ms);
+            return Next::Sleep(ms_until(at, now_ms));
+        }
+        self.attempts.start(now_ms);
+        Next::Send(self.request.clone())
+    }
+
+    /// The final reply (or error) of the attempt in flight; `None` while retrying.
+    fn finish(
+        &mut self,
+        result: Result<HttpResponse, TransportError>,
+        now_ms: f64,
+    ) -> Option<Result<HttpResponse, SdkError>> {
+        if !self.attempts.in_flight() {
+            return None;
+        }
+        let idempotent = self.request.idempotent;
+        if self
+            .attempts
+            .finish(&result, idempotent, &self.policy, &mut self.jitter, now_ms)
+            .is_some()
+        {
+            return None;
+        }
+        Some(result.map_err(|e| error_from_transport(self.endpoint, &e, self.request.timeout_ms)))
+    }
+}
+
+/// A single request, its retry state and its parser.
+#[derive(Clone)]
+pub struct ApiCall<T> {
+    sender: Sender,
     parse: Parser<T>,
     outcome: Option<Result<T, SdkError>>,
 }
@@ -50,11 +98,13 @@ impl<T: Clone> ApiCall<T> {
     /// A call of `request` (from a `wire` builder) to `endpoint`, read by `parse`.
     pub fn new(request: HttpRequest, endpoint: Endpoint, parse: Parser<T>, seed: u64) -> Self {
         ApiCall {
-            request,
-            endpoint,
-            policy: RetryPolicy::default(),
-            jitter: Jitter::new(seed),
-            attempts: Attempts::new(f64::NEG_INFINITY),
+            sender: Sender {
+                request,
+                endpoint,
+                policy: RetryPolicy::default(),
+                jitter: Jitter::new(seed),
+                attempts: Attempts::new(f64::NEG_INFINITY),
+            },
             parse,
             outcome: None,
         }
@@ -69,13 +119,13 @@ impl<T: Clone> ApiCall<T> {
 
     /// Uses another retry policy.
     pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
+        self.sender.policy = policy;
         self
     }
 
     /// How many attempts were started.
     pub fn attempts(&self) -> u32 {
-        self.attempts.made()
+        self.sender.attempts.made()
     }
 
     /// Cancels the call; the next action is `Failed(AbortError)`.
@@ -91,45 +141,23 @@ impl<T: Clone> ApiCall<T> {
     /// The next thing to do.
     pub fn next_action(&mut self, now_ms: f64) -> CallAction<T> {
         match &self.outcome {
-            Some(Ok(value)) => return CallAction::Done(value.clone()),
-            Some(Err(error)) => return CallAction::Failed(error.clone()),
-            None => {}
+            Some(Ok(value)) => CallAction::Done(value.clone()),
+            Some(Err(error)) => CallAction::Failed(error.clone()),
+            None => match self.sender.next(now_ms) {
+                Next::Send(r) => CallAction::Send(r),
+                Next::Sleep(ms) => CallAction::Sleep { ms },
+            },
         }
-        if self.attempts.in_flight() {
-            // The host asked again before replying; repeat the pending send.
-            return CallAction::Send(self.request.clone());
-        }
-        if !self.attempts.is_due(now_ms) {
-            let at = self.attempts.ready_at_ms().unwrap_or(now_ms);
-            return CallAction::Sleep {
-                ms: ms_until(at, now_ms),
-            };
-        }
-        self.attempts.start(now_ms);
-        CallAction::Send(self.request.clone())
     }
 
     /// Reports the reply of the last `Send`.
     pub fn on_response(&mut self, result: Result<HttpResponse, TransportError>, now_ms: f64) {
-        if self.outcome.is_some() || !self.attempts.in_flight() {
+        if self.outcome.is_some() {
             return;
         }
-        let idempotent = self.request.idempotent;
-        if self
-            .attempts
-            .finish(&result, idempotent, &self.policy, &mut self.jitter, now_ms)
-            .is_some()
-        {
-            return;
+        if let Some(reply) = self.sender.finish(result, now_ms) {
+            self.outcome = Some(reply.and_then(|r| (self.parse)(&r, now_ms)));
         }
-        self.outcome = Some(match result {
-            Ok(response) => (self.parse)(&response, now_ms),
-            Err(e) => Err(error_from_transport(
-                self.endpoint,
-                &e,
-                self.request.timeout_ms,
-            )),
-        });
     }
 }
 
@@ -138,7 +166,7 @@ impl<T: Clone + Encode> Machine for ApiCall<T> {
     fn next(&mut self, now_ms: f64) -> Step {
         match self.next_action(now_ms) {
             CallAction::Send(request) => Step::Send {
-                id: self.attempts.made(),
+                id: self.attempts(),
                 request,
                 abortable: true,
             },
@@ -149,7 +177,7 @@ impl<T: Clone + Encode> Machine for ApiCall<T> {
     }
 
     fn on_reply(&mut self, id: u32, reply: Result<HttpResponse, TransportError>, now_ms: f64) {
-        if id == self.attempts.made() {
+        if id == self.attempts() {
             self.on_response(reply, now_ms);
         }
     }

@@ -3,11 +3,20 @@
 //! retries, then its reply read the official way (wire contract §2.5).
 
 use crate::api_call::{plain, ApiCall};
-use crate::connection::ConnectionConfig;
+use crate::connection::{ConnectionConfig, ConnectionOptions};
+use novita_template_json::shape::Num;
 use crate::endpoint::Endpoint;
 use crate::prelude::*;
 use crate::wire::{self, AssignedTags, TemplateBuildStatusResponse, TemplateInfo, TemplateTagInfo};
 use alloc::rc::Rc;
+
+novita_template_json::shape! {
+    /// Options of `getBuildStatus`.
+    input struct GetBuildStatusOptions extends ConnectionOptions as connection {
+        /// Number of log entries already seen; only later ones are returned.
+        pub logs_offset: Option<Num> = "logsOffset",
+    }
+}
 
 /// `"<method>: `<name>` must be a non-empty string"` unless `value` has text.
 pub fn non_empty(method: &str, name: &str, value: &str) -> Result<(), SdkError> {

@@ -1,4 +1,4 @@
-//! Connection settings (protocol §2.1) and the request headers (§2.2).
+//! Connection settings (docs/wire-contract.md §2.1) and the request headers (§2.2).
 //!
 //! The host passes the user's options plus an environment map (Node's
 //! `NOVITA_*` variables; empty in browsers). Secrets never appear in `Debug`
@@ -537,7 +537,7 @@ mod tests {
     fn refused(options: ConnectionOptions) -> String {
         let e = ConnectionConfig::resolve(&options, &[], node()).unwrap_err();
         assert_eq!(e.class, ErrorClass::InvalidArgumentError);
-        e.message
+        e.message.clone()
     }
 
     #[test]

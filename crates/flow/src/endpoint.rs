@@ -1,4 +1,4 @@
-//! The REST endpoints of the template API (protocol §2.5) and the per-endpoint
+//! The REST endpoints of the template API (docs/wire-contract.md §2.5) and the per-endpoint
 //! facts the rest of the crate needs: which error class a failure takes, what a
 //! bodiless success means, and whether a retry is safe.
 

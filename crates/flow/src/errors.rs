@@ -1,6 +1,6 @@
 //! The mapping from HTTP replies (and their absence) to the package's errors.
 //!
-//! Classes and message formats follow the official SDK (protocol §2.4, §7,
+//! Classes and message formats follow the official SDK (docs/wire-contract.md §2.4, §7,
 //! fixture 10) wherever it produces an error. Deliberate differences (see
 //! DIFFERENCES.md): a non-2xx reply with an empty body is an error, never a
 //! silent success; a JSON error body without `message` shows its JSON text

@@ -180,6 +180,68 @@ pub enum TransportError {
     Aborted,
 }
 
+/// How a request ended, as the face's transport reports it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ReplyKind {
+    /// An HTTP reply (of any status).
+    Http,
+    /// No reply: the connection failed, was refused or dropped.
+    Network,
+    /// The per-request timeout fired.
+    Timeout,
+    /// The caller's signal aborted it.
+    Aborted,
+    /// The host could not make the upload's archive (a file vanished or changed).
+    Local,
+}
+
+impl ReplyKind {
+    /// The kind's code (the face's `REPLY` table: http 0, network 1, timeout 2,
+    /// aborted 3, local 4).
+    pub fn from_code(code: u8) -> ReplyKind {
+        match code {
+            0 => ReplyKind::Http,
+            2 => ReplyKind::Timeout,
+            3 => ReplyKind::Aborted,
+            4 => ReplyKind::Local,
+            _ => ReplyKind::Network,
+        }
+    }
+}
+
+/// A reply from the face: its kind, and for HTTP the status, status text, headers
+/// (`name\nvalue\n…`, names lower-case) and body. For failures `status_text` carries
+/// the host's description.
+pub fn host_reply(
+    kind: ReplyKind,
+    status: u16,
+    status_text: &str,
+    headers: &str,
+    body: &[u8],
+) -> Result<HttpResponse, TransportError> {
+    match kind {
+        ReplyKind::Http => {
+            let mut lines = headers.split('\n');
+            let mut pairs = Vec::new();
+            while let (Some(k), Some(v)) = (lines.next(), lines.next()) {
+                pairs.push((k.to_ascii_lowercase(), v.to_string()));
+            }
+            Ok(HttpResponse {
+                status,
+                status_text: status_text.to_string(),
+                headers: pairs,
+                body: body.to_vec(),
+            })
+        }
+        ReplyKind::Timeout => Err(TransportError::Timeout),
+        ReplyKind::Aborted => Err(TransportError::Aborted),
+        ReplyKind::Network | ReplyKind::Local => {
+            Err(TransportError::Network(status_text.to_string()))
+        }
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +267,17 @@ mod tests {
         );
         assert!(text.contains("\"js\""));
         assert_eq!(req.path_and_query(), "/x");
+    }
+
+    #[test]
+    fn host_replies_carry_headers_in_pairs() {
+        let r = host_reply(ReplyKind::Http, 429, "Too Many", "Retry-After\n3\nx-a\nb", b"{}").unwrap();
+        assert_eq!(r.header("retry-after"), Some("3"));
+        assert_eq!(r.headers.len(), 2);
+        assert_eq!(
+            host_reply(ReplyKind::Network, 0, "fetch failed (ECONNRESET)", "", b""),
+            Err(TransportError::Network("fetch failed (ECONNRESET)".into()))
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Build log entries (protocol §1.6): what `onBuildLogs` receives.
+//! Build log entries (docs/wire-contract.md §1.6): what `onBuildLogs` receives.
 
 use crate::ansi::strip_ansi;
 use crate::iso_time::parse_rfc3339_ms;

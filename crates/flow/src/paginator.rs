@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn option_messages() {
-        let msg = |o: ListOptions| o.validate().unwrap_err().message;
+        let msg = |o: ListOptions| o.validate().unwrap_err().message.clone();
         let with = |page: Option<Num>, limit: Option<Num>| ListOptions {
             page,
             limit,

@@ -1,4 +1,4 @@
-//! Reading an image's config from its container registry (protocol §4.6): the
+//! Reading an image's config from its container registry (docs/wire-contract.md §4.6): the
 //! optional token step, the manifest (an index resolved to linux/amd64), and the
 //! config blob, with retries. Sans-IO like the rest of the flow: the host sends
 //! each request and feeds the reply back.

@@ -82,6 +82,25 @@ novita_template_json::shape! {
     }
 }
 
+novita_template_json::shape! {
+    /// Options of `Template.waitForBuild`.
+    input struct WatchOptions as "WaitForBuildOptions" extends ConnectionOptions as connection {
+        /// Log entries already seen (from `getBuildStatus`); later ones are delivered.
+        pub logs_offset: Option<Num> = "logsOffset",
+        /// Receives every log entry once, in order.
+        #[ts = "(logEntry: LogEntry) => void"]
+        pub on_build_logs: Option<JsFunction> = "onBuildLogs",
+        /// Receives each step's progress (with descriptions when `template` is given).
+        #[ts = "(progress: BuildProgress) => void"]
+        pub on_build_progress: Option<JsFunction> = "onBuildProgress",
+        /// The template that was built, to describe its steps in progress reports.
+        #[ts = "TemplateBase"]
+        pub template: Option<Json> = "template",
+        /// Deadline in milliseconds for the wait (the build goes on on the server).
+        pub timeout_ms: Option<Num> = "timeoutMs",
+    }
+}
+
 /// Connection plus the policies of one session.
 #[derive(Clone, Debug)]
 pub struct BuildConfig {
@@ -109,20 +128,26 @@ impl BuildConfig {
         }
     }
 
-    /// The lifecycle options of `options` (deadline, delete on abort), checked.
-    pub fn with_options(mut self, options: &BuildOptions) -> Result<Self, SdkError> {
-        if let Some(t) = &options.timeout_ms {
+    /// The lifecycle options (`timeoutMs`, `deleteOnAbort`), checked.
+    pub fn with_lifecycle(
+        mut self,
+        timeout_ms: Option<&Num>,
+        delete_on_abort: Option<bool>,
+    ) -> Result<Self, SdkError> {
+        if let Some(t) = timeout_ms {
             match t.integer() {
                 Some(ms) if ms > 0 => self.deadline_ms = Some(ms as u64),
                 _ => {
-                    return Err(SdkError::invalid(format!(
+                    let mut e = SdkError::invalid(format!(
                         "option `timeoutMs` must be a whole number of milliseconds > 0 (got {})",
                         t.text()
-                    )))
+                    ));
+                    e.set_field("argument", Json::str("timeoutMs"));
+                    return Err(e);
                 }
             }
         }
-        self.delete_on_abort = options.delete_on_abort == Some(true);
+        self.delete_on_abort = delete_on_abort == Some(true);
         Ok(self)
     }
 }
@@ -171,6 +196,16 @@ novita_template_json::shape! {
         pub tags: Option<Vec<String>> = "tags",
         pub template_id: String = "templateId",
         pub build_id: String = "buildId",
+    }
+}
+
+novita_template_json::shape! {
+    /// What `waitForBuild` resolves to once the build is ready.
+    output struct WatchResult as "WaitForBuildResult" {
+        pub template_id: String = "templateId",
+        pub build_id: String = "buildId",
+        /// Log entries delivered in all (for a later `getBuildStatus`).
+        pub logs_offset: u64 = "logsOffset",
     }
 }
 
@@ -319,6 +354,8 @@ pub struct BuildSession {
     tracker: Option<ProgressTracker>,
     /// Recent server entries `(step, message)`, for a failure's log tail.
     recent: VecDeque<(Option<String>, String)>,
+    /// Following a build started elsewhere ([`BuildSession::watch`]).
+    watching: bool,
 }
 
 /// Shows the progress only: the trigger body may hold registry credentials.
@@ -339,21 +376,12 @@ impl core::fmt::Debug for BuildSession {
 }
 
 impl BuildSession {
-    /// Starts a session at `now_ms` (epoch ms). `background` selects
-    /// `buildInBackground` (no polling, no Start/End entries). `seed` feeds the
-    /// retry jitter. Invalid options make the first action `Failed`.
-    pub fn new(
-        config: BuildConfig,
-        request: BuildRequest,
-        background: bool,
-        now_ms: f64,
-        seed: u64,
-    ) -> Self {
+    fn blank(config: BuildConfig, background: bool, now_ms: f64, seed: u64) -> Self {
         let quiet_interval_ms = config.poll.min_interval_ms;
-        let mut session = BuildSession {
+        BuildSession {
             config,
-            name: request.name.clone(),
-            tags: request.tags.clone(),
+            name: String::new(),
+            tags: None,
             cpu_count: DEFAULT_CPU_COUNT,
             memory_mb: DEFAULT_MEMORY_MB,
             background,
@@ -381,7 +409,23 @@ impl BuildSession {
             drain_result: None,
             tracker: None,
             recent: VecDeque::new(),
-        };
+            watching: false,
+        }
+    }
+
+    /// Starts a session at `now_ms` (epoch ms). `background` selects
+    /// `buildInBackground` (no polling, no Start/End entries). `seed` feeds the
+    /// retry jitter. Invalid options make the first action `Failed`.
+    pub fn new(
+        config: BuildConfig,
+        request: BuildRequest,
+        background: bool,
+        now_ms: f64,
+        seed: u64,
+    ) -> Self {
+        let mut session = BuildSession::blank(config, background, now_ms, seed);
+        session.name = request.name.clone();
+        session.tags = request.tags.clone();
         // Argument errors come before anything else, without log entries.
         let validated = validate_name(&request.name)
             .and_then(|_| validate_tags("tags", request.tags.as_deref().unwrap_or(&[])))
@@ -446,6 +490,29 @@ impl BuildSession {
             true,
             abortable,
         );
+        session
+    }
+
+    /// Follows build `build_id` of `template_id` (started elsewhere, e.g. by
+    /// `buildInBackground`) from log entry `logs_offset` on, to its end: the polling,
+    /// drain, progress, deadline and failure reports of [`BuildSession::new`], without
+    /// the request, the uploads and the trigger (and without Start/End entries).
+    pub fn watch(
+        config: BuildConfig,
+        template_id: &str,
+        build_id: &str,
+        logs_offset: u64,
+        now_ms: f64,
+        seed: u64,
+    ) -> Self {
+        let mut session = BuildSession::blank(config, false, now_ms, seed);
+        session.watching = true;
+        session.template_id = template_id.to_string();
+        session.build_id = build_id.to_string();
+        session.logs_offset = logs_offset;
+        session.triggered = true;
+        session.phase = Phase::Polling;
+        session.push_status_poll(now_ms);
         session
     }
 
@@ -609,9 +676,11 @@ impl BuildSession {
         if self.outcome.is_some() || self.phase != Phase::AwaitSteps {
             return;
         }
-        let mut seen: Vec<usize> = copies.iter().map(|c| c.index).collect();
-        seen.sort_unstable();
-        if seen.windows(2).any(|w| w[0] == w[1]) {
+        let duplicate = copies
+            .iter()
+            .enumerate()
+            .any(|(i, c)| copies[..i].iter().any(|d| d.index == c.index));
+        if duplicate {
             let error = SdkError::invalid("steps_ready: every CopyUpload needs its own index");
             self.finish(Err(error), now_ms);
             return;
@@ -1367,6 +1436,15 @@ impl Machine for BuildSession {
             Action::Wait => Step::Wait,
             Action::Log(e) => Step::Log(e),
             Action::Progress(p) => Step::Progress(p),
+            Action::Done(info) if self.watching => Step::Done(
+                WatchResult {
+                    template_id: info.template_id,
+                    build_id: info.build_id,
+                    logs_offset: self.logs_offset,
+                }
+                .encode()
+                .unwrap_or(Json::Null),
+            ),
             Action::Done(info) => Step::Done(info.encode().unwrap_or(Json::Null)),
             Action::Failed(e) => Step::Failed(e),
         }
