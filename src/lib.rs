@@ -1,14 +1,30 @@
-//! `novita-template-wasm`: the WebAssembly skin over the pure template core.
+//! `novita-template-wasm`: the WebAssembly core of the package, a thin skin over the
+//! pure crates (`novita-template-model`, `-flow`, `-files`).
 //!
-//! Everything that is logic lives in the pure crates (`novita-template-model`,
-//! `novita-template-files`, `novita-template-flow`), which are tested natively.
-//! This crate only converts JavaScript arguments, calls the core, drives the
-//! sans-IO build flow with `fetch`, and maps errors to JavaScript `Error` classes.
+//! The JavaScript face owns everything JavaScript is good at (classes, callbacks,
+//! `fetch`, timers, the `AbortSignal`) and drives this module through a few
+//! synchronous exports that take and return JSON text ([`interop`] says how): a
+//! template [`Model`](model_api::Model), and [`Machine`](machine_api::Machine)s that
+//! say what to send and read what came back. No async Rust, no JavaScript object
+//! walked from Rust: that is what keeps the module small.
 
-mod js;
+// The shipped module is `no_std` with its own allocator and panic handler
+// (`--features wasm-runtime`); other builds (tests, native tools) use std's.
+#![cfg_attr(feature = "wasm-runtime", no_std)]
 
-// The JavaScript face, also reachable from Rust (and the wasm-bindgen tests).
-pub use js::{
-    default_build_logger, strip_ansi, ReadyCmd, Sandbox, TemplateBase, TemplatePaginator,
-};
-pub use js::{wait_for_file, wait_for_port, wait_for_process, wait_for_timeout, wait_for_url};
+extern crate alloc;
+
+mod builder_calls;
+mod builder_options;
+mod interop;
+mod logger_api;
+mod machine_api;
+mod model_api;
+mod ready_cmds;
+#[cfg(feature = "wasm-runtime")]
+mod runtime;
+
+pub use builder_options::ts_declarations as ts_shapes;
+pub use logger_api::Logger;
+pub use machine_api::Machine;
+pub use model_api::Model;
