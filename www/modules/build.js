@@ -9,6 +9,7 @@
 //   ready, failed  ready/failed   the build, when its ids are known "Build … ready/failed"
 //   not-watching   not watching   none                             "Stopped watching … Watch again"
 //   unreachable    unreachable    kept while watching              "Lost contact … Watch again"
+//   cannot-watch   cannot watch   kept (e.g. an unknown build)     "Could not watch … Watch again"
 //   cancelled      cancelled      none                             hidden
 import { $, el, keepFocus, idWithCopy } from './dom.js'
 import { state } from './state.js'
@@ -18,7 +19,7 @@ import { checkForm, focusFirstProblem } from './form-check.js'
 import { appendLog, clearLog, notePage, highlightStep, showFailedStepLines, revealLog } from './log-view.js'
 import { resetProgress, showStep } from './progress.js'
 
-const LABELS = { 'not-watching': 'not watching' }
+const LABELS = { 'not-watching': 'not watching', 'cannot-watch': 'cannot watch' }
 /** Set by app.js: runs after every outcome (refreshes the templates list), and starts a sandbox. */
 export const buildHooks = { outcome: () => {}, startSandbox: () => {} }
 
@@ -85,6 +86,8 @@ function renderBanner() {
     parts = [el('span', { text: 'Stopped watching ' }), ...ids(), el('span', { text: '; the build goes on on the server. ' }), watchAgainButton()]
   } else if (phase === 'unreachable' && buildId) {
     parts = [el('span', { text: 'Lost contact with the API while watching ' }), ...ids(), el('span', { text: '. ' }), watchAgainButton()]
+  } else if (phase === 'cannot-watch') {
+    parts = [el('span', { text: 'Could not watch ' }), ...ids(), el('span', { text: '. ' }), watchAgainButton()]
   }
   banner.replaceChildren(...(parts || []))
   banner.hidden = !parts
@@ -114,7 +117,7 @@ function showFailure(failure) {
   }
   // Retry repeats what this page did; a build opened from a link that failed on
   // the server has nothing to repeat.
-  const canRetry = state.build.phase === 'unreachable' || ['foreground', 'background'].includes(state.build.lastAction)
+  const canRetry = ['unreachable', 'cannot-watch'].includes(state.build.phase) || ['foreground', 'background'].includes(state.build.lastAction)
   const actions = el('p', { class: 'row' }, canRetry ? retryButton() : null)
   if (failure.step && highlightStep(failure.step)) {
     actions.append(el('button', { type: 'button', id: 'show-step', text: `Show step ${failure.step} in the log`, onclick: showFailedStepLines }))
@@ -157,11 +160,11 @@ function conclude(outcome, { failure = null, withEndMarker = false } = {}) {
     showFailure(failure)
     if (failure.step) showStep({ step: failure.step, failed: true })
     notePage('error', `Outcome: failed${failure.step ? ` at step ${failure.step}${failure.stepDescription ? ` (${failure.stepDescription})` : ''}: ${failure.message}` : `: ${failure.text}`}`, { outcome: 'failed' })
-  } else if (outcome === 'unreachable') {
+  } else if (outcome === 'unreachable' || outcome === 'cannot-watch') {
     setAddress(watching)
     b.failure = failure
     showFailure(failure)
-    notePage('error', `Outcome: unreachable: ${failure.text}`, { outcome: 'unreachable' })
+    notePage('error', outcome === 'unreachable' ? `Outcome: unreachable: ${failure.text}` : `Could not watch the build: ${failure.text}`, { outcome })
   } else if (outcome === 'cancelled') {
     setAddress(false)
     // Honest about what cancel does today: the page stops; the server was not told.
@@ -174,26 +177,38 @@ function conclude(outcome, { failure = null, withEndMarker = false } = {}) {
   }
   renderBanner()
   buildHooks.outcome(outcome)
-  keepFocus($('#retry') || $('#watch-again') || $('#build'))
+  keepFocus($('#build-error #retry') || $('#watch-again') || $('#build'))
 }
 
-/** The outcome of a rejected build call: cancelled, unreachable or failed. */
+/**
+ * The outcome of a rejected call. A build call: cancelled, unreachable or failed.
+ * A watch: the build's own end is reported by getBuildStatus, so an error here is
+ * about watching, never the build failing: not-watching, unreachable (network,
+ * timeouts, 5xx and 429, after the package's retries) or cannot-watch.
+ */
 function concludeError(e, controller, { watching = false } = {}) {
   const api = state.api
   if (controller.signal.aborted || e instanceof api.AbortError) {
-    conclude(watching ? 'not-watching' : 'cancelled', { withEndMarker: false })
+    conclude(watching ? 'not-watching' : 'cancelled')
     return
   }
-  if (isUnreachable(e) || e instanceof api.TimeoutError) {
+  const transient = isUnreachable(e) || e instanceof api.TimeoutError ||
+    (watching && (e instanceof api.RateLimitError || (e && e.status >= 500)))
+  if (transient) {
     conclude('unreachable', { failure: { text: explain(e) } })
+    return
+  }
+  if (watching) {
+    const failure = { text: explain(e) }
+    if (e && e.status === 404) {
+      failure.extra = `The API at ${state.connection.apiUrl} does not know this build: the link may come from another server, or the emulator was restarted without --data-dir (its data is temporary by default).`
+    }
+    conclude('cannot-watch', { failure })
     return
   }
   const failure = e instanceof api.BuildError && e.step
     ? { step: e.step, stepDescription: e.stepDescription, message: e.message }
     : { text: explain(e) }
-  if (watching && e && e.status === 404) {
-    failure.extra = `The API at ${state.connection.apiUrl} does not know this build: the link may come from another server, or the emulator was restarted without --data-dir (its data is temporary by default).`
-  }
   conclude('failed', { failure })
 }
 
@@ -335,7 +350,7 @@ export function cancel() {
 /** Repeats what failed: the last build, or the watch that lost contact. */
 export function retry() {
   const b = state.build
-  if (b.phase === 'unreachable' && b.buildId && b.lastAction !== 'foreground') watch(b.templateId, b.buildId)
+  if (['unreachable', 'cannot-watch'].includes(b.phase) && b.buildId && b.lastAction !== 'foreground') watch(b.templateId, b.buildId)
   else if (b.lastAction === 'background') buildBackground()
   else if (b.lastAction === 'watch') watch(b.templateId, b.buildId)
   else buildForeground()

@@ -1,7 +1,7 @@
 // The template form: base, steps (add, edit, reorder, remove), files for `copy`,
 // start and ready commands, build settings. Steps and files live in state.form;
 // the other fields are plain inputs read when the template is constructed.
-import { $, el, keepFocus } from './dom.js'
+import { $, el, keepFocus, acceptPastedLines } from './dom.js'
 import { state } from './state.js'
 
 export const BASES = {
@@ -238,6 +238,7 @@ export function initDefinition(changed) {
     if (field) field.focus()
     changed()
   })
+  acceptPastedLines($('#tpl-tags'))
   $('#def-form').addEventListener('input', changed)
   $('#def-form').addEventListener('change', changed)
   // Enter in a field must not build by accident: building is the Build button's job.

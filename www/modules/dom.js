@@ -71,3 +71,18 @@ export function copyButton(value, what) {
 export function idWithCopy(value, what) {
   return el('span', { class: 'id' }, el('code', { text: value }), copyButton(value, what))
 }
+
+/**
+ * A one-line list field: lines pasted into it become comma-separated items
+ * (an <input> would otherwise drop the line breaks and glue the items together).
+ */
+export function acceptPastedLines(input) {
+  input.addEventListener('paste', (e) => {
+    const text = e.clipboardData && e.clipboardData.getData('text')
+    if (!text || !/[\r\n]/.test(text)) return
+    e.preventDefault()
+    const items = text.split(/[\r\n]+/).map((s) => s.trim()).filter(Boolean).join(', ')
+    input.setRangeText(items, input.selectionStart, input.selectionEnd, 'end')
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+  })
+}

@@ -41,7 +41,7 @@ export const state = {
   },
 
   build: {
-    /** idle | requesting | waiting | building | ready | failed | unreachable | cancelled | not-watching */
+    /** idle | requesting | waiting | building | ready | failed | unreachable | cancelled | not-watching | cannot-watch */
     phase: 'idle',
     /** What runs now: null | 'foreground' | 'background' | 'watch'. */
     running: null,

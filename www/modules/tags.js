@@ -1,6 +1,6 @@
 // Tags: Template.getTags, Template.assignTags('name:tag', tags), Template.removeTags.
 // Three small forms, so Enter does what the form's button does.
-import { $, el, say, keepFocus } from './dom.js'
+import { $, el, say, keepFocus, acceptPastedLines } from './dom.js'
 import { state } from './state.js'
 import { connection } from './connection.js'
 import { explain } from './errors.js'
@@ -81,6 +81,8 @@ export async function showTagsOf(ref) {
 }
 
 export function initTags() {
+  acceptPastedLines($('#tags-names'))
+  acceptPastedLines($('#tags-remove-names'))
   $('#tags-list-form').addEventListener('submit', (e) => { e.preventDefault(); listTags() })
   $('#tags-assign-form').addEventListener('submit', async (e) => {
     e.preventDefault()
