@@ -62,6 +62,7 @@ const contrast = (page, sel) => page.evaluate((s) => {
 
 test('dark mode follows the system setting, with readable text everywhere', T, async (t) => {
   const { page, problems } = await openDemo(demo, t, { colorScheme: 'dark' })
+  assert.ok((await contrast(page, 'main')).bgLum < 0.05, 'the page is dark from the start')
   await setName(page, `e2e-dark-${run}`)
   await page.click('#build')
   assert.equal(await waitStatus(page, ENDED), 'ready')
