@@ -58,7 +58,7 @@ test('the package\'s end-of-log entry is a neutral marker; the outcome line tell
   assert.equal(await page.locator('#log .line.end').count(), 1)
 
   await removeStep(page, 'runCmd')
-  for (let i = 0; i < 8; i++) await addStep(page, 'runCmd', { cmd: `echo end-cancel ${i} ${run}` })
+  for (let i = 0; i < 16; i++) await addStep(page, 'runCmd', { cmd: `echo end-cancel ${i} ${run}` })
   await setName(page, `e2e-end-cancel-${run}`)
   await page.click('#build')
   await page.waitForFunction(() => /\[1\] RUN/.test(document.querySelector('#log').textContent))

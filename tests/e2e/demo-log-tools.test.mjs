@@ -10,7 +10,7 @@ const visibleLines = (page) => page.$$eval('#log .line:not([hidden])', (ls) => l
 async function failingBuild(page, name) {
   await setName(page, name)
   await removeStep(page, 'copy')
-  await addStep(page, 'runCmd', { cmd: `echo first ${run}` })
+  await addStep(page, 'runCmd', { cmd: `echo first ${run} ${'x'.repeat(900)}` })
   await addStep(page, 'runCmd', { cmd: `echo __fail__ ${name}` })
   await addStep(page, 'runCmd', { cmd: `echo never ${run}` })
   await page.click('#build')
@@ -57,6 +57,12 @@ test('search and level filter narrow the log; the download holds the whole log a
   assert.match(await page.textContent('#log-count'), new RegExp(`^${found.length} of ${total} lines shown$`))
   assert.equal(await page.locator('#log mark').first().textContent(), 'echo first')
   await page.fill('#log-search', '')
+
+  // A very long line shows its start and a button for the rest.
+  const long = page.locator('#log .line', { hasText: 'RUN echo first' }).first()
+  assert.ok((await long.locator('.msg').textContent()).length < 500)
+  await long.getByRole('button', { name: /show all \d+ characters/ }).click()
+  assert.match(await page.locator('#log .line', { hasText: 'RUN echo first' }).first().locator('.msg').textContent(), /x{900}/)
 
   await page.selectOption('#log-level', 'error')
   const errors = (await visibleLines(page)).filter((l) => !/\b(end|outcome)\b/.test(l.cls))

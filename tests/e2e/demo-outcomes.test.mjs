@@ -25,7 +25,7 @@ async function backgroundBuild(page, name, cmds) {
 test('Stop watching: badge, banner, address and log agree; Watch again follows the build to its end', T, async (t) => {
   const { page, problems } = await openDemo(demo, t)
   const name = `e2e-stop-${run}`
-  const cmds = Array.from({ length: 10 }, (_, i) => `echo stop ${i} ${run}`)
+  const cmds = Array.from({ length: 20 }, (_, i) => `echo stop ${i} ${run}`)
   const { templateId, buildId } = await backgroundBuild(page, name, cmds)
   await page.waitForFunction(() => /\[1\] RUN/.test(document.querySelector('#log').textContent))
   await page.click('#cancel') // "Stop watching"
@@ -85,6 +85,9 @@ test('a foreground build that succeeds: the address, banner, result box and list
   await removeStep(page, 'copy')
   await page.click('#build')
   assert.match(await page.textContent('#build-banner'), /Building "e2e-fg-.*" in this tab/)
+  // On a laptop the page does not jump: Cancel and the log stay where they were, in view.
+  assert.equal(await page.evaluate(() => window.scrollY), 0)
+  assert.ok(await page.evaluate(() => { const r = document.querySelector('#cancel').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight }))
   assert.equal(await waitStatus(page, ENDED), 'ready')
   const { templateId, buildId } = params(page)
   assert.ok(templateId && buildId, `the address names the finished build: ${page.url()}`)

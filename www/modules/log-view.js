@@ -34,6 +34,27 @@ function messageNodes(message) {
   return out
 }
 
+/** Lines longer than this show their start and a button for the rest (searches show them whole). */
+const LONG_LINE = 600
+
+function messageSpan(line) {
+  const span = el('span', { class: 'msg' })
+  if (line.message.length <= LONG_LINE || state.log.query || line.expanded) {
+    span.append(...messageNodes(line.message))
+    return span
+  }
+  const more = el('button', {
+    type: 'button', class: 'more small',
+    text: `show all ${line.message.length} characters`,
+    onclick: () => {
+      line.expanded = true
+      span.replaceWith(messageSpan(line))
+    },
+  })
+  span.append(line.message.slice(0, LONG_LINE * 0.5), '… ', more)
+  return span
+}
+
 function lineNode(line) {
   const classes = ['line', `lvl-${line.level}`]
   if (line.end) classes.push('end')
@@ -43,7 +64,7 @@ function lineNode(line) {
   return el('div', { class: classes.join(' '), 'data-step': line.step || null, hidden: !visible(line) },
     el('time', { class: 'ts', datetime: ts instanceof Date && !isNaN(ts) ? ts.toISOString() : null, text: clockTime(ts) }),
     el('span', { class: 'lvl', text: line.end ? '' : line.level }),
-    el('span', { class: 'msg' }, ...messageNodes(line.message)))
+    messageSpan(line))
 }
 
 function showCount() {
@@ -118,8 +139,9 @@ export function showFailedStepLines() {
   view().focus()
 }
 
-/** Moves the log into view (phones: the log is below the form). */
+/** Moves the log into view in the one-column layout, where it sits below the long form. */
 export function revealLog() {
+  if (!window.matchMedia('(max-width: 959px)').matches) return
   const wrap = $('#log-section')
   const r = wrap.getBoundingClientRect()
   if (r.top < 0 || r.top > window.innerHeight * 0.6) wrap.scrollIntoView({ block: 'start' })
