@@ -83,9 +83,11 @@ test('a foreground build that succeeds: the address, banner, result box and list
   const name = `e2e-fg-${run}`
   await setName(page, name)
   await removeStep(page, 'copy')
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.click('#build')
   assert.match(await page.textContent('#build-banner'), /Building "e2e-fg-.*" in this tab/)
   // On a laptop the page does not jump: Cancel and the log stay where they were, in view.
+  await page.waitForFunction(() => document.querySelectorAll('#log .line').length > 3)
   assert.equal(await page.evaluate(() => window.scrollY), 0)
   assert.ok(await page.evaluate(() => { const r = document.querySelector('#cancel').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight }))
   assert.equal(await waitStatus(page, ENDED), 'ready')

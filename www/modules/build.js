@@ -144,7 +144,8 @@ function conclude(outcome, { failure = null, withEndMarker = false } = {}) {
   const watching = b.running === 'watch'
   stopClock()
   setRunning(null)
-  if (withEndMarker) appendLog(new state.api.LogEntryEnd(new Date(), 'Build finished'))
+  // The watched server log has no end entry of the package's: add the same neutral marker.
+  if (withEndMarker) appendLog(new state.api.LogEntryEnd(new Date(), 'end of build log'))
   setPhase(outcome)
   if (outcome === 'ready') {
     setAddress(true)
