@@ -8,133 +8,24 @@
 // into a temp dir.
 // The emulator binary is $NOVITA_EMULATOR_BIN or target/debug/novita-emulator.
 // Screenshots go to tests/artifacts/ (gitignored).
-import { test, before, after } from 'node:test'
-import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// End-to-end test of the demo page (www/): the basic flows (preview, builds with
+// files, failure, background build across a reload and two tabs, cancel, log
+// follow, text-only log, templates/tags/sandboxes, wrong key, unreachable API).
+// The other demo-*.test.mjs files cover the build console's specific behaviours.
+//
+//   node --test tests/e2e/           (after `make build` and `cargo build -p novita-emulator`)
+import { test } from 'node:test'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { createServer } from 'node:net'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { join } from 'node:path'
+import { assert, useDemo, openDemo as open, watchPage, artifacts, WAIT, T, run, status, logText, waitStatus, removeStep, addStep, setName, deadPort, ENDED } from './demo-harness.mjs'
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const artifacts = join(repoRoot, 'tests/artifacts')
-const WAIT = 20000 // upper bound of any single wait in the page
-const run = Date.now().toString(36) // makes commands unique, so no layer is cached
-const T = { timeout: 120000 } // per test
-
-let emulator
-let baseUrl
-let browser
-let tempPkg
-
-function packageDir() {
-  if (process.env.DEMO_PKG_DIR) return resolve(process.env.DEMO_PKG_DIR)
-  const pkg = join(repoRoot, 'pkg')
-  if (existsSync(join(pkg, 'web/index.js'))) return pkg
-  tempPkg = mkdtempSync(join(tmpdir(), 'demo-e2e-pkg-'))
-  execFileSync('bash', ['scripts/build-pkg.sh'], { cwd: repoRoot, env: { ...process.env, PKG_OUT: tempPkg }, stdio: 'pipe', timeout: 15 * 60000 })
-  return tempPkg
-}
-
-function startEmulator(pkg) {
-  const bin = process.env.NOVITA_EMULATOR_BIN || join(repoRoot, 'target/debug/novita-emulator')
-  if (!existsSync(bin)) throw new Error(`emulator binary ${bin} is missing: run \`cargo build -p novita-emulator\``)
-  const child = spawn(bin, ['--listen', '127.0.0.1:0', '--api-key', 'demo-key', '--step-ms', '150', '--serve', join(repoRoot, 'www'), '--serve-pkg', pkg], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (d) => { stderr += d })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`emulator did not start in 20 s; stderr: ${stderr}`)) }, 20000)
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited (${code}): ${stderr}`)) })
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        child.removeAllListeners('exit')
-        resolve({ child, url: m[1] })
-      }
-    })
-  })
-}
-
-before(async () => {
-  mkdirSync(artifacts, { recursive: true })
-  const pkg = packageDir()
-  ;({ child: emulator, url: baseUrl } = await startEmulator(pkg))
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    timeout: 30000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-}, { timeout: 20 * 60000 })
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  if (emulator && emulator.exitCode === null) {
-    const exited = new Promise((r) => emulator.once('exit', r))
-    emulator.kill('SIGTERM')
-    const t = setTimeout(() => emulator.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(t)
-  }
-  if (tempPkg) rmSync(tempPkg, { recursive: true, force: true })
-}, { timeout: 30000 })
-
-/** A fresh context and page on the demo, with page errors and dialogs recorded. */
-async function openDemo(t, { width = 1366, height = 900, path = '/' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } })
-  t.after(() => context.close())
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT)
-  const problems = watchPage(page)
-  await page.goto(baseUrl + path)
-  await page.waitForSelector('body[data-ready]')
-  return { context, page, problems }
-}
-
-function watchPage(page) {
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}) })
-  return problems
-}
-
-const status = (page) => page.textContent('#status')
-
-/** Waits for the status badge to show one of `wanted`; returns it. */
-async function waitStatus(page, wanted, timeout = WAIT) {
-  await page.waitForFunction((w) => w.includes(document.querySelector('#status').textContent), wanted, { timeout }).catch(async (e) => {
-    const box = await page.textContent('#build-error').catch(() => '')
-    throw new Error(`status stayed "${await status(page)}" (wanted ${wanted.join('/')}); error box: ${box}; ${e.message}`)
-  })
-  return status(page)
-}
-
-async function removeStep(page, type) {
-  await page.click(`#steps li[data-type="${type}"] button[data-act="remove"]`)
-}
-
-/** Adds a step through the form and fills its fields ({field: value}). */
-async function addStep(page, type, fields) {
-  await page.selectOption('#step-type', type)
-  await page.click('#step-add')
-  const row = page.locator('#steps > li').last()
-  for (const [k, v] of Object.entries(fields)) await row.locator(`[data-field="${k}"]`).fill(v)
-}
-
-async function setName(page, name) {
-  await page.fill('#tpl-name', name)
-}
-
-const logText = (page) => page.textContent('#log')
+const demo = useDemo()
+const openDemo = (t, opts) => open(demo, t, opts)
 
 test('opens with the example template, the emulator connection and a live preview', T, async (t) => {
   const { page, problems } = await openDemo(t)
-  assert.equal(await page.inputValue('#api-url'), baseUrl)
+  assert.equal(await page.inputValue('#api-url'), demo.baseUrl)
   assert.equal(await page.inputValue('#api-key'), 'demo-key')
   await page.waitForFunction(() => document.querySelector('#preview').textContent.includes('FROM'))
   const preview = await page.textContent('#preview')
@@ -162,10 +53,11 @@ test('opens with the example template, the emulator connection and a live previe
   await page.fill('#steps li[data-type="pipInstall"] [data-field="packages"]', 'flask gunicorn')
   await page.waitForFunction(() => document.querySelector('#preview').textContent.includes('pip install flask gunicorn'))
   await addStep(page, 'setEnvs', { envs: 'not a pair' })
-  await page.waitForSelector('#preview-error:not([hidden])')
-  assert.match(await page.textContent('#preview-error'), /Step 3 \(setEnvs\)/)
+  const envMessage = page.locator('#steps li[data-type="setEnvs"] .field-msg')
+  await envMessage.waitFor()
+  assert.match(await envMessage.textContent(), /Step 3 \(setEnvs\): line 1: "not a pair" is not KEY=value/)
   await page.fill('#steps li[data-type="setEnvs"] [data-field="envs"]', 'APP_ENV=demo')
-  await page.waitForSelector('#preview-error', { state: 'hidden' })
+  await envMessage.waitFor({ state: 'detached' })
   assert.match(await page.textContent('#preview'), /^ENV APP_ENV=demo$/m)
 
   // Other bases: a pasted Dockerfile, and a template (which has no Dockerfile form).
@@ -175,7 +67,7 @@ test('opens with the example template, the emulator connection and a live previe
   assert.match(await page.textContent('#preview'), /^RUN npm install -g pnpm$/m)
   await page.selectOption('#base-kind', 'template')
   await page.waitForFunction(() => document.querySelector('#preview').textContent.includes('No Dockerfile preview'))
-  assert.equal(await page.isHidden('#preview-error'), true)
+  assert.equal(await page.locator('.field-msg').count(), 0)
   await page.selectOption('#base-kind', 'node')
   await page.selectOption('#ready-kind', 'url')
   await page.fill('#ready-value', 'http://localhost:3000/health 204')
@@ -208,7 +100,7 @@ test('builds the example (pip step, copied in-memory and picked files) with stre
   await page.click('#build')
   await page.waitForFunction(() => /\[\w+\]/.test(document.querySelector('#log').textContent) || document.querySelector('#status').textContent !== 'building')
   await page.screenshot({ path: join(artifacts, 'demo-building.png') })
-  const final = await waitStatus(page, ['ready', 'error', 'cancelled'])
+  const final = await waitStatus(page, ENDED)
   await page.screenshot({ path: join(artifacts, 'demo-copy-result.png') })
   assert.equal(final, 'ready', `the build with copy() did not reach ready: ${await page.textContent('#build-error')}`)
   const snaps = await page.evaluate(() => window.__snaps)
@@ -228,7 +120,7 @@ test('a failing step is named, with the reason', T, async (t) => {
   await removeStep(page, 'copy')
   await addStep(page, 'runCmd', { cmd: `echo __fail__ ${run}` })
   await page.click('#build')
-  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'error')
+  assert.equal(await waitStatus(page, ENDED), 'failed')
   const box = await page.textContent('#build-error')
   assert.match(box, /Failed at step 2/)
   assert.match(box, /runCmd\("echo __fail__/)
@@ -252,17 +144,17 @@ test('a background build survives a reload and a second tab watches it too', T, 
 
   const second = await context.newPage()
   second.setDefaultTimeout(WAIT)
-  const problems2 = watchPage(second)
+  const { problems: problems2 } = watchPage(second)
   await Promise.all([page.reload(), second.goto(url.href)])
   for (const p of [page, second]) {
     await p.waitForSelector('body[data-ready]')
-    await p.waitForSelector('#watch-info:not([hidden])')
-    assert.match(await p.textContent('#watch-info'), new RegExp(buildId))
+    await p.waitForSelector('#build-banner:not([hidden])')
+    assert.match(await p.textContent('#build-banner'), new RegExp(buildId))
   }
   const seenAfterReload = await status(page)
   t.diagnostic(`status right after the reload: ${seenAfterReload}`)
-  assert.equal(await waitStatus(page, ['ready', 'error']), 'ready')
-  assert.equal(await waitStatus(second, ['ready', 'error']), 'ready')
+  assert.equal(await waitStatus(page, ['ready', 'failed']), 'ready')
+  assert.equal(await waitStatus(second, ['ready', 'failed']), 'ready')
   const lines = await page.locator('#log .line').count()
   assert.equal(await second.locator('#log .line').count(), lines, 'both tabs show the whole log')
   const log = await logText(page)
@@ -288,10 +180,10 @@ test('Cancel stops a foreground build', T, async (t) => {
   await page.waitForFunction(() => document.querySelector('#log').textContent.includes('[base]'))
   assert.equal(await page.isEnabled('#cancel'), true)
   await page.click('#cancel')
-  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'cancelled')
+  assert.equal(await waitStatus(page, ENDED), 'cancelled')
   assert.equal(await page.isEnabled('#build'), true)
   assert.equal(await page.isDisabled('#cancel'), true)
-  assert.match(await logText(page), /Cancelled by the user/)
+  assert.match(await logText(page), /Outcome: cancelled\. Cancelled in this page\. The server was not asked to stop the build/)
   assert.doesNotMatch(await logText(page), /\[finalize\]/)
   assert.deepEqual(problems, [])
 })
@@ -313,7 +205,7 @@ test('the log follows new lines until the user scrolls up', T, async (t) => {
   assert.ok(await page.evaluate(() => document.querySelector('#log').scrollTop) < 5, 'the view stays where the user put it')
   await page.click('#log-follow')
   await page.waitForSelector('#log-follow', { state: 'hidden' })
-  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'ready')
+  assert.equal(await waitStatus(page, ENDED), 'ready')
   assert.ok(await page.evaluate(() => { const l = document.querySelector('#log'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 4 }), 'following again after the button')
   assert.deepEqual(problems, [])
 })
@@ -326,7 +218,7 @@ test('log lines are shown as text, never as HTML', T, async (t) => {
   await addStep(page, 'runCmd', { cmd: `echo "${payload}" ${run}` })
   await page.focus('#build')
   await page.keyboard.press('Enter') // the page works from the keyboard
-  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'ready')
+  assert.equal(await waitStatus(page, ENDED), 'ready')
   assert.ok((await logText(page)).includes(payload), 'the payload is visible as text')
   assert.equal(await page.locator('#log img').count(), 0)
   assert.equal(await page.locator('img').count(), 0)
@@ -341,7 +233,7 @@ test('templates list, tags, sandbox create/kill and delete', T, async (t) => {
   await page.fill('#tpl-tags', 'v1')
   await removeStep(page, 'copy')
   await page.click('#build')
-  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'ready')
+  assert.equal(await waitStatus(page, ENDED), 'ready')
 
   await page.click('#list-refresh')
   const row = page.locator('#templates tbody tr', { hasText: name })
@@ -381,7 +273,7 @@ test('a wrong API key says to check the key; the key is not stored unless asked'
   await page.dispatchEvent('#api-key', 'change')
   await removeStep(page, 'copy')
   await page.click('#build')
-  assert.equal(await waitStatus(page, ['ready', 'error', 'cancelled']), 'error')
+  assert.equal(await waitStatus(page, ENDED), 'failed')
   assert.match(await page.textContent('#build-error'), /check the API key/i)
   await page.click('#list-refresh')
   await page.waitForFunction(() => /check the API key/i.test(document.querySelector('#list-result').textContent))
@@ -399,10 +291,7 @@ test('a wrong API key says to check the key; the key is not stored unless asked'
 
 test('an unreachable API URL says to check the URL and the server', T, async (t) => {
   const { page, problems } = await openDemo(t)
-  const port = await new Promise((resolve) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)) })
-  })
+  const port = await deadPort()
   await page.click('#connection summary')
   await page.fill('#api-url', `http://127.0.0.1:${port}`)
   await page.dispatchEvent('#api-url', 'change')
@@ -410,13 +299,5 @@ test('an unreachable API URL says to check the URL and the server', T, async (t)
   // The package retries network failures for a while before giving up.
   await page.waitForFunction(() => /Could not reach the API/.test(document.querySelector('#conn-result').textContent), null, { timeout: 45000 })
   assert.match(await page.textContent('#conn-result'), /Check the API URL/)
-  assert.deepEqual(problems, [])
-})
-
-test('fits a phone-width screen without sideways scrolling', T, async (t) => {
-  const { page, problems } = await openDemo(t, { width: 390, height: 844 })
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`)
-  await page.screenshot({ path: join(artifacts, 'demo-phone.png'), fullPage: true })
   assert.deepEqual(problems, [])
 })
