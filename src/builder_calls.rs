@@ -32,7 +32,13 @@ fn service_account_json(args: &Args) -> Result<String, SdkError> {
             .raw(2)
             .and_then(Json::as_str)
             .map(String::from)
-            .ok_or_else(|| invalid(method, "serviceAccountJSON", "the key file could not be read")),
+            .ok_or_else(|| {
+                invalid(
+                    method,
+                    "serviceAccountJSON",
+                    "the key file could not be read",
+                )
+            }),
         v @ Json::Obj(_) => Ok(v.to_compact()),
         _ => Err(invalid(
             method,
@@ -186,7 +192,11 @@ pub(crate) fn apply(t: &mut Template, args: &Args) -> Result<Vec<String>, SdkErr
                 novita_template_json::shape::js_tag(a.raw(0).unwrap_or(&Json::Null)).is_none()
             });
             let Some(envs) = envs else {
-                return Err(invalid(a.method(), "envs", "`envs` must be an object of string values"));
+                return Err(invalid(
+                    a.method(),
+                    "envs",
+                    "`envs` must be an object of string values",
+                ));
             };
             let mut pairs = Vec::with_capacity(envs.len());
             for (k, v) in envs {

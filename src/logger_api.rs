@@ -44,7 +44,12 @@ impl Logger {
     /// `args_json` is `[options]`; `environment_json` as for the calls (its `env`
     /// carries `FORCE_COLOR`, `NO_COLOR`, `TERM`).
     #[wasm_bindgen(constructor)]
-    pub fn new(args_json: &str, environment_json: &str, is_tty: bool, now: f64) -> Exported<Logger> {
+    pub fn new(
+        args_json: &str,
+        environment_json: &str,
+        is_tty: bool,
+        now: f64,
+    ) -> Exported<Logger> {
         let method = "defaultBuildLogger";
         let args = Args::parse(method, args_json).map_err(thrown)?;
         let o: DefaultBuildLoggerOptions = args.options(0).map_err(thrown)?;
@@ -88,7 +93,11 @@ impl Logger {
             ("write".into(), Json::str(out.write)),
             (
                 "start".into(),
-                Json::int(if out.start_interval { SPINNER_INTERVAL_MS as i64 } else { 0 }),
+                Json::int(if out.start_interval {
+                    SPINNER_INTERVAL_MS as i64
+                } else {
+                    0
+                }),
             ),
             ("stop".into(), Json::Bool(out.stop_interval)),
         ])

@@ -5,13 +5,11 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use novita_template_error::SdkError;
+use novita_template_error::{ErrorClass, SdkError};
 use novita_template_flow::calls::{self, GetBuildStatusOptions};
-use novita_template_flow::connection::ConnectionOptions;
+use novita_template_flow::connection::{ConnectionConfig, ConnectionOptions};
 use novita_template_flow::log_entry::LogEntry;
 use novita_template_flow::machine::Machine as FlowMachine;
-use novita_template_flow::paginator::{list_page, ListOptions};
-use novita_template_flow::sandbox::{create_sandbox, SandboxOptions};
 use novita_template_flow::session::{
     BuildConfig, BuildOptions, BuildRequest, BuildSession, CopyUpload, WatchOptions,
 };
@@ -21,8 +19,8 @@ use novita_template_model::InstructionKind;
 use wasm_bindgen::prelude::*;
 
 use crate::interop::{invalid, seed, thrown, Args, Environment, Exported};
-use novita_template_flow::http::{host_reply, ReplyKind};
 use crate::model_api::Model;
+use novita_template_flow::http::{host_reply, ReplyKind};
 
 /// A running call or build.
 #[wasm_bindgen]
@@ -74,7 +72,7 @@ impl Machine {
         let kind = ReplyKind::from_code(kind);
         if let (ReplyKind::Local, Inner::Build(b)) = (kind, &mut self.inner) {
             // The archive could not be made: our failure, not the network's; no retry.
-            let e = SdkError::new(novita_template_error::ErrorClass::FileUploadError, status_text);
+            let e = SdkError::new(ErrorClass::FileUploadError, status_text);
             b.fail(e, now);
             return;
         }
@@ -94,57 +92,88 @@ impl Machine {
         }
     }
 
-    /// A build's failure found by the face while preparing (a COPY source matching no
-    /// file), as the JSON of the error.
+    /// A failure found by the face while preparing a build (a COPY source
+    /// matching no file), as the JSON of the error (`{class, message}`): the build
+    /// ends as every failure does, with its last log entry.
     pub fn fail(&mut self, error_json: &str, now: f64) {
+        let v = parse(error_json).unwrap_or(Json::Null);
+        let message = v
+            .get("message")
+            .and_then(Json::as_str)
+            .unwrap_or("the build failed");
+        let class = v
+            .get("class")
+            .and_then(Json::as_integer)
+            .and_then(|i| ErrorClass::ALL.get(i as usize).copied())
+            .unwrap_or(ErrorClass::Error);
+        let e = SdkError::new(class, message);
         if let Inner::Build(b) = &mut self.inner {
-            let v = parse(error_json).unwrap_or(Json::Null);
-            let message = v.get("message").and_then(Json::as_str).unwrap_or("the build failed");
-            let class = v
-                .get("class")
-                .and_then(Json::as_integer)
-                .and_then(|i| novita_template_error::ErrorClass::ALL.get(i as usize).copied())
-                .unwrap_or(novita_template_error::ErrorClass::Error);
-            b.fail(SdkError::new(class, message), now);
+            b.fail(e, now);
         }
     }
 
-    /// After the `prepare` step: the COPY steps' hashes (a JSON array, one per COPY
-    /// step, from the face's hashing) and the template, now with its image config.
+    /// After the `prepare` step: the template, now with its image config, and its COPY
+    /// steps as the face planned and hashed them (`[{hash, files, bytes}]`, in order).
     #[wasm_bindgen(js_name = stepsReady)]
-    pub fn steps_ready(&mut self, model: &Model, hashes_json: &str, now: f64) {
+    pub fn steps_ready(&mut self, model: &Model, copies_json: &str, now: f64) {
         let Inner::Build(b) = &mut self.inner else {
             return;
         };
-        let hashes: Vec<String> = parse(hashes_json)
-            .ok()
-            .and_then(|v| {
-                v.as_array()
-                    .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
-            })
-            .unwrap_or_default();
+        let hashes = hashes(copies_json);
         let body = match model.trigger_body(&hashes) {
             Ok(body) => body,
             Err(e) => return b.fail(e, now),
         };
-        let copies = model
+        let uploads = model
             .template
             .instructions()
             .iter()
             .filter(|i| i.kind == InstructionKind::Copy)
-            .zip(&hashes)
+            .zip(hashes)
             .enumerate()
-            .map(|(index, (i, hash))| CopyUpload {
+            .map(|(index, (i, files_hash))| CopyUpload {
                 index,
-                files_hash: hash.clone(),
+                files_hash,
                 force_upload: i.force_upload.unwrap_or(false),
                 src: i.args.first().cloned().unwrap_or_default(),
             })
             .collect();
         let (base, steps, finalize) = model.template.step_descriptions();
         b.describe_steps(&base, &steps, &finalize);
-        b.steps_ready(body, copies, now);
+        b.steps_ready(body, uploads, now);
     }
+}
+
+/// The files hashes in the face's `[{hash}, …]` (one per COPY step, in order).
+fn hashes(copies_json: &str) -> Vec<String> {
+    let found = parse(copies_json).unwrap_or(Json::Null);
+    found
+        .as_array()
+        .unwrap_or(&[])
+        .iter()
+        .map(|c| c.get("hash").and_then(Json::as_str).unwrap_or("").into())
+        .collect()
+}
+
+/// The name and options of `build(t, name, options)` (or the deprecated
+/// `build(t, {alias, ...options})`), checked, with the connection they resolve to.
+fn build_arguments(
+    method: &str,
+    args_json: &str,
+    environment_json: &str,
+) -> Result<(String, BuildOptions, ConnectionConfig), SdkError> {
+    let args = Args::parse(method, args_json)?;
+    let (name, options): (String, BuildOptions) = match args.raw(0) {
+        Some(Json::Obj(_)) if args.raw(1).is_none() => {
+            let o: BuildOptions = args.options(0)?;
+            (o.alias.clone().unwrap_or_default(), o)
+        }
+        None => (String::new(), args.options(1)?),
+        Some(_) => (args.required(0, "name")?, args.options(1)?),
+    };
+    let connection =
+        Environment::parse(environment_json).connection(method, &options.connection)?;
+    Ok((name, options, connection))
 }
 
 /// `Template.build` / `Template.buildInBackground`: `args_json` is `[name, options]`
@@ -164,21 +193,8 @@ pub fn start_build(
     } else {
         "Template.build"
     };
-    let args = Args::parse(method, args_json).map_err(thrown)?;
-    // `build(t, name, options)`, or the deprecated `build(t, {alias, ...options})`.
-    let (name, options): (String, BuildOptions) = match args.raw(0) {
-        Some(Json::Obj(_)) if args.raw(1).is_none() => {
-            let o: BuildOptions = args.options(0).map_err(thrown)?;
-            (o.alias.clone().unwrap_or_default(), o)
-        }
-        None => (String::new(), args.options(1).map_err(thrown)?),
-        Some(_) => (
-            args.required(0, "name").map_err(thrown)?,
-            args.options(1).map_err(thrown)?,
-        ),
-    };
-    let env = Environment::parse(environment_json);
-    let connection = env.connection(method, &options.connection).map_err(thrown)?;
+    let (name, options, connection) =
+        build_arguments(method, args_json, environment_json).map_err(thrown)?;
     let config = BuildConfig::new(connection)
         .with_lifecycle(options.timeout_ms.as_ref(), options.delete_on_abort)
         .map_err(|e| thrown(with_method(method, e)))?;
@@ -197,7 +213,7 @@ pub fn start_build(
 /// build to its end, with its logs, progress and deadline, as `build` does.
 #[wasm_bindgen(js_name = watchBuild)]
 pub fn watch_build(
-    model: Option<Model>,
+    steps_json: Option<String>,
     args_json: &str,
     environment_json: &str,
     now: f64,
@@ -208,16 +224,32 @@ pub fn watch_build(
     let (template_id, build_id) = build_ids(&args, method).map_err(thrown)?;
     let options: WatchOptions = args.options(1).map_err(thrown)?;
     let env = Environment::parse(environment_json);
-    let connection = env.connection(method, &options.connection).map_err(thrown)?;
+    let connection = env
+        .connection(method, &options.connection)
+        .map_err(thrown)?;
     let config = BuildConfig::new(connection)
         .with_lifecycle(options.timeout_ms.as_ref(), None)
         .map_err(|e| thrown(with_method(method, e)))?;
     let offset = optional_offset(&options.logs_offset, method).map_err(thrown)?;
-    let mut session =
-        BuildSession::watch(config, &template_id, &build_id, offset.unwrap_or(0), now, seed(random));
-    if let Some(m) = model {
-        let (base, steps, finalize) = m.template.step_descriptions();
-        session.describe_steps(&base, &steps, &finalize);
+    let mut session = BuildSession::watch(
+        config,
+        &template_id,
+        &build_id,
+        offset.unwrap_or(0),
+        now,
+        seed(random),
+    );
+    if let Some(steps) = steps_json.as_deref().and_then(|s| parse(s).ok()) {
+        // `Model.stepsJson` of the template the build was started with.
+        let text = |k: &str| steps.get(k).and_then(Json::as_str).unwrap_or("");
+        let numbered: Vec<String> = steps
+            .get("steps")
+            .and_then(Json::as_array)
+            .unwrap_or(&[])
+            .iter()
+            .map(|s| s.as_str().unwrap_or("").into())
+            .collect();
+        session.describe_steps(text("base"), &numbered, text("finalize"));
     }
     Ok(Machine {
         inner: Inner::Build(Box::new(session)),
@@ -275,38 +307,38 @@ pub fn start_call(
     start(kind, args_json, environment_json, seed(random)).map_err(thrown)
 }
 
-/// Each call: its name in messages, and where its options object is.
-const CALLS: [(&str, &str, usize); 11] = [
-    ("exists", "Template.exists", 1),
-    ("aliasExists", "Template.aliasExists", 1),
-    ("assignTags", "Template.assignTags", 2),
-    ("removeTags", "Template.removeTags", 2),
-    ("getTags", "Template.getTags", 1),
-    ("get", "Template.get", 1),
-    ("delete", "Template.delete", 1),
-    ("getBuildStatus", "Template.getBuildStatus", 1),
-    ("listPage", "Template.list", 0),
-    ("sandboxCreate", "Sandbox.create", 1),
-    ("sandboxKill", "Sandbox.kill", 1),
-];
-
-fn start(kind: &str, args_json: &str, environment_json: &str, seed: u64) -> Result<Machine, SdkError> {
-    let Some(&(_, method, at)) = CALLS.iter().find(|(k, _, _)| *k == kind) else {
-        return Err(invalid(kind, "", "not an API call"));
-    };
+fn start(
+    kind: &str,
+    args_json: &str,
+    environment_json: &str,
+    seed: u64,
+) -> Result<Machine, SdkError> {
+    let (method, at) =
+        calls::signature(kind).ok_or_else(|| invalid(kind, "", "not an API call"))?;
     let args = Args::parse(method, args_json)?;
     // Every call's options extend the connection options: read those once.
     let o: ConnectionOptions = args.options(at)?;
     let c = Environment::parse(environment_json).connection(method, &o)?;
     let text = |i: usize, name: &str| args.required::<String>(i, name);
     Ok(match kind {
-        "exists" => Machine::call(calls::alias_exists(&c, method, &text(0, "name")?, seed)?),
-        "aliasExists" => Machine::call(calls::alias_exists(&c, method, &text(0, "alias")?, seed)?),
         "assignTags" | "removeTags" => {
-            let target = text(0, if kind == "assignTags" { "target" } else { "name" })?;
+            let target = text(
+                0,
+                if kind == "assignTags" {
+                    "target"
+                } else {
+                    "name"
+                },
+            )?;
             let tags = args
                 .required::<OneOrMany>(1, "tags")
-                .map_err(|_| invalid(method, "tags", "`tags` must be one or more non-empty strings"))?
+                .map_err(|_| {
+                    invalid(
+                        method,
+                        "tags",
+                        "`tags` must be one or more non-empty strings",
+                    )
+                })?
                 .0;
             if kind == "assignTags" {
                 Machine::call(calls::assign_tags(&c, &target, &tags, seed)?)
@@ -315,40 +347,49 @@ fn start(kind: &str, args_json: &str, environment_json: &str, seed: u64) -> Resu
             }
         }
         "getTags" => Machine::call(calls::get_tags(&c, &text(0, "templateId")?, seed)?),
-        "get" => Machine::call(calls::get_template(&c, &text(0, "templateId")?, seed)?),
-        "delete" => Machine::call(calls::delete_template(&c, &text(0, "templateId")?, seed)?),
         "getBuildStatus" => {
             let (template_id, build_id) = build_ids(&args, method)?;
             let o: GetBuildStatusOptions = args.options(1)?;
             let offset = optional_offset(&o.logs_offset, method)?;
-            Machine::call(calls::build_status(&c, &template_id, &build_id, offset, seed)?)
+            Machine::call(calls::build_status(
+                &c,
+                &template_id,
+                &build_id,
+                offset,
+                seed,
+            )?)
         }
-        "listPage" => {
-            let o: ListOptions = args.options(0)?;
-            let params = o.validate()?;
-            let page = args
-                .optional::<Num>(1, "page")?
-                .and_then(|p| p.integer())
-                .map_or(params.page, |p| p.max(1) as u64);
-            Machine::call(list_page(&c, &params, page, seed))
-        }
-        "sandboxCreate" => {
-            let o: SandboxOptions = args.options(1)?;
-            Machine::call(create_sandbox(&c, &text(0, "template")?, &o, seed)?)
-        }
-        _ => Machine::call(calls::kill_sandbox(&c, &text(0, "sandboxId")?, seed)?),
+        // The others are the on-demand module's (`connectionFor` prepares them).
+        _ => return Err(invalid(method, "", "not a call of the core module")),
     })
 }
 
-/// `Template.list(options)`: checks the options at once (the official plain `Error`s)
-/// and returns the first page number as JSON.
-#[wasm_bindgen(js_name = checkListOptions)]
-pub fn check_list_options(args_json: &str) -> Exported<String> {
+/// The calls of the on-demand module (`exists`, `get`, `list`, `delete`, sandboxes):
+/// their connection options checked and resolved here, at the call (the module may
+/// still be loading), as the JSON it takes.
+#[wasm_bindgen(js_name = connectionFor)]
+pub fn connection_for(kind: &str, args_json: &str, environment_json: &str) -> Exported<String> {
     let run = || -> Result<String, SdkError> {
-        let args = Args::parse("Template.list", args_json)?;
-        let o: ListOptions = args.options(0)?;
-        let params = o.validate()?;
-        Ok(Json::int(params.page as i64).to_compact())
+        let (method, at) =
+            calls::signature(kind).ok_or_else(|| invalid(kind, "", "not an API call"))?;
+        let args = Args::parse(method, args_json)?;
+        let o: ConnectionOptions = args.options(at)?;
+        let c = Environment::parse(environment_json).connection(method, &o)?;
+        Ok(c.to_json().to_compact())
     };
     run().map_err(thrown)
+}
+
+/// `Template.plan(t, name, options)`: the name and options checked as `build` checks
+/// them, and the connection they resolve to (`{name, connection}`), for the plan the
+/// on-demand module runs.
+#[wasm_bindgen(js_name = checkPlan)]
+pub fn check_plan(args_json: &str, environment_json: &str) -> Exported<String> {
+    let (name, _, connection) =
+        build_arguments("Template.plan", args_json, environment_json).map_err(thrown)?;
+    Ok(Json::Obj(alloc::vec![
+        ("name".into(), Json::Str(name)),
+        ("connection".into(), connection.to_json()),
+    ])
+    .to_compact())
 }

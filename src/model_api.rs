@@ -54,13 +54,21 @@ impl Model {
     /// `hashes_json` (a JSON array, one per COPY step) is given; two-space indented when
     /// `pretty`; registry secrets shown as `<redacted>` when `redact`.
     #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self, hashes_json: Option<String>, pretty: bool, redact: bool) -> Exported<String> {
+    pub fn to_json(
+        &self,
+        hashes_json: Option<String>,
+        pretty: bool,
+        redact: bool,
+    ) -> Exported<String> {
         let hashes: Option<Vec<String>> = hashes_json.map(|h| {
             parse(&h)
                 .ok()
                 .and_then(|v| {
-                    v.as_array()
-                        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+                    v.as_array().map(|a| {
+                        a.iter()
+                            .filter_map(|s| s.as_str().map(String::from))
+                            .collect()
+                    })
                 })
                 .unwrap_or_default()
         });
@@ -100,8 +108,14 @@ impl Model {
                 Json::Obj(alloc::vec![
                     ("src".into(), arg(0)),
                     ("dest".into(), arg(1)),
-                    ("resolveSymlinks".into(), Json::Bool(i.resolve_symlinks.unwrap_or(false))),
-                    ("forceUpload".into(), Json::Bool(i.force_upload.unwrap_or(false))),
+                    (
+                        "resolveSymlinks".into(),
+                        Json::Bool(i.resolve_symlinks.unwrap_or(false))
+                    ),
+                    (
+                        "forceUpload".into(),
+                        Json::Bool(i.force_upload.unwrap_or(false))
+                    ),
                     ("call".into(), Json::int(i64::from(i.call))),
                 ])
             })
@@ -193,6 +207,22 @@ impl Model {
     #[wasm_bindgen(js_name = stepCall)]
     pub fn step_call(&self, step: &str) -> i32 {
         self.template.step_call(step).map_or(-1, |c| c as i32)
+    }
+
+    /// The steps' descriptions as `{base, steps: [...], finalize}`, for following a
+    /// background build with progress (`Template.waitForBuild`'s `template` option).
+    #[wasm_bindgen(js_name = stepsJson)]
+    pub fn steps_json(&self) -> String {
+        let (base, steps, finalize) = self.template.step_descriptions();
+        Json::Obj(alloc::vec![
+            ("base".into(), Json::Str(base)),
+            (
+                "steps".into(),
+                Json::Arr(steps.into_iter().map(Json::Str).collect())
+            ),
+            ("finalize".into(), Json::Str(finalize)),
+        ])
+        .to_compact()
     }
 
     /// The builder call that made build step `step`, described (`runCmd("make")`).

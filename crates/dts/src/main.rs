@@ -32,7 +32,10 @@ fn main() {
         sandbox::CreatedSandbox::ts_declaration(),
         registry_read::RegistryImageConfig::ts_declaration(),
     ];
-    for s in shapes.iter().chain(novita_template_wasm::ts_shapes().iter()) {
+    for s in shapes
+        .iter()
+        .chain(novita_template_wasm::ts_shapes().iter())
+    {
         out.push_str(s);
         out.push('\n');
     }

@@ -21,6 +21,18 @@ pub fn plain<T: 'static>(parse: fn(&HttpResponse) -> Result<T, SdkError>) -> Par
     Rc::new(move |r, _| parse(r))
 }
 
+/// A public call's parser: the `wire::parse_*` result as the JSON the face receives.
+/// Every public call is then one type, [`JsonCall`], so the call machinery exists once
+/// in the module however many calls there are.
+pub fn encoded<T: Encode + 'static>(
+    parse: fn(&HttpResponse) -> Result<T, SdkError>,
+) -> Parser<Json> {
+    Rc::new(move |r, _| parse(r).map(|v| v.encode().unwrap_or(Json::Null)))
+}
+
+/// A public call: its result is JSON for the face.
+pub type JsonCall = ApiCall<Json>;
+
 /// What the host must do next for an [`ApiCall`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum CallAction<T> {
@@ -161,8 +173,8 @@ impl<T: Clone> ApiCall<T> {
     }
 }
 
-/// Every call is a [`Machine`] whose result is its parsed value as JSON.
-impl<T: Clone + Encode> Machine for ApiCall<T> {
+/// Every public call is a [`Machine`] whose result is its parsed value as JSON.
+impl Machine for ApiCall<Json> {
     fn next(&mut self, now_ms: f64) -> Step {
         match self.next_action(now_ms) {
             CallAction::Send(request) => Step::Send {
@@ -171,7 +183,7 @@ impl<T: Clone + Encode> Machine for ApiCall<T> {
                 abortable: true,
             },
             CallAction::Sleep { ms } => Step::Sleep { ms },
-            CallAction::Done(v) => Step::Done(v.encode().unwrap_or(Json::Null)),
+            CallAction::Done(v) => Step::Done(v),
             CallAction::Failed(e) => Step::Failed(e),
         }
     }

@@ -2,13 +2,14 @@
 //! (before any request, with messages that name the argument), then one request with
 //! retries, then its reply read the official way (wire contract §2.5).
 
-use crate::api_call::{plain, ApiCall};
+use crate::api_call::{encoded, ApiCall, JsonCall};
 use crate::connection::{ConnectionConfig, ConnectionOptions};
-use novita_template_json::shape::Num;
 use crate::endpoint::Endpoint;
 use crate::prelude::*;
-use crate::wire::{self, AssignedTags, TemplateBuildStatusResponse, TemplateInfo, TemplateTagInfo};
+use crate::wire;
 use alloc::rc::Rc;
+use novita_template_json::shape::Encode;
+use novita_template_json::shape::Num;
 
 novita_template_json::shape! {
     /// Options of `getBuildStatus`.
@@ -16,6 +17,30 @@ novita_template_json::shape! {
         /// Number of log entries already seen; only later ones are returned.
         pub logs_offset: Option<Num> = "logsOffset",
     }
+}
+
+/// Every public call outside a build, by the name the face gives it: its name in
+/// messages, and the index of its options object among its arguments.
+pub const CALLS: [(&str, &str, usize); 11] = [
+    ("exists", "Template.exists", 1),
+    ("aliasExists", "Template.aliasExists", 1),
+    ("assignTags", "Template.assignTags", 2),
+    ("removeTags", "Template.removeTags", 2),
+    ("getTags", "Template.getTags", 1),
+    ("get", "Template.get", 1),
+    ("delete", "Template.delete", 1),
+    ("getBuildStatus", "Template.getBuildStatus", 1),
+    ("listPage", "Template.list", 0),
+    ("sandboxCreate", "Sandbox.create", 1),
+    ("sandboxKill", "Sandbox.kill", 1),
+];
+
+/// The method name and options index of call `kind` (see [`CALLS`]).
+pub fn signature(kind: &str) -> Option<(&'static str, usize)> {
+    CALLS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map(|&(_, m, at)| (m, at))
 }
 
 /// `"<method>: `<name>` must be a non-empty string"` unless `value` has text.
@@ -44,13 +69,13 @@ pub fn alias_exists(
     method: &str,
     name: &str,
     seed: u64,
-) -> Result<ApiCall<bool>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     non_empty(method, "name", name)?;
     config.reject_legacy(method)?;
     Ok(ApiCall::new(
         wire::alias_exists(config, name),
         Endpoint::AliasExists,
-        plain(wire::parse_alias_exists),
+        encoded(wire::parse_alias_exists),
         seed,
     ))
 }
@@ -61,7 +86,7 @@ pub fn assign_tags(
     target: &str,
     tags: &[String],
     seed: u64,
-) -> Result<ApiCall<AssignedTags>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     let method = "Template.assignTags";
     non_empty(method, "target", target)?;
     tag_list(method, tags)?;
@@ -69,7 +94,7 @@ pub fn assign_tags(
     Ok(ApiCall::new(
         wire::assign_tags(config, target, tags),
         Endpoint::AssignTags,
-        plain(wire::parse_assign_tags),
+        encoded(wire::parse_assign_tags),
         seed,
     ))
 }
@@ -80,7 +105,7 @@ pub fn remove_tags(
     name: &str,
     tags: &[String],
     seed: u64,
-) -> Result<ApiCall<()>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     let method = "Template.removeTags";
     non_empty(method, "name", name)?;
     tag_list(method, tags)?;
@@ -88,7 +113,7 @@ pub fn remove_tags(
     Ok(ApiCall::new(
         wire::remove_tags(config, name, tags),
         Endpoint::RemoveTags,
-        plain(wire::parse_remove_tags),
+        encoded(wire::parse_remove_tags),
         seed,
     ))
 }
@@ -98,14 +123,14 @@ pub fn get_tags(
     config: &ConnectionConfig,
     template_id: &str,
     seed: u64,
-) -> Result<ApiCall<Vec<TemplateTagInfo>>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     let method = "Template.getTags";
     non_empty(method, "templateId", template_id)?;
     config.reject_legacy(method)?;
     Ok(ApiCall::new(
         wire::get_tags(config, template_id),
         Endpoint::GetTags,
-        plain(wire::parse_get_tags),
+        encoded(wire::parse_get_tags),
         seed,
     ))
 }
@@ -115,14 +140,14 @@ pub fn get_template(
     config: &ConnectionConfig,
     template_id: &str,
     seed: u64,
-) -> Result<ApiCall<TemplateInfo>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     let method = "Template.get";
     non_empty(method, "templateId", template_id)?;
     config.reject_legacy(method)?;
     Ok(ApiCall::new(
         wire::get_template(config, template_id),
         Endpoint::GetTemplate,
-        plain(wire::parse_get_template),
+        encoded(wire::parse_get_template),
         seed,
     ))
 }
@@ -132,11 +157,11 @@ pub fn delete_template(
     config: &ConnectionConfig,
     template_id: &str,
     seed: u64,
-) -> Result<ApiCall<bool>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     Ok(ApiCall::new(
         wire::delete_template(config, template_id)?,
         Endpoint::DeleteTemplate,
-        plain(wire::parse_delete_template),
+        encoded(wire::parse_delete_template),
         seed,
     ))
 }
@@ -148,7 +173,7 @@ pub fn build_status(
     build_id: &str,
     logs_offset: Option<u64>,
     seed: u64,
-) -> Result<ApiCall<TemplateBuildStatusResponse>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     let method = "Template.getBuildStatus";
     if template_id.is_empty() || build_id.is_empty() {
         return Err(SdkError::invalid(format!(
@@ -157,7 +182,7 @@ pub fn build_status(
     }
     config.reject_legacy(method)?;
     let parse = |r: &crate::http::HttpResponse, now_ms: f64| {
-        wire::parse_build_status(r).map(|s| s.to_response(now_ms))
+        wire::parse_build_status(r).map(|s| s.to_response(now_ms).encode().unwrap_or(Json::Null))
     };
     Ok(ApiCall::new(
         wire::build_status(config, template_id, build_id, logs_offset),
@@ -173,11 +198,15 @@ pub fn kill_sandbox(
     config: &ConnectionConfig,
     sandbox_id: &str,
     seed: u64,
-) -> Result<ApiCall<bool>, SdkError> {
+) -> Result<JsonCall, SdkError> {
     non_empty("Sandbox.kill", "sandboxId", sandbox_id)?;
-    let parse = plain(wire::parse_kill_sandbox);
+    let parse = encoded(wire::parse_kill_sandbox);
     if config.debug {
-        return Ok(ApiCall::decided(Ok(true), Endpoint::KillSandbox, parse));
+        return Ok(ApiCall::decided(
+            Ok(Json::Bool(true)),
+            Endpoint::KillSandbox,
+            parse,
+        ));
     }
     Ok(ApiCall::new(
         wire::kill_sandbox(config, sandbox_id),

@@ -435,6 +435,88 @@ impl ConnectionConfig {
         })
     }
 
+    /// The resolved connection as JSON, for the on-demand module (which has no
+    /// resolver of its own: the core resolved and checked it).
+    pub fn to_json(&self) -> Json {
+        let text = |s: &Option<String>| s.as_deref().map_or(Json::Null, Json::str);
+        let host = match &self.host {
+            HostKind::Node { version, os } => Json::Arr(vec![
+                Json::str("node"),
+                Json::str(version.as_str()),
+                Json::str(os.as_str()),
+            ]),
+            HostKind::Browser { name, version, os } => Json::Arr(vec![
+                Json::str("browser"),
+                Json::str(name.as_str()),
+                Json::str(version.as_str()),
+                Json::str(os.as_str()),
+            ]),
+        };
+        Json::Arr(vec![
+            text(&self.api_key),
+            text(&self.access_token),
+            Json::str(self.domain.as_str()),
+            Json::Bool(self.debug),
+            Json::str(self.api_url.as_str()),
+            self.request_timeout_ms
+                .map_or(Json::Null, |ms| Json::int(ms as i64)),
+            Json::Arr(
+                self.headers
+                    .iter()
+                    .map(|(k, v)| Json::strs(&[k.as_str(), v.as_str()]))
+                    .collect(),
+            ),
+            host,
+        ])
+    }
+
+    /// Reads what [`ConnectionConfig::to_json`] wrote.
+    pub fn from_json(v: &Json) -> Option<ConnectionConfig> {
+        let a = v.as_array()?;
+        let text = |i: usize| a.get(i).and_then(Json::as_str).map(String::from);
+        let words = |v: &Json| -> Vec<String> {
+            v.as_array()
+                .unwrap_or(&[])
+                .iter()
+                .map(|s| s.as_str().unwrap_or("").into())
+                .collect()
+        };
+        let host = words(a.get(7)?);
+        let host_text = |i: usize| host.get(i).cloned().unwrap_or_default();
+        Some(ConnectionConfig {
+            api_key: text(0),
+            access_token: text(1),
+            domain: text(2)?,
+            debug: a.get(3)?.as_bool()?,
+            api_url: text(4)?,
+            request_timeout_ms: a.get(5)?.as_integer().map(|ms| ms.max(0) as u64),
+            headers: a
+                .get(6)?
+                .as_array()?
+                .iter()
+                .map(|h| {
+                    let h = words(h);
+                    (
+                        h.first().cloned().unwrap_or_default(),
+                        h.get(1).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            host: if host_text(0) == "node" {
+                HostKind::Node {
+                    version: host_text(1),
+                    os: host_text(2),
+                }
+            } else {
+                HostKind::Browser {
+                    name: host_text(1),
+                    version: host_text(2),
+                    os: host_text(3),
+                }
+            },
+        })
+    }
+
     /// Whether the domain is one the template API refuses (§2.1).
     pub fn is_legacy_domain(&self) -> bool {
         LEGACY_DOMAINS.contains(&self.domain.as_str())
@@ -538,6 +620,29 @@ mod tests {
         let e = ConnectionConfig::resolve(&options, &[], node()).unwrap_err();
         assert_eq!(e.class, ErrorClass::InvalidArgumentError);
         e.message.clone()
+    }
+
+    #[test]
+    fn a_resolved_connection_survives_its_json_form() {
+        let o = ConnectionOptions {
+            api_key: Some(Secret("sk_1".into())),
+            api_url: Some("http://127.0.0.1:3000/".into()),
+            request_timeout_ms: Some(Num("0".into())),
+            ..Default::default()
+        };
+        let browser = HostKind::Browser {
+            name: "unknown".into(),
+            version: "unknown".into(),
+            os: "unknown".into(),
+        };
+        for host in [node(), browser] {
+            let c =
+                ConnectionConfig::resolve(&o, &env(&[("NOVITA_DOMAIN", "x.dev")]), host).unwrap();
+            let text = c.to_json().to_compact();
+            let back = ConnectionConfig::from_json(&novita_template_json::parse(&text).unwrap());
+            assert_eq!(back.as_ref(), Some(&c), "{text}");
+        }
+        assert!(ConnectionConfig::from_json(&Json::Null).is_none());
     }
 
     #[test]

@@ -241,7 +241,6 @@ pub fn host_reply(
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,7 +270,14 @@ mod tests {
 
     #[test]
     fn host_replies_carry_headers_in_pairs() {
-        let r = host_reply(ReplyKind::Http, 429, "Too Many", "Retry-After\n3\nx-a\nb", b"{}").unwrap();
+        let r = host_reply(
+            ReplyKind::Http,
+            429,
+            "Too Many",
+            "Retry-After\n3\nx-a\nb",
+            b"{}",
+        )
+        .unwrap();
         assert_eq!(r.header("retry-after"), Some("3"));
         assert_eq!(r.headers.len(), 2);
         assert_eq!(

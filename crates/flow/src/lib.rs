@@ -32,6 +32,7 @@ mod prelude {
 
 pub mod ansi;
 pub mod api_call;
+pub mod arguments;
 pub mod attempts;
 pub mod build_logger;
 pub mod calls;
@@ -44,6 +45,7 @@ pub mod iso_time;
 pub mod log_entry;
 pub mod machine;
 pub mod paginator;
+pub mod plan;
 pub mod progress;
 pub mod registry_read;
 pub mod retry;

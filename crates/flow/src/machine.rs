@@ -28,7 +28,7 @@ use crate::progress::BuildProgress;
 use novita_template_json::shape::Encode;
 
 /// What the build needs from the host before it can send its steps.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PrepareNeeds {
     pub template_id: String,
     pub build_id: String,
@@ -79,7 +79,12 @@ pub trait Machine {
 }
 
 fn obj(members: Vec<(&str, Json)>) -> Json {
-    Json::Obj(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    Json::Obj(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn opt_ms(ms: Option<u64>) -> Json {
@@ -91,60 +96,62 @@ impl Step {
     /// "prepare" | "sleep" | "wait" | "log" | "progress" | "done" | "fail", …}`.
     pub fn to_json(self) -> String {
         let v = match self {
-        Step::Send {
-            id,
-            request,
-            abortable,
-        } => obj(vec![
-            ("t", Json::str("send")),
-            ("id", Json::int(i64::from(id))),
-            ("method", Json::str(request.method.as_str())),
-            ("url", Json::str(request.url)),
-            (
-                "headers",
-                Json::Arr(
-                    request
-                        .headers
-                        .iter()
-                        .map(|(k, v)| Json::strs(&[k.as_str(), v.as_str()]))
-                        .collect(),
+            Step::Send {
+                id,
+                request,
+                abortable,
+            } => obj(vec![
+                ("t", Json::str("send")),
+                ("id", Json::int(i64::from(id))),
+                ("method", Json::str(request.method.as_str())),
+                ("url", Json::str(request.url)),
+                (
+                    "headers",
+                    Json::Arr(
+                        request
+                            .headers
+                            .iter()
+                            .map(|(k, v)| Json::strs(&[k.as_str(), v.as_str()]))
+                            .collect(),
+                    ),
                 ),
-            ),
-            ("body", request.body.map_or(Json::Null, Json::str)),
-            ("timeout", opt_ms(request.timeout_ms)),
-            ("abortable", Json::Bool(abortable)),
-        ]),
-        Step::Upload {
-            id,
-            copy,
-            url,
-            timeout_ms,
-        } => obj(vec![
-            ("t", Json::str("upload")),
-            ("id", Json::int(i64::from(id))),
-            ("copy", Json::int(copy as i64)),
-            ("url", Json::str(url)),
-            ("timeout", opt_ms(timeout_ms)),
-        ]),
-        Step::Prepare(needs) => obj(vec![
-            ("t", Json::str("prepare")),
-            ("templateId", Json::str(needs.template_id)),
-            ("buildId", Json::str(needs.build_id)),
-        ]),
-        Step::Sleep { ms } => obj(vec![("t", Json::str("sleep")), ("ms", Json::int(ms as i64))]),
-        Step::Wait => obj(vec![("t", Json::str("wait"))]),
-        Step::Log(entry) => obj(vec![
-            ("t", Json::str("log")),
-            ("entry", entry.encode().unwrap_or(Json::Null)),
-        ]),
-        Step::Progress(p) => obj(vec![
-            ("t", Json::str("progress")),
-            ("progress", p.encode().unwrap_or(Json::Null)),
-        ]),
-        Step::Done(value) => obj(vec![("t", Json::str("done")), ("value", value)]),
-        Step::Failed(e) => obj(vec![("t", Json::str("fail")), ("error", e.to_json())]),
+                ("body", request.body.map_or(Json::Null, Json::str)),
+                ("timeout", opt_ms(request.timeout_ms)),
+                ("abortable", Json::Bool(abortable)),
+            ]),
+            Step::Upload {
+                id,
+                copy,
+                url,
+                timeout_ms,
+            } => obj(vec![
+                ("t", Json::str("upload")),
+                ("id", Json::int(i64::from(id))),
+                ("copy", Json::int(copy as i64)),
+                ("url", Json::str(url)),
+                ("timeout", opt_ms(timeout_ms)),
+            ]),
+            Step::Prepare(needs) => obj(vec![
+                ("t", Json::str("prepare")),
+                ("templateId", Json::str(needs.template_id)),
+                ("buildId", Json::str(needs.build_id)),
+            ]),
+            Step::Sleep { ms } => obj(vec![
+                ("t", Json::str("sleep")),
+                ("ms", Json::int(ms as i64)),
+            ]),
+            Step::Wait => obj(vec![("t", Json::str("wait"))]),
+            Step::Log(entry) => obj(vec![
+                ("t", Json::str("log")),
+                ("entry", entry.encode().unwrap_or(Json::Null)),
+            ]),
+            Step::Progress(p) => obj(vec![
+                ("t", Json::str("progress")),
+                ("progress", p.encode().unwrap_or(Json::Null)),
+            ]),
+            Step::Done(value) => obj(vec![("t", Json::str("done")), ("value", value)]),
+            Step::Failed(e) => obj(vec![("t", Json::str("fail")), ("error", e.to_json())]),
         };
         v.to_compact()
     }
 }
-

@@ -1,14 +1,14 @@
 //! `Template.list` (§1.5): its options (checked before any request, with the official
 //! messages), and one page's call, which also says what the next page is.
 
-use crate::api_call::ApiCall;
+use crate::api_call::{ApiCall, JsonCall};
 use crate::connection::{ConnectionConfig, ConnectionOptions};
 use crate::endpoint::Endpoint;
 use crate::http::HttpResponse;
 use crate::prelude::*;
 use crate::wire::{self, TemplateInfo};
 use alloc::rc::Rc;
-use novita_template_json::shape::Num;
+use novita_template_json::shape::{Encode, Num};
 
 novita_template_json::shape! {
     /// Options of `Template.list`.
@@ -87,39 +87,48 @@ impl ListOptions {
 }
 
 novita_template_json::shape! {
-    /// One page of templates, and where the paginator goes next.
-    output struct TemplateListPage {
+    /// One page of templates, as `TemplatePaginator.nextPage()` resolves it; the
+    /// numbers are the server's (defaults as the official SDK's when absent).
+    output struct TemplateListResponse {
         pub templates: Vec<TemplateInfo> = "templates",
-        pub has_next: bool = "hasNext",
-        pub next_page: u64 = "nextPage",
+        #[ts = "number"]
+        pub total: Json = "total",
+        #[ts = "number"]
+        pub page: Json = "page",
+        #[ts = "number"]
+        pub limit: Json = "limit",
+        #[ts = "number"]
+        pub total_pages: Json = "totalPages",
     }
 }
 
 /// The call for page `page` of `params`.
-pub fn list_page(
-    config: &ConnectionConfig,
-    params: &ListParams,
-    page: u64,
-    seed: u64,
-) -> ApiCall<TemplateListPage> {
+pub fn list_page(config: &ConnectionConfig, params: &ListParams, page: u64, seed: u64) -> JsonCall {
     let request = wire::list_templates(config, &params.template_type, page, params.limit);
     let template_type = params.template_type.clone();
-    let parse =
-        move |response: &HttpResponse, _now_ms: f64| parse_page(response, &template_type, page);
+    let limit = params.limit;
+    let parse = move |response: &HttpResponse, _now_ms: f64| {
+        parse_page(response, &template_type, page, limit).map(|p| p.encode().unwrap_or(Json::Null))
+    };
     ApiCall::new(request, Endpoint::ListTemplates, Rc::new(parse), seed)
 }
 
-/// Reads a page: `hasNext` is `page < totalPages`, the next page is `page + 1`.
+/// Reads a page: what the server sent, `total` and `totalPages` 0 and `page` and
+/// `limit` those requested when it sent none.
 fn parse_page(
     response: &HttpResponse,
     template_type: &str,
-    requested: u64,
-) -> Result<TemplateListPage, SdkError> {
-    let page = wire::parse_list_templates(response, template_type, requested)?;
-    Ok(TemplateListPage {
-        templates: page.templates,
-        has_next: page.page < page.total_pages,
-        next_page: page.page.saturating_add(1),
+    page: u64,
+    limit: u64,
+) -> Result<TemplateListResponse, SdkError> {
+    let p = wire::parse_list_templates(response, template_type, page)?;
+    let or = |v: Option<Json>, default: u64| v.unwrap_or_else(|| Json::int(default as i64));
+    Ok(TemplateListResponse {
+        templates: p.templates,
+        total: or(p.total, 0),
+        page: or(p.page_value, page),
+        limit: or(p.limit, limit),
+        total_pages: or(p.total_pages_value, 0),
     })
 }
 

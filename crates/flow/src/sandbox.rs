@@ -113,7 +113,12 @@ pub fn create_sandbox(
     });
     Ok(SandboxCreate {
         config: config.clone(),
-        create: ApiCall::new(request, Endpoint::CreateSandbox, plain(wire::parse_create_sandbox), seed),
+        create: ApiCall::new(
+            request,
+            Endpoint::CreateSandbox,
+            plain(wire::parse_create_sandbox),
+            seed,
+        ),
         kill: None,
         seed,
         outcome,

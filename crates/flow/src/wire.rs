@@ -727,6 +727,12 @@ pub struct TemplateListPage {
     /// request's page and 0 when the server sent none or something else).
     pub page: u64,
     pub total_pages: u64,
+    /// The members as the server sent them (`null` and absent are `None`), which the
+    /// official SDK passes on unchanged.
+    pub total: Option<Json>,
+    pub page_value: Option<Json>,
+    pub limit: Option<Json>,
+    pub total_pages_value: Option<Json>,
 }
 
 /// Parses a list page; missing numbers default like the official SDK.
@@ -753,10 +759,15 @@ pub fn parse_list_templates(
             .filter(|n| *n >= 0)
             .map(|n| n as u64)
     };
+    let sent = |key: &str| v.get(key).filter(|x| !x.is_null()).cloned();
     Ok(TemplateListPage {
         templates,
         page: whole("page").unwrap_or(page),
         total_pages: whole("totalPages").unwrap_or(0),
+        total: sent("total"),
+        page_value: sent("page"),
+        limit: sent("limit"),
+        total_pages_value: sent("totalPages"),
     })
 }
 

@@ -146,11 +146,10 @@ fn fixture_09_every_call_matches() {
             let params = options.validate().unwrap();
             let mut page = list_page(&conn, &params, params.page, 1);
             let v = run(call, &mut page, name);
-            // page >= totalPages: no more pages.
-            assert_eq!(v["hasNext"], json!(false), "{name}");
-            let reply = &call.requests[0].reply.as_ref().unwrap()["body"];
-            json!({"templates": v["templates"], "total": reply["total"], "page": reply["page"],
-                "limit": reply["limit"], "totalPages": reply["totalPages"]})
+            // page >= totalPages: the paginator (in the face) has no more pages.
+            assert!(v["page"].as_f64() >= v["totalPages"].as_f64(), "{name}");
+            // The whole TemplateListResponse, as the official nextPage() resolves it.
+            v
         } else if let Some(id) = name.strip_prefix("TemplateApi.deleteTemplate('") {
             let id = &id[..id.find('\'').unwrap()];
             run(
@@ -257,7 +256,7 @@ fn api_call_retries_idempotent_gets() {
         }
     };
     assert_eq!(sends, 3);
-    assert!(tags.is_empty());
+    assert_eq!(tags, novita_template_json::Json::Arr(vec![]));
 
     // A POST (assign tags) is not repeated on a 500.
     let mut call: ApiCall<_> = calls::assign_tags(&conn, "a:b", &["c".into()], 9).unwrap();

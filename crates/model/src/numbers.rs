@@ -64,12 +64,21 @@ pub fn floor_digits(value: &Num) -> Option<String> {
     let exponent: usize = exponent.parse().ok()?;
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits = String::from(int_part);
-    digits.extend(frac_part.chars().chain(core::iter::repeat('0')).take(exponent));
+    digits.extend(
+        frac_part
+            .chars()
+            .chain(core::iter::repeat('0'))
+            .take(exponent),
+    );
     let digits = digits.trim_start_matches('0');
     if digits.len() > 21 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(if digits.is_empty() { "0".into() } else { digits.into() })
+    Some(if digits.is_empty() {
+        "0".into()
+    } else {
+        digits.into()
+    })
 }
 
 #[cfg(test)]

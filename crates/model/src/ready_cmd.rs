@@ -63,7 +63,11 @@ pub fn wait_for_timeout(timeout_ms: &Num) -> Result<String, SdkError> {
     };
     // Whole seconds: the milliseconds' digits without the last three, at least 1.
     let seconds = &ms[..ms.len().saturating_sub(3)];
-    let seconds = if seconds.is_empty() || seconds == "0" { "1" } else { seconds };
+    let seconds = if seconds.is_empty() || seconds == "0" {
+        "1"
+    } else {
+        seconds
+    };
     Ok(format!("sleep {seconds}"))
 }
 

@@ -382,7 +382,8 @@ fn steps_know_the_call_that_made_them() {
     t.begin_call(0);
     t.from_python_image(Some("3.12")).unwrap();
     t.begin_call(1);
-    t.copy(&["a", "b"], "/app", &CopyOptions::default()).unwrap();
+    t.copy(&["a", "b"], "/app", &CopyOptions::default())
+        .unwrap();
     t.begin_call(2);
     t.run_cmd(&["make"], None).unwrap();
     t.begin_call(3);
@@ -392,7 +393,16 @@ fn steps_know_the_call_that_made_them() {
     // Two COPY steps from one call, then RUN, then ENV; the runtime-env step follows.
     assert_eq!(
         ["base", "1", "2", "3", "4", "finalize", "5", "9"].map(|s| t.step_call(s)),
-        [Some(0), Some(1), Some(1), Some(2), Some(4), Some(3), None, None]
+        [
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(2),
+            Some(4),
+            Some(3),
+            None,
+            None
+        ]
     );
     let (base, steps, finalize) = t.step_descriptions();
     assert_eq!(base, "fromPythonImage(\"3.12\")");

@@ -14,6 +14,7 @@
 
 extern crate alloc;
 
+mod calls;
 mod copies;
 mod fs_host;
 mod registry;
@@ -34,6 +35,7 @@ mod runtime {
     }
 }
 
+pub use calls::Call;
 pub use copies::Copies;
 pub use registry::RegistryRead;
 pub use sha256::Sha256;

@@ -46,7 +46,10 @@ impl RegistryRead {
             }
         };
         let basic_auth = match (text("username"), text("password")) {
-            (Some(u), Some(p)) => Some(format!("Basic {}", base64::encode(format!("{u}:{p}").as_bytes()))),
+            (Some(u), Some(p)) => Some(format!(
+                "Basic {}",
+                base64::encode(format!("{u}:{p}").as_bytes())
+            )),
             _ => None,
         };
         let target = RegistryTarget {
@@ -86,7 +89,13 @@ impl RegistryRead {
         now: f64,
     ) {
         if let Some(r) = &mut self.inner {
-            let reply = host_reply(ReplyKind::from_code(kind), status, status_text, headers, body);
+            let reply = host_reply(
+                ReplyKind::from_code(kind),
+                status,
+                status_text,
+                headers,
+                body,
+            );
             r.on_reply(id, reply, now);
         }
     }
