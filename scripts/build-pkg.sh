@@ -1,65 +1,155 @@
 #!/usr/bin/env bash
-# Builds pkg/, the installable npm package: the wasm module compiled for size,
-# wasm-bindgen glue for the browser (ES module, fetches its .wasm) and for Node
-# (CommonJS, reads its .wasm synchronously), wasm-opt -Oz, the thin JS face, and
-# the type declarations. Prints a size report.
+# Builds pkg/, the installable npm package, from two wasm modules:
+#   core    the root crate: the template model, builds, logs, tags (every page loads it)
+#   extras  crates/wasm-extras: COPY planning and hashing, the registry reader, the rarely
+#           used calls (exists, get, list, delete, sandboxes, plan); loaded on first use
+# each linked as a cdylib alone (an rlib beside it stops LTO from inlining), no_std with
+# its own allocator (--features wasm-runtime), then wasm-bindgen (web and nodejs glue)
+# and wasm-opt -Oz. Around them: the JS face and hosts, the entries, the type
+# declarations, and a size report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name=novita_template_wasm
 out=${PKG_OUT:-pkg}   # PKG_OUT lets a second build go elsewhere
+release=target/wasm32-unknown-unknown/release
 
-cargo build --lib --release --target wasm32-unknown-unknown -p novita-template-wasm
-wasm=target/wasm32-unknown-unknown/release/$name.wasm
+module() { # <cargo package> <crate file name> <module name>
+  cargo rustc -q --lib --release --target wasm32-unknown-unknown -p "$1" \
+    --features wasm-runtime --crate-type cdylib
+  for target in web nodejs; do
+    dir=$out/$([ $target = web ] && echo web || echo node)
+    wasm-bindgen --target $target --out-dir "$dir" --out-name "$3" "$release/$2.wasm"
+    node_modules/.bin/wasm-opt -Oz "$dir/$3_bg.wasm" -o "$dir/$3_bg.wasm"
+  done
+}
 
 rm -rf "$out"
 mkdir -p "$out/web" "$out/node"
-wasm-bindgen --target web --weak-refs --out-dir "$out/web" --out-name "$name" "$wasm"
-wasm-bindgen --target nodejs --weak-refs --out-dir "$out/node" --out-name "$name" "$wasm"
-for dir in web node; do
-  node_modules/.bin/wasm-opt -Oz "$out/$dir/${name}_bg.wasm" -o "$out/$dir/${name}_bg.wasm"
-done
+module novita-template-wasm novita_template_wasm core
+module novita-template-wasm-extras novita_template_wasm_extras extras
+rm -f "$out"/*/.gitignore "$out"/*/*.d.ts
 
-# The package is "type": "module"; the nodejs glue and the Node entry are CommonJS.
+# The face: its parts in order, inside `createFace(core, host)`.
+face() {
+  echo "function createFace(core, host) {"
+  echo "'use strict'"
+  cat pkg-template/face/{errors,driver,misc,template,copy,exports}.js
+  echo "}"
+}
+
+# ---- Node: CommonJS, both modules instantiated synchronously by the nodejs glue ----
 echo '{ "type": "commonjs" }' > "$out/node/package.json"
-
-# Node entry: CommonJS, synchronous instantiation by the nodejs glue.
 {
   echo "'use strict'"
-  cat pkg-template/host-node.js pkg-template/face.js
-  echo "module.exports = createFace(require('./${name}.js'), createHost())"
+  cat pkg-template/host-node.js
+  face
+  echo "let extras"
+  echo "const api = createFace(require('./core.js'), createHost(() => (extras ??= require('./extras.js'))))"
+  echo "module.exports = Object.assign(api, { default: api.Sandbox })"
 } > "$out/node/index.cjs"
 
 # Export names, read from the built Node entry so the ES module lists match it.
-names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/node/index.cjs'))).join(', '))")
+names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/node/index.cjs'))).filter((k) => k !== 'default').join(', '))")
 
-# Node ESM entry: re-exports the CommonJS one (one module instance per process).
+# Node ESM: re-exports the CommonJS entry (one module instance per process).
 {
   echo "import api from './index.cjs'"
   echo "export const { $names } = api"
-  echo "export default api"
+  echo "export default api.Sandbox"
 } > "$out/node/index.mjs"
 
-# Browser / bundler entry: an ES module that fetches the .wasm next to the glue.
+# The lazy subpath in Node: the same module, already instantiated; `init()` does nothing.
 {
-  echo "import init, * as wasm from './${name}.js'"
-  cat pkg-template/host-web.js pkg-template/face.js
-  echo "await init({ module_or_path: new URL('./${name}_bg.wasm', import.meta.url) })"
-  echo "const api = createFace(wasm, createHost())"
-  echo "export const { $names } = api"
-  echo "export default api"
+  echo "export * from './index.mjs'"
+  echo "export { default } from './index.mjs'"
+  echo "/** Nothing to wait for in Node: the module is instantiated at import. */"
+  echo "export async function init() {}"
+} > "$out/node/lazy.mjs"
+{
+  echo "'use strict'"
+  echo "const api = require('./index.cjs')"
+  echo "module.exports = Object.assign({}, api, { init: async () => {} })"
+} > "$out/node/lazy.cjs"
+
+# ---- browsers and bundlers: ES modules ----
+{
+  echo "// The browser host and the face, shared by the entries."
+  cat pkg-template/host-web.js
+  face
+  echo "export { createFace, createHost }"
+} > "$out/web/face.js"
+
+# `export const {…} = createFace(…)` with the names above, then the default export.
+exports() { echo "export const { $names } = $1"; echo "export default $1.Sandbox"; }
+
+# Default entry: instantiates the core at import (its .wasm next to the glue, found by
+# `new URL(…, import.meta.url)`, which Vite and webpack 5 bundle as an asset); the
+# on-demand module is a dynamic import, its own chunk.
+cat > "$out/web/extras-load.js" <<'EOF'
+import init, * as extras from './extras.js'
+await init()
+export default extras
+EOF
+{
+  echo "import init, * as core from './core.js'"
+  echo "import { createFace, createHost } from './face.js'"
+  echo "await init()"
+  echo "const api = createFace(core, createHost(() => import('./extras-load.js').then((m) => m.default)))"
+  exports api
 } > "$out/web/index.js"
 
-# Types: the declarations wasm-bindgen generates from the Rust side (the Node glue's
-# copy has no init functions), plus those of the JS face.
-mkdir -p "$out/types"
-# wasm-bindgen cannot mark a JsValue parameter optional: the Rust side declares
-# those as `X | undefined`, written here as TypeScript's optional `name?: X`.
-node -e '
-  const fs = require("fs"); const [from, to] = process.argv.slice(1)
-  fs.writeFileSync(to, fs.readFileSync(from, "utf8").replace(/(\w+): ([^,()]+?) \| undefined(?=[,)])/g, "$1?: $2"))
-' "$out/node/$name.d.ts" "$out/types/wasm.d.ts"
-cp pkg-template/face.d.ts "$out/types/face.d.ts"
-cp pkg-template/package.json pkg-template/README.md pkg-template/index.d.ts "$out/"
-rm -f "$out/web/.gitignore" "$out/node/.gitignore"
+# Lazy entry: nothing is instantiated until `await init(source?)`; the source may be a
+# URL, a Response, bytes or a WebAssembly.Module (the .wasm next to the glue by default).
+{
+  echo "import initCore, * as core from './core.js'"
+  echo "import { createFace, createHost } from './face.js'"
+  echo "const host = createHost(() => import('./extras-load.js').then((m) => m.default))"
+  echo "host.notReady = () => \"novita-template-wasm/lazy: call 'await init()' before using the package\""
+  echo "let ready"
+  echo "/** Instantiates the core module (once); resolves when the package can be used. */"
+  echo "export function init(source) {"
+  echo "  ready ??= initCore(source === undefined ? undefined : { module_or_path: source }).then(() => { delete host.notReady })"
+  echo "  return ready"
+  echo "}"
+  echo "const api = createFace(core, host)"
+  exports api
+} > "$out/web/lazy.js"
+
+# Inline entry: both modules' bytes inside the JavaScript (base64), for bundlers that
+# do not copy assets (esbuild, Rollup) and pages without a server for .wasm files.
+inline() { # <wasm> → a module whose default export is its bytes
+  printf 'export default Uint8Array.from(atob("%s"), (c) => c.charCodeAt(0))\n' "$(base64 -w0 "$1")"
+}
+inline "$out/web/core_bg.wasm" > "$out/web/core-bytes.js"
+inline "$out/web/extras_bg.wasm" > "$out/web/extras-bytes.js"
+cat > "$out/web/extras-inline.js" <<'EOF'
+import init, * as extras from './extras.js'
+import bytes from './extras-bytes.js'
+await init({ module_or_path: bytes })
+export default extras
+EOF
+{
+  echo "import init, * as core from './core.js'"
+  echo "import { createFace, createHost } from './face.js'"
+  echo "import bytes from './core-bytes.js'"
+  echo "await init({ module_or_path: bytes })"
+  echo "const api = createFace(core, createHost(() => import('./extras-inline.js').then((m) => m.default)))"
+  exports api
+} > "$out/web/inline.js"
+
+# ---- types: the hand-written API and the shapes generated from the Rust declarations,
+# as ES declarations (.d.ts) and CommonJS ones (.d.cts) for `require` under node16 ----
+cargo run -q -p novita-template-dts > "$out/shapes.d.ts"
+cp pkg-template/index.d.ts "$out/index.d.ts"
+sed -e "s#'./shapes.js'#'./shapes.cjs'#g" pkg-template/index.d.ts > "$out/index.d.cts"
+sed -e "s#'./index.js'#'./index.cjs'#g" "$out/shapes.d.ts" > "$out/shapes.d.cts"
+for sub in lazy inline; do
+  cp "pkg-template/$sub.d.ts" "$out/"
+  sed -e "s#'./index.js'#'./index.cjs'#g" "pkg-template/$sub.d.ts" > "$out/$sub.d.cts"
+  # Resolvers without `exports` (TypeScript's node10, old bundlers) find the subpath here.
+  mkdir -p "$out/$sub"
+  main=$([ $sub = lazy ] && echo lazy || echo index)
+  printf '{ "main": "../node/%s.cjs", "types": "../%s.d.cts" }\n' "$main" "$sub" > "$out/$sub/package.json"
+done
+cp pkg-template/package.json pkg-template/README.md "$out/"
 
 node scripts/size-report.mjs "$out"

@@ -96,14 +96,16 @@ impl Model {
     }
 
     /// What hashing needs: `{contextPath, ignore, copies: [{src, dest, resolveSymlinks,
-    /// forceUpload, call}]}`, one entry per COPY step in step order.
+    /// forceUpload, call, step}]}`, one entry per COPY step in step order (`step` is its
+    /// number in the build, `call` the builder call that made it).
     pub fn copies(&self) -> String {
         let t = &self.template;
         let copies = t
             .instructions()
             .iter()
-            .filter(|i| i.kind == InstructionKind::Copy)
-            .map(|i| {
+            .enumerate()
+            .filter(|(_, i)| i.kind == InstructionKind::Copy)
+            .map(|(n, i)| {
                 let arg = |n: usize| Json::str(i.args.get(n).map_or("", String::as_str));
                 Json::Obj(alloc::vec![
                     ("src".into(), arg(0)),
@@ -117,6 +119,7 @@ impl Model {
                         Json::Bool(i.force_upload.unwrap_or(false))
                     ),
                     ("call".into(), Json::int(i64::from(i.call))),
+                    ("step".into(), Json::int(n as i64 + 1)),
                 ])
             })
             .collect();

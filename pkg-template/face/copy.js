@@ -131,7 +131,10 @@ async function uploadCopy(c, step, onProgress, signal) {
     await spool.write(new Uint8Array(trailer))
     p.end()
     const spooled = await spool.finish()
-    return await host.uploadSpool(step.url, spooled, step.timeout ?? 0, signal)
+    // Node PUTs its file with node:http; a browser sends the Blob with fetch.
+    return await (host.uploadSpool
+      ? host.uploadSpool(step.url, spooled, step.timeout ?? 0, signal)
+      : send('PUT', step.url, [], spooled.body, step.timeout ?? 0, signal))
   } catch (e) {
     spool.discard()
     throw new Error(`Failed to archive '${c.spec.copies[i].src}': ${(e && e.message) || e}`)

@@ -48,6 +48,8 @@ function fail(x) {
 
 /** Runs a core export, turning what it throws into the package's errors. */
 function call(f) {
+  // The lazy entry's module may not be instantiated yet: say so, not a glue TypeError.
+  if (host.notReady) throw new Error(host.notReady())
   try { return f() } catch (x) { throw fail(x) }
 }
 

@@ -48,7 +48,7 @@ class Sandbox {
   }
   /** Starts a sandbox from a template (id, `name` or `name:tag`). */
   static async create(template, options) {
-    const info = await drive(startCall('sandboxCreate', [template, options]), { signal: optionsAt(arguments, 1).signal })
+    const info = await extrasCall('sandboxCreate', [template, options], optionsAt(arguments, 1).signal)
     return new Sandbox(info, options)
   }
   /** Kills this sandbox; resolves `false` when it was already gone. */
@@ -58,7 +58,7 @@ class Sandbox {
 }
 Object.defineProperty(Sandbox, 'kill', {
   value: async function kill(sandboxId, options) {
-    return drive(startCall('sandboxKill', [sandboxId, options]), { signal: optionsAt(arguments, 1).signal })
+    return extrasCall('sandboxKill', [sandboxId, options], optionsAt(arguments, 1).signal)
   },
   configurable: true,
   writable: true,

@@ -38,7 +38,9 @@ class TemplateBase {
     const { fileContext, ...rest } = o
     this._m = call(() => new core.Model(encode(options === undefined || options === null || options === o ? rest : options)))
     this._stacks = []
-    this._files = host.fileContext(fileContext, o.fileContextPath)
+    this._contextPath = typeof o.fileContextPath === 'string' ? o.fileContextPath : '.'
+    // COPY sources: the files given (any host), else the context directory (Node).
+    this._files = fileContext ? memorySource(fileContext) : host.fileContext ? host.fileContext(this._contextPath) : undefined
   }
 
   /** What went wrong reading the base image's config, if it did (`{error, unusable?}`). */
@@ -89,25 +91,36 @@ class TemplateBase {
     }
   }
 
-  /** What building `t` as `name` would do, without building: steps, files, uploads. */
+  /**
+   * What building `t` as `name` would do, without building: the steps, each COPY's
+   * files, bytes and hash, and which archives the server already has.
+   */
   static async plan(t, name, options) {
     checkTemplate(t, 'Template.plan')
     const o = (name && typeof name === 'object' && options === undefined ? name : options) || {}
-    call(() => core.checkBuild(encode([name, options]), environment()))
+    const checked = JSON.parse(call(() => core.checkPlan(encode([name, options]), environment())))
     await readImageConfig(t, o.registryUrl, o.signal)
     const copies = await planCopies(t).catch((x) => { throw pointAt(t, fail(x)) })
     const hashes = copies ? await hashCopies(copies, o.onUploadProgress, o.signal) : []
-    const sizes = hashes.map((h, i) => JSON.parse(copies.plans.summary(i)))
-    const m = call(() => core.startPlan(t._m, encode([name, options]), environment(), JSON.stringify({ hashes, sizes }), Math.random()))
+    // Refused here as the server would refuse it (what `build` checks before sending).
+    call(() => t._m.toJson(JSON.stringify(hashes), false, false))
+    const list = hashes.map((hash, i) => {
+      const c = copies.spec.copies[i]
+      const files = JSON.parse(copies.plans.entries(i)).entries.filter((e) => e.file)
+      const bytes = files.reduce((n, e) => n + e.size, 0)
+      return { src: c.src, dest: c.dest, step: c.step, forceUpload: c.forceUpload, hash, files: files.length, bytes }
+    })
+    const x = await host.extras()
+    const m = call(() => x.Call.plan(checked.name, JSON.stringify(checked.connection), t._m.stepsJson(), JSON.stringify(list), Math.random()))
     return drive(m, { signal: o.signal })
   }
 
   static exists(name, options) {
-    return drive(startCall('exists', [name, options]), { signal: optionsAt(arguments, 1).signal })
+    return extrasCall('exists', [name, options], optionsAt(arguments, 1).signal)
   }
 
   static aliasExists(alias, options) {
-    return drive(startCall('aliasExists', [alias, options]), { signal: optionsAt(arguments, 1).signal })
+    return extrasCall('aliasExists', [alias, options], optionsAt(arguments, 1).signal)
   }
 
   static assignTags(target, tags, options) {
@@ -123,17 +136,16 @@ class TemplateBase {
   }
 
   static get(templateId, options) {
-    return drive(startCall('get', [templateId, options]), { signal: optionsAt(arguments, 1).signal })
+    return extrasCall('get', [templateId, options], optionsAt(arguments, 1).signal)
   }
 
   static delete(templateId, options) {
-    return drive(startCall('delete', [templateId, options]), { signal: optionsAt(arguments, 1).signal })
+    return extrasCall('delete', [templateId, options], optionsAt(arguments, 1).signal)
   }
 
-  /** Pages through the account's templates; option errors are thrown here. */
+  /** Pages through the account's templates (options are checked at each page). */
   static list(options) {
-    const page = JSON.parse(call(() => core.checkListOptions(encode([options]))))
-    return new TemplatePaginator(options, page)
+    return new TemplatePaginator(options)
   }
 }
 
@@ -142,7 +154,7 @@ for (const name of BUILDER_METHODS) {
     [name](...args) {
       const frames = framesAbove(method)
       try {
-        const warnings = JSON.parse(call(() => this._m.call(name, encode(host.builderArgs(name, args, this)), this._stacks.length)))
+        const warnings = JSON.parse(call(() => this._m.call(name, encode(builderArgs(this, name, args)), this._stacks.length)))
         this._stacks.push(frames)
         for (const w of warnings) console.warn(w)
         return this
@@ -163,16 +175,21 @@ async function runBuild(t, name, options, background) {
   const o = (name && typeof name === 'object' && options === undefined ? name : options) || {}
   const m = call(() => core.startBuild(t._m, encode([name, options]), environment(), background, Date.now(), Math.random()))
   let copies
+  let prepareError
   const prepare = async () => {
     try {
       await readImageConfig(t, o.registryUrl, o.signal, (level, text) => m.log(level, text, Date.now()))
       copies = await planCopies(t)
       const hashes = copies ? await hashCopies(copies, o.onUploadProgress, o.signal) : []
-      m.stepsReady(t._m, JSON.stringify(hashes), Date.now())
+      m.stepsReady(t._m, JSON.stringify(hashes.map((hash) => ({ hash }))), Date.now())
     } catch (x) {
-      // Through the machine, so the build ends as every failure does (LogEntryEnd, …).
-      const e = fail(x)
-      m.fail(typeof x === 'string' ? x : JSON.stringify({ class: classes.indexOf(e.constructor) >>> 0, message: String(e.message ?? e) }), Date.now())
+      // A cancel is the machine's to finish (it knows what the server has).
+      if (o.signal && o.signal.aborted) return
+      // Through the machine, so the build ends as every failure does (LogEntryEnd, …);
+      // the caller gets this error itself, pointed at the call that caused it.
+      prepareError = pointAt(t, fail(x))
+      const index = classes.indexOf(prepareError && prepareError.constructor)
+      m.fail(JSON.stringify({ class: index < 0 ? 0 : index, message: String((prepareError && prepareError.message) ?? prepareError) }), Date.now())
     }
   }
   try {
@@ -184,31 +201,73 @@ async function runBuild(t, name, options, background) {
       upload: (step, signal) => uploadCopy(copies, step, o.onUploadProgress, signal),
     })
   } catch (e) {
-    throw pointAt(t, e)
+    throw prepareError ?? pointAt(t, e)
   }
 }
 
-/** Pages through templates (`Template.list`). */
+/** The arguments of builder call `name` as the core takes them: in Node, a
+ *  Dockerfile path or a GCP key file is read here (the core reads no files). */
+function builderArgs(t, name, args) {
+  if (!host.readText) return args
+  const read = (file) => {
+    try {
+      return host.readText(file)
+    } catch (e) {
+      throw new errors.TemplateError(`${name}: cannot read ${file}: ${(e && e.message) || e}`)
+    }
+  }
+  if (name === 'fromDockerfile' && typeof args[0] === 'string' && !args[0].includes('\n') && host.isFile(args[0])) {
+    return [read(args[0]), ...args.slice(1)]
+  }
+  const key = name === 'fromGCPRegistry' && args[1] && typeof args[1] === 'object' ? args[1].serviceAccountJSON : undefined
+  if (typeof key === 'string') return [args[0], args[1], read(host.resolve(t._contextPath, key))]
+  return args
+}
+
+/** A call of the on-demand module: options checked at once, then the module loaded. */
+async function extrasCall(kind, args, signal) {
+  const connection = call(() => core.connectionFor(kind, encode(args), environment()))
+  const x = await host.extras()
+  return drive(call(() => new x.Call(kind, encode(args), connection, Math.random())), { signal })
+}
+
+/** Pages through templates (`Template.list`), as novita-sandbox's paginator does. */
 class TemplatePaginator {
-  constructor(options, page) {
+  constructor(options) {
     this._options = options
-    this._first = page
-    this._next = page
-    this.hasNext = true
+    this._page = options && options.page != null ? options.page : 1
+    this._more = true
+  }
+  get hasNext() {
+    return this._more
   }
   get currentPage() {
-    return this._next
+    return this._page
   }
+  /** The next page (`{templates, total, page, limit, totalPages}`). */
   async nextPage() {
-    if (!this.hasNext) throw new Error('No more pages to fetch')
-    const r = await drive(startCall('listPage', [this._options, this._next]), { signal: (this._options || {}).signal })
-    this.hasNext = r.hasNext
-    this._next = r.nextPage
-    return r.templates
+    if (!this._more) throw new Error('No more pages to fetch')
+    const r = await extrasCall('listPage', [this._options, this._page], (this._options || {}).signal)
+    this._more = r.page < r.totalPages
+    this._page = r.page + 1
+    return r
   }
   reset() {
-    this._next = this._first
-    this.hasNext = true
+    this._page = this._options && this._options.page != null ? this._options.page : 1
+    this._more = true
+  }
+}
+
+/** The template calls novita-sandbox also groups under this name. */
+class TemplateApi {
+  static get(templateId, options) {
+    return TemplateBase.get(templateId, options)
+  }
+  static listTemplates(options) {
+    return extrasCall('listPage', [options], (options || {}).signal)
+  }
+  static deleteTemplate(templateId, options) {
+    return TemplateBase.delete(templateId, options)
   }
 }
 

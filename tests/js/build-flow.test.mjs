@@ -110,7 +110,8 @@ test('tags: assign, list, remove', async () => {
 test('list, get and delete', async () => {
   const info = await Template.build(Template().fromTemplate('base').runCmd('echo listed'), 'flow-list', conn)
   const pages = Template.list({ ...conn, limit: 100 })
-  const all = await pages.nextPage()
+  const { templates: all, page } = await pages.nextPage()
+  assert.equal(page, 1)
   assert.ok(all.some((t) => t.templateId === info.templateId))
   const got = await Template.get(info.templateId, conn)
   assert.equal(got.templateId, info.templateId)

@@ -42,7 +42,8 @@ for (const c of templateCases()) {
 test('ready-command helpers and default images (fixture 08 "after")', async () => {
   const { after: a } = (await import(`${fixturesDir}/08-from-template-ready-patch.json`, { with: { type: 'json' } })).default
   for (const [expr, expected] of Object.entries(a.readyCmdHelpers)) {
-    const cmd = new Function(...Object.keys(ours), `return ${expr}`)(...Object.values(ours))
+    const names = Object.keys(ours).filter((k) => k !== 'default')
+    const cmd = new Function(...names, `return ${expr}`)(...names.map((k) => ours[k]))
     assert.equal(cmd.getCmd(), expected, expr)
   }
   for (const [expr, image] of Object.entries(a.defaultImageTags)) {

@@ -18,7 +18,7 @@ export async function refreshList(more = false) {
       t.items = []
     }
     say(out, 'Loading…')
-    const items = await t.paginator.nextPage()
+    const { templates: items } = await t.paginator.nextPage()
     if (!more) t.items = []
     t.items.push(...items)
     renderList()

@@ -140,6 +140,11 @@ impl<T: Clone> ApiCall<T> {
         self.sender.attempts.made()
     }
 
+    /// Whether a request was sent and its reply has not come yet.
+    pub fn in_flight(&self) -> bool {
+        self.outcome.is_none() && self.sender.attempts.in_flight()
+    }
+
     /// Cancels the call; the next action is `Failed(AbortError)`.
     pub fn abort(&mut self) {
         if self.outcome.is_none() {
@@ -176,6 +181,10 @@ impl<T: Clone> ApiCall<T> {
 /// Every public call is a [`Machine`] whose result is its parsed value as JSON.
 impl Machine for ApiCall<Json> {
     fn next(&mut self, now_ms: f64) -> Step {
+        // The driver does not wait after a send: it asks again at once.
+        if self.in_flight() {
+            return Step::Wait;
+        }
         match self.next_action(now_ms) {
             CallAction::Send(request) => Step::Send {
                 id: self.attempts(),

@@ -14,7 +14,7 @@ novita_template_json::shape! {
     /// Options of `Template.list`.
     input struct ListOptions as "TemplateListOpts" extends ConnectionOptions as connection {
         /// Default `template_build`.
-        #[ts = "'template_build' | 'snapshot_template'"]
+        #[ts = "TemplateType"]
         pub template_type: Option<String> = "templateType",
         /// The first page to fetch, from 1 (default 1).
         pub page: Option<Num> = "page",

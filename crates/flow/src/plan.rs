@@ -201,6 +201,9 @@ impl Machine for PlanMachine {
                 return Step::Prepare(PrepareNeeds::default());
             }
             if let Some(call) = &mut self.alias {
+                if call.in_flight() {
+                    return Step::Wait;
+                }
                 match call.next_action(now_ms) {
                     CallAction::Send(request) => {
                         let id = call.attempts();
@@ -225,6 +228,9 @@ impl Machine for PlanMachine {
                 continue;
             };
             let i = *i;
+            if call.in_flight() {
+                return Step::Wait;
+            }
             match call.next_action(now_ms) {
                 CallAction::Send(request) => {
                     return Step::Send {
@@ -327,6 +333,8 @@ mod tests {
         for _ in 0..20 {
             match m.next(0.0) {
                 Step::Send { id, request, .. } => {
+                    // Asked again before the reply: nothing new to do.
+                    assert_eq!(m.next(0.0), Step::Wait);
                     let (status, body) = answer(&request.url);
                     asked.push(request.url.clone());
                     m.on_reply(id, reply(status, body), 0.0);

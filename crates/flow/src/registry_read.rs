@@ -400,6 +400,10 @@ fn no_amd64_message(image: &str, list: &[Json]) -> String {
 /// fails (a read that goes wrong is a result that says why).
 impl Machine for RegistryRead {
     fn next(&mut self, now_ms: f64) -> Step {
+        // The driver does not wait after a send: it asks again at once.
+        if self.attempts.in_flight() && !self.aborted {
+            return Step::Wait;
+        }
         match self.next_action(now_ms) {
             RegistryAction::Send(request) => Step::Send {
                 id: self.attempts.made(),

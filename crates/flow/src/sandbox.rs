@@ -134,6 +134,9 @@ impl Machine for SandboxCreate {
             };
         }
         if let Some(kill) = &mut self.kill {
+            if kill.in_flight() {
+                return Step::Wait;
+            }
             return match kill.next_action(now_ms) {
                 CallAction::Send(request) => Step::Send {
                     id: KILL_IDS + kill.attempts(),
@@ -150,6 +153,9 @@ impl Machine for SandboxCreate {
                     self.next(now_ms)
                 }
             };
+        }
+        if self.create.in_flight() {
+            return Step::Wait;
         }
         match self.create.next_action(now_ms) {
             CallAction::Send(request) => Step::Send {

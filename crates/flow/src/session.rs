@@ -329,7 +329,11 @@ pub struct BuildSession {
     background: bool,
     phase: Phase,
     logs: VecDeque<LogEntry>,
-    progress: VecDeque<BuildProgress>,
+    /// Log entries handed to the host so far.
+    logs_delivered: u64,
+    /// Progress reports, each with the number of log entries to deliver before it
+    /// (so a step's report comes just before the entry that started or ended it).
+    progress: VecDeque<(u64, BuildProgress)>,
     outcome: Option<Result<BuildInfo, SdkError>>,
     started: bool,
     started_ms: f64,
@@ -387,6 +391,7 @@ impl BuildSession {
             background,
             phase: Phase::RequestBuild,
             logs: VecDeque::new(),
+            logs_delivered: 0,
             progress: VecDeque::new(),
             outcome: None,
             started: false,
@@ -572,10 +577,17 @@ impl BuildSession {
                 }
             }
         }
-        if let Some(p) = self.progress.pop_front() {
-            return Action::Progress(p);
+        if self
+            .progress
+            .front()
+            .is_some_and(|(at, _)| *at <= self.logs_delivered)
+        {
+            if let Some((_, p)) = self.progress.pop_front() {
+                return Action::Progress(p);
+            }
         }
         if let Some(entry) = self.logs.pop_front() {
+            self.logs_delivered += 1;
             return Action::Log(entry);
         }
         if let Some(outcome) = &self.outcome {
@@ -742,8 +754,9 @@ impl BuildSession {
             let failed_step = result.as_ref().err().and_then(|e| e.step.clone());
             let failed = result.is_err() && self.triggered;
             if self.triggered {
-                self.progress
-                    .extend(tracker.on_end(failed_step.as_deref(), failed, now_ms));
+                let at = self.logs_delivered + self.logs.len() as u64;
+                let ended = tracker.on_end(failed_step.as_deref(), failed, now_ms);
+                self.progress.extend(ended.into_iter().map(|p| (at, p)));
             }
         }
         if self.started {
@@ -1240,11 +1253,9 @@ impl BuildSession {
         for entry in &reply.log_entries {
             let e = entry.to_log_entry(now_ms);
             if let Some(tracker) = &mut self.tracker {
-                self.progress.extend(tracker.on_entry(
-                    entry.step.as_deref(),
-                    &e.message,
-                    e.timestamp_ms,
-                ));
+                let at = self.logs_delivered + self.logs.len() as u64;
+                let changed = tracker.on_entry(entry.step.as_deref(), &e.message, e.timestamp_ms);
+                self.progress.extend(changed.into_iter().map(|p| (at, p)));
             }
             if self.recent.len() == RECENT_ENTRIES {
                 self.recent.pop_front();

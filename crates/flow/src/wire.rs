@@ -566,7 +566,7 @@ pub fn parse_alias_template_id(response: &HttpResponse) -> Result<Option<String>
 
 novita_template_json::shape! {
     /// What `assignTags` resolves to.
-    output struct AssignedTags {
+    output struct AssignedTags as "TemplateTagInfo" {
         pub build_id: String = "buildId",
         pub tags: Vec<String> = "tags",
     }
@@ -589,7 +589,7 @@ pub fn parse_remove_tags(response: &HttpResponse) -> Result<(), SdkError> {
 
 novita_template_json::shape! {
     /// One tag of a template (`getTags`).
-    output struct TemplateTagInfo {
+    output struct TemplateTagInfo as "TemplateTag" {
         pub tag: String = "tag",
         pub build_id: String = "buildId",
         pub created_at: Date = "createdAt",
@@ -630,6 +630,7 @@ novita_template_json::shape! {
         pub build_status: Option<String> = "buildStatus",
         pub aliases: Vec<String> = "aliases",
         pub names: Vec<String> = "names",
+        #[ts = "TemplateType"]
         pub template_type: Option<String> = "templateType",
         pub build_count: Num = "buildCount",
         pub cpu_count: Num = "cpuCount",
@@ -638,10 +639,12 @@ novita_template_json::shape! {
         pub spawn_count: Num = "spawnCount",
         pub envd_version: String = "envdVersion",
         pub public: bool = "public",
+        #[ts = "Record<string, string>"]
         pub metadata: Option<Json> = "metadata",
         pub created_at: Date = "createdAt",
         pub updated_at: Date = "updatedAt",
         pub last_spawned_at: OrNull<Date> = "lastSpawnedAt",
+        #[ts = "{ id: string; email?: string } | null"]
         pub created_by: Option<Json> = "createdBy",
     }
 }
