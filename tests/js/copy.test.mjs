@@ -1,7 +1,7 @@
 // copy() end to end in Node: hashes equal the official SDK's for the same files,
 // a racy tree hashes the same every time, the uploaded archive lists the expected
 // entries, modes and link targets (tar -tzvf), unchanged files are not uploaded
-// again, bad sources are refused at copy() time, and memory stays flat on a
+// again, missing sources are reported when the files are needed, and memory stays flat on a
 // 300 MB context.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -99,10 +99,21 @@ test('build uploads archives that tar lists with the expected entries, modes and
   assert.ok(!again.some((m) => m.startsWith('Uploaded')))
 })
 
-test('bad sources are refused at copy() time with the official classes', () => {
+test('missing sources are found when the files are needed, and point at the copy() call', async () => {
   const ctx = makeContext()
-  assert.throws(() => Template({ fileContextPath: ctx }).copy('missing.txt', '/x'), (e) => e.name === 'Error' && e.message === `No files found in ${join(ctx, 'missing.txt')}`)
-  assert.throws(() => Template({ fileContextPath: ctx }).copy('nomatch/*.py', '/x'), /No files found/)
+  // As the official SDK: a template can be described (and printed) without its files.
+  const t = Template({ fileContextPath: ctx }).fromImage('node:22', undefined, { inheritConfig: false }).copy('missing.txt', '/x')
+  const line = Number(new Error().stack.split('\n')[1].match(/:(\d+):\d+\)?$/)[1]) - 1
+  assert.match(Template.toDockerfile(t), /^COPY missing.txt \/x$/m)
+  assert.match(await Template.toJSON(t, false), /"missing.txt"/)
+  // Hashing needs them: the official `Error`, its top frame the user's copy() line.
+  const e = await Template.toJSON(t).then(() => null, (e) => e)
+  assert.equal(e?.name, 'Error')
+  assert.equal(e.message, `No files found in ${join(ctx, 'missing.txt')}`)
+  const top = e.stack.split('\n')[1]
+  assert.ok(top.includes('copy.test.mjs') && top.includes(`:${line}:`), top)
+  await assert.rejects(Template.toJSON(Template({ fileContextPath: ctx }).fromImage('node:22', undefined, { inheritConfig: false }).copy('nomatch/*.py', '/x')), /No files found/)
+  // What needs no file system stays immediate.
   assert.throws(() => Template({ fileContextPath: ctx }).copy('../outside', '/x'), (e) => e instanceof TemplateError && /escapes the context directory/.test(e.message))
   assert.throws(() => Template({ fileContextPath: ctx }).copy('/etc/passwd', '/x'), (e) => e instanceof TemplateError && /absolute paths are not allowed/.test(e.message))
 })

@@ -22,8 +22,15 @@ function scenario(api) {
   }
   const entry = new LogEntry(new Date(Date.UTC(2026, 0, 1)), 'info', '\u001b[32mgreen\u001b[0m text')
   out.logEntry = String(entry)
+  // COPY from files given in memory: hashing loads the on-demand module.
+  const withFiles = Template({ fileContext: { 'app/main.py': 'print("hi")\n', 'app/util.py': 'X = 1\n' } })
+    .fromImage('python:3.12', undefined, { inheritConfig: false })
+    .copy('app', '/app')
   return Template.toJSON(t).then((json) => {
     out.json = json
+    return Template.toJSON(withFiles)
+  }).then((json) => {
+    out.filesHash = JSON.parse(json).steps[0].filesHash
     return out
   })
 }
