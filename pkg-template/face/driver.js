@@ -1,6 +1,6 @@
 // ---- the transport and the one driver of every core machine ----
 // Reply kinds, as the core's `ReplyKind::from_code` reads them.
-const HTTP = 0, NETWORK = 1, TIMEOUT = 2, ABORTED = 3, LOCAL = 4
+const HTTP = 0, NETWORK = 1, TIMEOUT = 2, ABORTED = 3, LOCAL = 4, UNREADABLE = 5
 const MAX_REPLY_BYTES = 32 * 1024 * 1024
 
 /**
@@ -42,7 +42,7 @@ async function send(method, url, headers, body, timeoutMs, signal) {
         size += value.byteLength
         if (size > MAX_REPLY_BYTES) {
           await reader.cancel()
-          return failed(NETWORK, `reply from ${method} ${url} exceeds ${MAX_REPLY_BYTES} bytes`)
+          return failed(UNREADABLE, `reply from ${method} ${url} exceeds ${MAX_REPLY_BYTES} bytes`)
         }
         chunks.push(value)
       }

@@ -49,6 +49,7 @@ test('copy() from in-memory files, a File list and a directory handle, hashed li
   // A FileSystemDirectoryHandle holding the same app/ tree hashes the same, and builds.
   assert.equal(result.handleHash, result.hashes[0])
   assert.equal(result.handleBuild, true)
+  assert.match(result.noSourceDockerfile, /^COPY a.txt \/x$/m)
   assert.match(result.noSource, /fileContext/)
   // The same tree on disk (files 0644, directories 0755, as browser sources are
   // hashed) gives the same hashes in Node.

@@ -72,6 +72,9 @@ function misbehave(req, res) {
       res.writeHead(500, { 'content-length': '0' })
       return res.end()
     }
+      // The trigger never took effect: the build stays waiting, so the client
+      // triggers again until its attempts run out.
+      if (isStatus) return json(200, { templateID: 'tpl1', buildID: 'bld1', status: 'waiting', logEntries: [], logs: [] })
       break
     case 'status-invalid-json': if (isStatus) return json(200, '{"status": "ready", "logEntries": [')
       break
@@ -172,7 +175,7 @@ const CASES = [
   // ---- file sources (copy) ----
   ["copy('../etc/passwd')", () => withCtx().copy('../etc/passwd', '/app'), 'TemplateError', /escapes the context directory/],
   ["copy('/etc/passwd')", () => withCtx().copy('/etc/passwd', '/app'), 'TemplateError', /absolute paths are not allowed/],
-  ["copy('') (official: the context itself, then no files)", () => withCtx().copy('', '/app'), 'Error', /^No files found in /],
+  ["copy('') (refused at once; the official finds no files at build)", () => withCtx().copy('', '/app'), 'InvalidArgumentError', /src must be a non-empty string/, { noRequest: true }],
   ['copy([])', () => withCtx().copy([], '/app'), 'InvalidArgumentError', /src must contain at least one path/],
   ["copy(src, '')", () => withCtx().copy('app.py', ''), 'InvalidArgumentError', /dest must be a non-empty/],
   ['copy mode -1', () => withCtx().copy('app.py', '/app', { mode: -1 }), 'InvalidArgumentError', /mode/],
@@ -226,9 +229,9 @@ const CASES = [
   ["delete('')", () => Template.delete('', conn), 'Error', /^templateId cannot be empty$/],
   ['exists(42)', () => Template.exists(42, conn), 'InvalidArgumentError', /`name` must be a string/],
   ['getTags of a missing template', () => Template.getTags('rel-missing', conn), 'TemplateError', /^404: template 'rel-missing' not found/],
-  ['list({ limit: 0 })', () => Template.list({ ...conn, limit: 0 }), 'Error', /limit must be between 1 and 100/],
-  ['list({ page: 0 })', () => Template.list({ ...conn, page: 0 }), 'Error', /page must be >= 1/],
-  ["list({ templateType: 'bogus' })", () => Template.list({ ...conn, templateType: 'bogus' }), 'Error', /templateType must be either/],
+  ['list({ limit: 0 }).nextPage()', () => Template.list({ ...conn, limit: 0 }).nextPage(), 'Error', /limit must be between 1 and 100/, { noRequest: true }],
+  ['list({ page: 0 }).nextPage()', () => Template.list({ ...conn, page: 0 }).nextPage(), 'Error', /page must be >= 1/, { noRequest: true }],
+  ["list({ templateType: 'bogus' }).nextPage()", () => Template.list({ ...conn, templateType: 'bogus' }).nextPage(), 'Error', /templateType must be either/, { noRequest: true }],
   ['Sandbox.create(42)', () => pkg.Sandbox.create(42, conn), 'InvalidArgumentError', /`template` must be a string/],
   ['Sandbox.create timeoutMs -1', () => pkg.Sandbox.create('base', { ...conn, timeoutMs: -1 }), 'InvalidArgumentError', /timeoutMs/],
   ['Sandbox.create of a missing template', () => pkg.Sandbox.create('rel-missing', conn), 'SandboxError', /^404: template 'rel-missing' not found/],

@@ -22,25 +22,29 @@ const KEY = 'rel-fault-key'
 const BUILD_DEADLINE_MS = 45_000
 const BUILDS_PER_SCENARIO = 4
 
-// Allowed failures of OUR package per scenario: [class name, message pattern].
-// POSTs are retried only on 429 (DIFFERENCES #5), so a 500 or a dropped connection
-// on the build request or the trigger is a BuildError by design.
-const POST_500 = ['BuildError', /^500: /]
-const POST_DROP = ['BuildError', /^Network error: /]
+// Allowed failures of OUR package per scenario: [class name, message pattern]. A
+// transient fault (a 5xx, a 429, a dropped connection, before or after the server
+// handled the request) loses no build: every request is retried, the two build POSTs
+// included (the trigger after asking the server whether it took effect). Only a
+// server slower than every request's timeout fails a build.
 const TIMEOUT = ['TimeoutError', /timed out after \d+ ms/]
-const RATE = ['RateLimitError', /^Rate limit exceeded/]
+
+// The fault mix of issue 13, where 2 of 10 builds used to fail: 100 % must complete.
+const MIX = ['--fault-error-rate', '0.15', '--fault-429-rate', '0.1', '--fault-drop-rate', '0.05', '--fault-latency-ms', '50']
+const MIX_BUILDS = 10
 
 const SCENARIOS = [
-  { name: '5xx', args: ['--fault-error-rate', '0.3'], allowed: [POST_500] },
-  { name: '429+Retry-After', args: ['--fault-429-rate', '0.3'], allowed: [RATE] },
+  { name: 'mix (issue 13)', args: MIX, builds: MIX_BUILDS, allowed: [] },
+  { name: '5xx', args: ['--fault-error-rate', '0.3'], allowed: [] },
+  { name: '429+Retry-After', args: ['--fault-429-rate', '0.3'], allowed: [] },
   { name: 'latency>timeout', args: ['--fault-latency-ms', '300'], requestTimeoutMs: 150, allowed: [TIMEOUT] },
   { name: 'latency<timeout', args: ['--fault-latency-ms', '120'], requestTimeoutMs: 2000, allowed: [] },
-  { name: 'drop', args: ['--fault-drop-rate', '0.2'], allowed: [POST_DROP] },
+  { name: 'drop', args: ['--fault-drop-rate', '0.2'], allowed: [] },
   {
     name: 'all',
     args: ['--fault-error-rate', '0.1', '--fault-429-rate', '0.1', '--fault-drop-rate', '0.1', '--fault-latency-ms', '40'],
     requestTimeoutMs: 5000,
-    allowed: [POST_500, POST_DROP, RATE],
+    allowed: [],
   },
 ]
 
@@ -70,7 +74,14 @@ after(() => {
       logMismatches: rows.filter((r) => r.logs && r.logs !== 'exact' && r.logs !== 'prefix' && r.logs !== 'n/a').length,
     }
   }
-  const file = recordArtifact('faults', { buildsPerScenario: BUILDS_PER_SCENARIO, deadlineMs: BUILD_DEADLINE_MS, scenarios: table, summary, problems })
+  const mix = {}
+  for (const { sdk } of SDKS) {
+    const rows = table['mix (issue 13)']?.[sdk] || []
+    mix[sdk] = { builds: rows.length, completed: rows.filter((r) => r.outcome === 'completed').length, logMismatches: rows.filter((r) => r.logs && r.logs !== 'exact' && r.logs !== 'n/a').length }
+  }
+  const file = recordArtifact('faults', { buildsPerScenario: BUILDS_PER_SCENARIO, flags: MIX.join(' '), mix, deadlineMs: BUILD_DEADLINE_MS, scenarios: table, summary, problems })
+  const pct = (m) => (m.builds ? Math.round((100 * m.completed) / m.builds) : 0)
+  console.log(`faults mix (${MIX.join(' ')}): ours ${mix.ours.completed}/${mix.ours.builds} builds completed (${pct(mix.ours)} %), ${mix.ours.logMismatches} log mismatches | official ${mix.official.completed}/${mix.official.builds} (${pct(mix.official)} %)`)
   for (const { sdk } of SDKS) {
     const s = summary[sdk]
     const classes = Object.entries(s.failedByClass).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'
@@ -156,7 +167,8 @@ function rowOf(r, logs) {
 }
 
 for (const sc of SCENARIOS) {
-  test(`fault scenario ${sc.name}: ours and official, ${BUILDS_PER_SCENARIO} builds each`, { timeout: 240_000 }, async () => {
+  const builds = sc.builds || BUILDS_PER_SCENARIO
+  test(`fault scenario ${sc.name}: ours and official, ${builds} builds each`, { timeout: 480_000 }, async () => {
     table[sc.name] = {}
     for (const { sdk, lib } of SDKS) {
       const emu = await spawnEmulator(['--step-ms', '30', '--api-key', KEY, '--seed', '11', ...sc.args])
@@ -164,7 +176,7 @@ for (const sc of SCENARIOS) {
       const extra = sc.requestTimeoutMs ? { requestTimeoutMs: sc.requestTimeoutMs } : {}
       const rows = []
       try {
-        for (let i = 0; i < BUILDS_PER_SCENARIO; i++) {
+        for (let i = 0; i < builds; i++) {
           const r = await runBuild(lib, sdk, conn, i, extra)
           let logs = 'n/a'
           try {
@@ -249,7 +261,7 @@ test('fault scenario restart: kill -9 mid-build, restart on the same port and da
 })
 
 // copy() under faults: the files link (GET) and the upload (PUT) are idempotent and
-// retried by ours. Kept even while the package cannot build copy() steps yet.
+// retried by ours, so every copy() build completes.
 test('fault scenario copy: a copy() build under 5xx and dropped connections', { timeout: 120_000 }, async (t) => {
   const ctx = mkdtempSync(join(tmpdir(), 'rel-copy-'))
   tempDirs.push(ctx)
@@ -257,7 +269,6 @@ test('fault scenario copy: a copy() build under 5xx and dropped connections', { 
   mkdirSync(join(ctx, 'lib'))
   writeFileSync(join(ctx, 'lib', 'x.py'), 'X = 1\n')
   table.copy = {}
-  let oursError
   for (const { sdk, lib } of SDKS) {
     const emu = await spawnEmulator(['--step-ms', '30', '--api-key', KEY, '--seed', '5', '--fault-error-rate', '0.15', '--fault-drop-rate', '0.15'])
     const conn = { apiUrl: emu.url, apiKey: KEY }
@@ -268,7 +279,6 @@ test('fault scenario copy: a copy() build under 5xx and dropped connections', { 
         const tpl = lib.Template({ fileContextPath: ctx }).fromTemplate('base').copy('app.py', '/app/app.py').copy('lib', '/app/lib').runCmd(`echo copy-${i}`)
         const r = await withDeadline(lib.Template.build(tpl, `copy-${sdk}-${i}`, { ...conn, onBuildLogs: (e) => seen.push(e) }), BUILD_DEADLINE_MS)
         rows.push(rowOf(r, 'n/a'))
-        if (sdk === 'ours' && r.outcome === 'failed' && !oursError) oursError = r.error
         if (sdk === 'ours') assert.notEqual(r.outcome, 'hung')
       }
     } finally {
@@ -276,12 +286,7 @@ test('fault scenario copy: a copy() build under 5xx and dropped connections', { 
       await emu.stop()
     }
   }
-  for (const r of table.copy.ours) {
-    if (r.outcome === 'failed') {
-      assert.ok(['BuildError', 'FileUploadError'].includes(r.errorClass) && /^(500: |Network error: )/.test(r.message), `${r.errorClass}: ${r.message}`)
-    }
-  }
-  assert.ok(table.copy.ours.some((r) => r.outcome === 'completed'), 'at least one copy() build completes under faults')
+  for (const r of table.copy.ours) assert.equal(r.outcome, 'completed', `${r.errorClass}: ${r.message}`)
 })
 
 // ---- client-side fault handling against a scripted server (ours; official recorded) ----

@@ -1,12 +1,33 @@
-// Child process of soak.test.mjs, run with --expose-gc: N builds, C at a time,
-// against a faulty emulator; prints one JSON line with the figures.
-// Input: env REL_SOAK = JSON { pkgEntry, url, key, builds, concurrency, deadlineMs, ctx }.
+// Child process of soak.test.mjs, run with --expose-gc: N builds, C at a time, by
+// one SDK (ours or the official) against a faulty emulator; prints one JSON line
+// with the figures. After each build the server's log entries are read back (with
+// our package, retried through the faults) and compared with those delivered.
+// Input: env REL_SOAK = JSON { sdkEntry, readerEntry, url, key, builds, concurrency, deadlineMs, ctx }.
 import { createRequire } from 'node:module'
 
 const cfg = JSON.parse(process.env.REL_SOAK)
 const require = createRequire(import.meta.url)
-const pkg = require(cfg.pkgEntry)
+const pkg = require(cfg.sdkEntry)
+const reader = require(cfg.readerEntry)
 const { Template } = pkg
+const conn = { apiUrl: cfg.url, apiKey: cfg.key }
+
+/** Every server entry of a build, page by page, retried through the faults. */
+async function serverEntries(ids) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const all = []
+      for (;;) {
+        const s = await reader.Template.getBuildStatus(ids, { ...conn, requestTimeoutMs: 10_000, logsOffset: all.length })
+        all.push(...s.logEntries)
+        if (s.logEntries.length < 100) return all
+      }
+    } catch (e) {
+      if (attempt >= 6) throw e
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+}
 
 async function settle() {
   for (let i = 0; i < 6; i++) {
@@ -32,13 +53,27 @@ async function oneBuild(i) {
   const seen = []
   let timer
   const started = Date.now()
-  const p = Template.build(template(i), `soak-${i}`, { apiUrl: cfg.url, apiKey: cfg.key, onBuildLogs: (e) => seen.push(e) })
+  const p = Template.build(template(i), `soak-${i}`, { ...conn, onBuildLogs: (e) => seen.push(e) })
   const deadline = new Promise((r) => { timer = setTimeout(() => r({ outcome: 'hung' }), cfg.deadlineMs) })
   const r = await Promise.race([p.then(() => ({ outcome: 'completed' }), (error) => ({ outcome: 'failed', error })), deadline])
   clearTimeout(timer)
   const from = seen.findIndex((e) => e.message === 'Waiting for logs...')
-  const server = from < 0 ? [] : seen.slice(from + 1, -1).filter((e) => !(e.level === 'debug' && /^Retrying /.test(e.message)))
-  const keys = server.map((e) => `${e.timestamp.toISOString()}|${e.message}`)
+  const delivered = from < 0 ? [] : seen.slice(from + 1, -1).filter((e) => !(e.level === 'debug' && /^Retrying /.test(e.message)))
+  const key = (e) => `${new Date(e.timestamp).toISOString()}|${e.message}`
+  const keys = delivered.map(key)
+  // Entries the server holds that were not delivered (all of them for a completed
+  // build; a failed one may stop early). Unreadable server: counted as unknown.
+  const created = seen.map((e) => /Template created with ID: (\S+), Build ID: (\S+)/.exec(e.message)).find(Boolean)
+  let lost = 0
+  let unknown = false
+  if (created && r.outcome === 'completed') {
+    try {
+      const have = new Set(keys)
+      lost = (await serverEntries({ templateId: created[1], buildId: created[2] })).filter((e) => !have.has(key(e))).length
+    } catch {
+      unknown = true
+    }
+  }
   return {
     i,
     outcome: r.outcome,
@@ -48,7 +83,9 @@ async function oneBuild(i) {
     ms: Date.now() - started,
     retries: seen.filter((e) => /^Retrying /.test(e.message)).length,
     duplicates: keys.length - new Set(keys).size,
-    endLast: seen.at(-1) instanceof pkg.LogEntryEnd,
+    lost,
+    unknown,
+    endLast: seen.at(-1) instanceof pkg.LogEntryEnd || seen.at(-1)?.constructor?.name === 'LogEntryEnd',
   }
 }
 

@@ -19,6 +19,10 @@ test('reliability summary', () => {
   }
   const lines = ['reliability summary (tests/artifacts/reliability.json):']
   const f = data.faults
+  if (f?.mix) {
+    const pct = (m) => (m.builds ? Math.round((100 * m.completed) / m.builds) : 0)
+    lines.push(`  faults mix     : ${f.flags}: ours ${f.mix.ours.completed}/${f.mix.ours.builds} builds completed (${pct(f.mix.ours)} %), official ${f.mix.official.completed}/${f.mix.official.builds} (${pct(f.mix.official)} %)${age(f)}`)
+  }
   if (f) {
     for (const sdk of ['ours', 'official']) {
       const s = f.summary[sdk]
@@ -28,7 +32,10 @@ test('reliability summary', () => {
   }
   const k = data.soak
   if (k) {
-    lines.push(`  soak           : ${k.completed}/${k.builds} builds completed (${k.intendedFailures} fail on purpose), ${k.hung} hung, errors ${JSON.stringify(k.errorsByClass)}, ${k.requests} requests, heapUsed ${k.memory.baseline.heapUsedMB} → ${k.memory.peak.heapUsedMB} (peak) → ${k.memory.after.heapUsedMB} MB${age(k)}`)
+    for (const s of [k, k.official].filter(Boolean)) {
+      lines.push(`  soak ${(s.sdk || 'ours').padEnd(10)}: ${s.completed}/${s.builds} builds completed (${s.intendedFailures} fail on purpose), ${s.lostBuilds} lost among those meant to succeed, ${s.entriesLost} log entries lost, ${s.entriesDuplicated} duplicated, ${s.hung} hung, errors ${JSON.stringify(s.errorsByClass)}, ${s.requests} requests${age(k)}`)
+    }
+    lines.push(`  soak memory    : heapUsed ${k.memory.baseline.heapUsedMB} → ${k.memory.peak.heapUsedMB} (peak) → ${k.memory.after.heapUsedMB} MB${age(k)}`)
   }
   const b = data.badInputs
   if (b) lines.push(`  bad inputs     : ${b.refused}/${b.total} refused correctly${age(b)}`)

@@ -142,6 +142,10 @@ pub fn error_from_transport(
             ErrorClass::NetworkError,
             format!("Network error: {}", truncate_detail(msg)),
         ),
+        TransportError::Unreadable(msg) => SdkError::new(
+            endpoint.error_class(),
+            format!("Invalid response from the server: {}", truncate_detail(msg)),
+        ),
     }
 }
 

@@ -178,6 +178,22 @@ pub enum TransportError {
     Network(String),
     /// The caller cancelled the request.
     Aborted,
+    /// A reply came but could not be read (larger than the host accepts); retrying
+    /// would get the same.
+    Unreadable(String),
+}
+
+impl TransportError {
+    /// A short description for log entries ("timed out", the host's message, …).
+    pub fn describe(&self) -> String {
+        match self {
+            TransportError::Timeout => "timed out".into(),
+            TransportError::Network(m) | TransportError::Unreadable(m) => {
+                crate::errors::truncate_detail(m)
+            }
+            TransportError::Aborted => "aborted".into(),
+        }
+    }
 }
 
 /// How a request ended, as the face's transport reports it.
@@ -193,17 +209,20 @@ pub enum ReplyKind {
     Aborted,
     /// The host could not make the upload's archive (a file vanished or changed).
     Local,
+    /// A reply came that the host could not read (over its size limit).
+    Unreadable,
 }
 
 impl ReplyKind {
-    /// The kind's code (the face's `REPLY` table: http 0, network 1, timeout 2,
-    /// aborted 3, local 4).
+    /// The kind's code (the face's reply kinds: http 0, network 1, timeout 2,
+    /// aborted 3, local 4, unreadable 5).
     pub fn from_code(code: u8) -> ReplyKind {
         match code {
             0 => ReplyKind::Http,
             2 => ReplyKind::Timeout,
             3 => ReplyKind::Aborted,
             4 => ReplyKind::Local,
+            5 => ReplyKind::Unreadable,
             _ => ReplyKind::Network,
         }
     }
@@ -235,6 +254,7 @@ pub fn host_reply(
         }
         ReplyKind::Timeout => Err(TransportError::Timeout),
         ReplyKind::Aborted => Err(TransportError::Aborted),
+        ReplyKind::Unreadable => Err(TransportError::Unreadable(status_text.to_string())),
         ReplyKind::Network | ReplyKind::Local => {
             Err(TransportError::Network(status_text.to_string()))
         }

@@ -265,7 +265,7 @@ impl RegistryRead {
                 let message = match e {
                     TransportError::Timeout => "the registry did not answer in time".to_string(),
                     TransportError::Aborted => "aborted".to_string(),
-                    TransportError::Network(m) => m,
+                    TransportError::Network(m) | TransportError::Unreadable(m) => m,
                 };
                 return self.fail(message, false);
             }

@@ -188,7 +188,7 @@ pub fn retry_after_ms(response: &HttpResponse, now_ms: f64) -> Option<u64> {
 /// Whether an outcome may be retried at all for a request of this idempotency.
 pub fn is_retryable(outcome: &Result<HttpResponse, TransportError>, idempotent: bool) -> bool {
     match outcome {
-        Err(TransportError::Aborted) => false,
+        Err(TransportError::Aborted | TransportError::Unreadable(_)) => false,
         Err(_) => idempotent,
         Ok(response) if response.status == 429 => true,
         Ok(response) => idempotent && (500..=599).contains(&response.status),

@@ -30,7 +30,7 @@ use alloc::collections::VecDeque;
 use crate::attempts::{ms_until, Attempts};
 use crate::connection::{ConnectionConfig, ConnectionOptions};
 use crate::endpoint::Endpoint;
-use crate::errors::{error_from_status, error_from_transport, truncate_detail};
+use crate::errors::{error_from_status, error_from_transport};
 use crate::failure_hints::explain_failure;
 use crate::http::{HttpRequest, HttpResponse, TransportError};
 use crate::log_entry::LogEntry;
@@ -311,6 +311,14 @@ impl ServerBuild {
             ServerBuild::Continues => "continues",
             ServerBuild::Deleted => "deleted",
         }
+    }
+}
+
+/// What an attempt got, for log entries: `503 Service Unavailable`, `timed out`, …
+fn outcome_text(result: &Result<HttpResponse, TransportError>) -> String {
+    match result {
+        Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
+        Err(e) => e.describe(),
     }
 }
 
@@ -933,12 +941,7 @@ impl BuildSession {
                 &mut self.jitter,
                 now_ms,
             ) {
-                let why = match &result {
-                    Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
-                    Err(TransportError::Timeout) => "timed out".to_string(),
-                    Err(TransportError::Network(m)) => truncate_detail(m),
-                    Err(TransportError::Aborted) => "aborted".to_string(),
-                };
+                let why = outcome_text(&result);
                 let message = format!(
                     "Retrying {} in {delay} ms (attempt {} of {}): {why}",
                     Self::describe(op),
@@ -1093,12 +1096,7 @@ impl BuildSession {
         result: &Result<HttpResponse, TransportError>,
         now_ms: f64,
     ) {
-        let why = match result {
-            Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
-            Err(TransportError::Timeout) => "timed out".to_string(),
-            Err(TransportError::Network(m)) => truncate_detail(m),
-            Err(TransportError::Aborted) => "aborted".to_string(),
-        };
+        let why = outcome_text(result);
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
