@@ -59,7 +59,7 @@ watchdog.unref()
 // A snapshot of the package: a rebuild of pkg/ while the bench runs (another
 // engineer's `make build`) must not pull files from under the measurements.
 const pkg = join(tmp, 'pkg')
-const pkgFiles = ['package.json', 'node/index.cjs', 'node/index.mjs', 'node/novita_template_wasm_bg.wasm', 'web/index.js', 'web/novita_template_wasm.js', 'web/novita_template_wasm_bg.wasm']
+const pkgFiles = ['package.json', 'node/index.cjs', 'node/index.mjs', 'node/core_bg.wasm', 'node/extras_bg.wasm', 'web/index.js', 'web/face.js', 'web/core.js', 'web/core_bg.wasm', 'web/extras.js', 'web/extras_bg.wasm']
 for (let attempt = 1; ; attempt++) {
   rmSync(pkg, { recursive: true, force: true })
   try {

@@ -203,12 +203,12 @@ export declare class TemplateBase implements TemplateFromImage, TemplateBuilder,
   static toDockerfile(template: TemplateClass): string
   /** Builds and waits for the end, delivering every log entry once, in order. */
   static build(template: TemplateClass, name: string, options?: Omit<BuildOptions, 'alias'>): Promise<BuildInfo>
-  /** @deprecated Pass the name as the second argument. */
-  static build(template: TemplateClass, options: BuildOptions & { alias: string }): Promise<BuildInfo>
+  /** @deprecated Pass the name as the second argument (here `options.alias`). */
+  static build(template: TemplateClass, options: BuildOptions): Promise<BuildInfo>
   /** Starts a build and resolves once the server runs it. */
   static buildInBackground(template: TemplateClass, name: string, options?: Omit<BuildOptions, 'alias'>): Promise<BuildInfo>
-  /** @deprecated Pass the name as the second argument. */
-  static buildInBackground(template: TemplateClass, options: BuildOptions & { alias: string }): Promise<BuildInfo>
+  /** @deprecated Pass the name as the second argument (here `options.alias`). */
+  static buildInBackground(template: TemplateClass, options: BuildOptions): Promise<BuildInfo>
   static getBuildStatus(build: Pick<BuildInfo, 'templateId' | 'buildId'>, options?: GetBuildStatusOptions): Promise<TemplateBuildStatusResponse>
   /** Follows a background build to its end, with its logs, progress and deadline. */
   static waitForBuild(build: Pick<BuildInfo, 'templateId' | 'buildId'>, options?: WaitForBuildOptions): Promise<WaitForBuildResult>
@@ -287,6 +287,18 @@ export declare class TemplateApi {
   static get(templateId: string, options?: ConnectionOpts): Promise<TemplateInfo>
   static listTemplates(options?: TemplateListOpts): Promise<TemplateListResponse>
   static deleteTemplate(templateId: string, options?: TemplateDeleteOpts): Promise<boolean>
+}
+
+/** A base image's config as novita-sandbox describes it (the environment, working
+ *  directory and start command a template inherits). */
+export type ImageConfig = {
+  env: Record<string, string>
+  workdir: string | null
+  entrypoint: string[]
+  cmd: string[]
+  error?: string
+  unsupportedBase?: string
+  unusable?: string
 }
 
 /** Options of the calls outside a build (as novita-sandbox names them). */

@@ -38,17 +38,24 @@ face() {
 
 # ---- Node: CommonJS, both modules instantiated synchronously by the nodejs glue ----
 echo '{ "type": "commonjs" }' > "$out/node/package.json"
-{
+node_entry() { # <the export statements>
   echo "'use strict'"
   cat pkg-template/host-node.js
   face
+  cat pkg-template/copy-tools.js
   echo "let extras"
-  echo "const api = createFace(require('./core.js'), createHost(() => (extras ??= require('./extras.js'))))"
-  echo "module.exports = Object.assign(api, { default: api.Sandbox })"
-} > "$out/node/index.cjs"
-
-# Export names, read from the built Node entry so the ES module lists match it.
-names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/node/index.cjs'))).filter((k) => k !== 'default').join(', '))")
+  echo "const loadExtras = () => (extras ??= { ...require('./extras.js'), createCopyTools })"
+  echo "const api = createFace(require('./core.js'), createHost(loadExtras))"
+  echo "$1"
+}
+# First without export lines, to read the export names from the face itself.
+node_entry "module.exports = api" > "$out/node/index.cjs"
+names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/node/index.cjs'))).join(', '))")
+# Then with one `exports.X =` per name (what TypeScript, attw and Node's CJS lexer read),
+# and `default` as the official SDK's (Sandbox), marked as an ES module's.
+node_entry "Object.defineProperty(exports, '__esModule', { value: true })
+$(for n in ${names//,/}; do echo "exports.$n = api.$n"; done)
+exports.default = api.Sandbox" > "$out/node/index.cjs"
 
 # Node ESM: re-exports the CommonJS entry (one module instance per process).
 {
@@ -67,7 +74,10 @@ names=$(node -e "console.log(Object.keys(require(require('path').resolve('$out/n
 {
   echo "'use strict'"
   echo "const api = require('./index.cjs')"
-  echo "module.exports = Object.assign({}, api, { init: async () => {} })"
+  echo "Object.defineProperty(exports, '__esModule', { value: true })"
+  for n in ${names//,/} default; do echo "exports.$n = api.$n"; done
+  echo "/** Nothing to wait for in Node: the module is instantiated at import. */"
+  echo "exports.init = async () => {}"
 } > "$out/node/lazy.cjs"
 
 # ---- browsers and bundlers: ES modules ----
@@ -84,11 +94,12 @@ exports() { echo "export const { $names } = $1"; echo "export default $1.Sandbox
 # Default entry: instantiates the core at import (its .wasm next to the glue, found by
 # `new URL(…, import.meta.url)`, which Vite and webpack 5 bundle as an asset); the
 # on-demand module is a dynamic import, its own chunk.
-cat > "$out/web/extras-load.js" <<'EOF'
-import init, * as extras from './extras.js'
-await init()
-export default extras
-EOF
+{
+  echo "import init, * as extras from './extras.js'"
+  cat pkg-template/copy-tools.js
+  echo "await init()"
+  echo "export default { ...extras, createCopyTools }"
+} > "$out/web/extras-load.js"
 {
   echo "import init, * as core from './core.js'"
   echo "import { createFace, createHost } from './face.js'"
@@ -121,12 +132,13 @@ inline() { # <wasm> → a module whose default export is its bytes
 }
 inline "$out/web/core_bg.wasm" > "$out/web/core-bytes.js"
 inline "$out/web/extras_bg.wasm" > "$out/web/extras-bytes.js"
-cat > "$out/web/extras-inline.js" <<'EOF'
-import init, * as extras from './extras.js'
-import bytes from './extras-bytes.js'
-await init({ module_or_path: bytes })
-export default extras
-EOF
+{
+  echo "import init, * as extras from './extras.js'"
+  echo "import bytes from './extras-bytes.js'"
+  cat pkg-template/copy-tools.js
+  echo "await init({ module_or_path: bytes })"
+  echo "export default { ...extras, createCopyTools }"
+} > "$out/web/extras-inline.js"
 {
   echo "import init, * as core from './core.js'"
   echo "import { createFace, createHost } from './face.js'"

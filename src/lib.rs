@@ -26,5 +26,6 @@ mod runtime;
 
 pub use builder_options::ts_declarations as ts_shapes;
 pub use logger_api::Logger;
-pub use machine_api::Machine;
+pub use machine_api::{check_plan, connection_for, start_build, start_call, watch_build, Machine};
 pub use model_api::Model;
+pub use ready_cmds::ready_cmd;

@@ -1,143 +1,26 @@
-// ---- COPY: file sources, hashing and archives (the on-demand module plans them) ----
-const CHUNK = 4 * 1024 * 1024
+// ---- COPY steps: planned, hashed and archived by the on-demand side ----
+let copyTools
 
-/** Calls `onProgress` with `{src, phase, bytesDone, bytesTotal}` at most every 100 ms. */
-function progress(onProgress, src, phase, total) {
-  let done = 0
-  let last = -Infinity
-  const report = (now) => {
-    last = now
-    try { onProgress({ src, phase, bytesDone: done, bytesTotal: total }) } catch {}
-  }
-  return {
-    add(n) {
-      done += n
-      const now = Date.now()
-      if (onProgress && now - last >= 100) report(now)
-    },
-    end() { if (onProgress) report(Date.now()) },
-  }
+/** The COPY tooling of the on-demand side (copy-tools.js), loaded on first use. */
+async function tools() {
+  const x = await host.extras()
+  copyTools ??= x.createCopyTools({ errors, call, host, send, throwIfAborted, describe }, x)
+  return copyTools
 }
 
-/** A browser source: a FileList, File[], a FileSystemDirectoryHandle or `{path: content}`. */
-function memorySource(source) {
-  const invalid = (what) => new errors.InvalidArgumentError(`Template: ${what}`)
-  const isHandle = typeof source.entries === 'function' && source.kind === 'directory'
-  let entries
-  const list = async () => {
-    if (entries) return entries
-    let pairs
-    if (isHandle) {
-      pairs = []
-      const walk = async (dir, prefix) => {
-        for await (const [name, e] of dir.entries()) {
-          const path = prefix ? `${prefix}/${name}` : name
-          if (e.kind === 'directory') await walk(e, path)
-          else pairs.push([path, await e.getFile()])
-        }
-      }
-      await walk(source, '')
-    } else if (Array.isArray(source) || typeof source.item === 'function') {
-      pairs = Array.from(source, (f) => [f.webkitRelativePath || f.name, f])
-    } else {
-      pairs = Object.entries(source)
-    }
-    const map = new Map()
-    for (const [raw, value] of pairs) {
-      const parts = String(raw).split(/[/\\]/).filter((s) => s && s !== '.')
-      if (!parts.length || parts.includes('..')) throw invalid(`\`fileContext\`: invalid relative path ${JSON.stringify(raw)}`)
-      const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value
-      const size = bytes instanceof Uint8Array ? bytes.length : bytes && typeof bytes.slice === 'function' ? bytes.size : undefined
-      if (typeof size !== 'number') throw invalid(`\`fileContext[${JSON.stringify(raw)}]\` must be a string, Uint8Array, Blob or File, got ${describe(value)}`)
-      map.set(parts.join('/'), bytes)
-    }
-    // Listed again at each build of a directory handle, so edits are picked up.
-    if (!isHandle) entries = map
-    return map
-  }
-  return {
-    async plan(spec) {
-      const map = await list()
-      spec.files = Array.from(map, ([p, v]) => [p, v.length ?? v.size])
-      const ignore = map.get('.dockerignore')
-      if (ignore) spec.dockerignore = new TextDecoder().decode(ignore instanceof Uint8Array ? ignore : await ignore.arrayBuffer())
-      return map
-    },
-    async read(map, path, size, onChunk) {
-      const v = map.get(path)
-      let at = 0
-      while (at < size) {
-        const n = Math.min(CHUNK, size - at)
-        const chunk = v instanceof Uint8Array ? v.subarray(at, at + n) : new Uint8Array(await v.slice(at, at + n).arrayBuffer())
-        if (!chunk.length) break
-        await onChunk(chunk)
-        at += chunk.length
-      }
-      if (at !== size) throw new Error(`${path} changed while it was read: expected ${size} bytes, read ${at}`)
-    },
-  }
-}
-
-/** The COPY steps of `t` planned by the on-demand module, or `null` when there are none. */
-async function planCopies(t) {
+/**
+ * The COPY steps of `t` planned and hashed: `{ copies, hashes }`, with `copies` null
+ * (and nothing loaded) when it has none. Errors point at the `copy()` call.
+ */
+async function prepareCopies(t, onUploadProgress, signal) {
   const spec = JSON.parse(t._m.copies())
-  if (!spec.copies.length) return null
-  const files = t._files
-  if (!files) {
-    throw new Error('Browser runtime is not supported for copy without a file source: pass Template({ fileContext }) with the files (a FileList, File[], directory handle or { path: content } object)')
-  }
-  const extras = await host.extras()
-  const source = await files.plan(spec)
-  // A source that matches nothing is thrown as the core's error JSON, with its COPY index.
-  const plans = new extras.Copies(JSON.stringify(spec), files.fs)
-  return { plans, spec, files, source, extras }
-}
-
-/** The files hash of every COPY step, in order. */
-async function hashCopies(c, onProgress, signal) {
-  const hashes = []
-  for (let i = 0; i < c.spec.copies.length; i++) {
-    const parts = JSON.parse(c.plans.hashParts(i))
-    const h = host.sha256() || new c.extras.Sha256()
-    const total = parts.reduce((n, p) => n + (typeof p === 'string' ? 0 : p[1]), 0)
-    const p = progress(onProgress, c.spec.copies[i].src, 'hash', total)
-    for (const part of parts) {
-      throwIfAborted(signal)
-      if (typeof part === 'string') h.updateText(part)
-      else await c.files.read(c.source, part[0], part[1], (chunk) => { h.update(chunk); p.add(chunk.length) })
-    }
-    p.end()
-    hashes.push(h.hex())
-  }
-  return hashes
-}
-
-/** Archives COPY `step.copy` into the host's gzip spool and PUTs it to `step.url`. */
-async function uploadCopy(c, step, onProgress, signal) {
-  const i = step.copy
-  const { entries, trailer } = JSON.parse(c.plans.entries(i))
-  const total = entries.reduce((n, e) => n + e.size, 0)
-  const p = progress(onProgress, c.spec.copies[i].src, 'archive', total)
-  const spool = host.createSpool()
+  if (!spec.copies.length) return { copies: null, hashes: [] }
   try {
-    for (let j = 0; j < entries.length; j++) {
-      const e = entries[j]
-      await spool.write(call(() => c.plans.tarHeader(i, j)))
-      if (e.file) {
-        await c.files.read(c.source, e.path, e.size, (chunk) => { p.add(chunk.length); return spool.write(chunk) })
-        if (e.pad) await spool.write(new Uint8Array(e.pad))
-      }
-    }
-    await spool.write(new Uint8Array(trailer))
-    p.end()
-    const spooled = await spool.finish()
-    // Node PUTs its file with node:http; a browser sends the Blob with fetch.
-    return await (host.uploadSpool
-      ? host.uploadSpool(step.url, spooled, step.timeout ?? 0, signal)
-      : send('PUT', step.url, [], spooled.body, step.timeout ?? 0, signal))
-  } catch (e) {
-    spool.discard()
-    throw new Error(`Failed to archive '${c.spec.copies[i].src}': ${(e && e.message) || e}`)
+    const c = await tools()
+    const copies = await c.planCopies(t, spec)
+    return { copies, hashes: await c.hashCopies(copies, onUploadProgress, signal) }
+  } catch (x) {
+    throw pointAt(t, fail(x))
   }
 }
 
@@ -152,8 +35,8 @@ async function readImageConfig(t, registryUrl, signal, log) {
   if (req.skip) return log && log('debug', req.skip)
   let result = imageConfigs.get(request)
   if (!result) {
-    const extras = await host.extras()
-    result = await drive(new extras.RegistryRead(request, Math.random()), { signal })
+    const x = await host.extras()
+    result = await drive(new x.RegistryRead(request, Math.random()), { signal })
     imageConfigs.set(request, result)
   }
   const warning = t._m.applyImageConfig(JSON.stringify(result))

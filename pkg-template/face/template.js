@@ -40,7 +40,7 @@ class TemplateBase {
     this._stacks = []
     this._contextPath = typeof o.fileContextPath === 'string' ? o.fileContextPath : '.'
     // COPY sources: the files given (any host), else the context directory (Node).
-    this._files = fileContext ? memorySource(fileContext) : host.fileContext ? host.fileContext(this._contextPath) : undefined
+    this._files = fileContext ? { memory: fileContext } : host.fileContext ? host.fileContext(this._contextPath) : undefined
   }
 
   /** What went wrong reading the base image's config, if it did (`{error, unusable?}`). */
@@ -58,11 +58,7 @@ class TemplateBase {
     checkTemplate(t, 'Template.toJSON')
     const o = options || {}
     await readImageConfig(t, o.registryUrl, o.signal)
-    let hashes
-    if (computeHashes) {
-      const copies = await planCopies(t).catch((x) => { throw pointAt(t, fail(x)) })
-      hashes = copies ? await hashCopies(copies, undefined, o.signal) : []
-    }
+    const hashes = computeHashes ? (await prepareCopies(t, undefined, o.signal)).hashes : undefined
     throwIfAborted(o.signal)
     return call(() => t._m.toJson(hashes && JSON.stringify(hashes), true, !!o.redact))
   }
@@ -100,16 +96,10 @@ class TemplateBase {
     const o = (name && typeof name === 'object' && options === undefined ? name : options) || {}
     const checked = JSON.parse(call(() => core.checkPlan(encode([name, options]), environment())))
     await readImageConfig(t, o.registryUrl, o.signal)
-    const copies = await planCopies(t).catch((x) => { throw pointAt(t, fail(x)) })
-    const hashes = copies ? await hashCopies(copies, o.onUploadProgress, o.signal) : []
+    const { copies, hashes } = await prepareCopies(t, o.onUploadProgress, o.signal)
     // Refused here as the server would refuse it (what `build` checks before sending).
     call(() => t._m.toJson(JSON.stringify(hashes), false, false))
-    const list = hashes.map((hash, i) => {
-      const c = copies.spec.copies[i]
-      const files = JSON.parse(copies.plans.entries(i)).entries.filter((e) => e.file)
-      const bytes = files.reduce((n, e) => n + e.size, 0)
-      return { src: c.src, dest: c.dest, step: c.step, forceUpload: c.forceUpload, hash, files: files.length, bytes }
-    })
+    const list = copies ? (await tools()).summarize(copies, hashes) : []
     const x = await host.extras()
     const m = call(() => x.Call.plan(checked.name, JSON.stringify(checked.connection), t._m.stepsJson(), JSON.stringify(list), Math.random()))
     return drive(m, { signal: o.signal })
@@ -179,15 +169,15 @@ async function runBuild(t, name, options, background) {
   const prepare = async () => {
     try {
       await readImageConfig(t, o.registryUrl, o.signal, (level, text) => m.log(level, text, Date.now()))
-      copies = await planCopies(t)
-      const hashes = copies ? await hashCopies(copies, o.onUploadProgress, o.signal) : []
+      let hashes
+      ;({ copies, hashes } = await prepareCopies(t, o.onUploadProgress, o.signal))
       m.stepsReady(t._m, JSON.stringify(hashes.map((hash) => ({ hash }))), Date.now())
     } catch (x) {
       // A cancel is the machine's to finish (it knows what the server has).
       if (o.signal && o.signal.aborted) return
       // Through the machine, so the build ends as every failure does (LogEntryEnd, …);
       // the caller gets this error itself, pointed at the call that caused it.
-      prepareError = pointAt(t, fail(x))
+      prepareError = x instanceof Error ? x : fail(x)
       const index = classes.indexOf(prepareError && prepareError.constructor)
       m.fail(JSON.stringify({ class: index < 0 ? 0 : index, message: String((prepareError && prepareError.message) ?? prepareError) }), Date.now())
     }
@@ -198,7 +188,7 @@ async function runBuild(t, name, options, background) {
       log: o.onBuildLogs,
       progress: o.onBuildProgress,
       prepare,
-      upload: (step, signal) => uploadCopy(copies, step, o.onUploadProgress, signal),
+      upload: async (step, signal) => (await tools()).uploadCopy(copies, step, o.onUploadProgress, signal),
     })
   } catch (e) {
     throw prepareError ?? pointAt(t, e)

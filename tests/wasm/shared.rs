@@ -1,149 +1,129 @@
-//! Checks shared by the Node and the browser wasm-bindgen suites: the skin,
-//! compiled to wasm, converts JavaScript values, refuses bad ones with typed
-//! errors (never a trap), and serializes like the official SDK.
+//! Checks shared by the Node and the browser wasm-bindgen suites: the core module,
+//! compiled to wasm, takes the face's JSON, refuses bad input with typed errors
+//! (never a trap), serializes like the official SDK, and runs a call machine.
 
-use js_sys::{Array, Object, Reflect};
-use novita_template_wasm::{wait_for_port, wait_for_timeout, TemplateBase};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use novita_template_json::{parse, Json};
+use novita_template_wasm::{ready_cmd, start_call, Model};
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
-    }
-    o.into()
+/// The error an export threw: its class index and message.
+fn error(thrown: String) -> (i64, String) {
+    let v = parse(&thrown).expect("errors are JSON");
+    let class = v.get("class").and_then(Json::as_integer).expect("a class");
+    let message = v
+        .get("message")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_string();
+    (class, message)
 }
 
-fn error_name_and_message(e: &JsValue) -> (String, String) {
-    let get = |k: &str| {
-        Reflect::get(e, &JsValue::from_str(k))
-            .unwrap()
-            .as_string()
-            .unwrap_or_default()
-    };
-    (get("name"), get("message"))
-}
+/// `ErrorClass::InvalidArgumentError`'s index (the face's table follows `ErrorClass::ALL`).
+const INVALID_ARGUMENT: i64 = 9;
 
 pub fn chained_calls_serialize_like_the_official_sdk() {
-    let t = TemplateBase::new(JsValue::UNDEFINED).unwrap();
-    let t = t.from_python_image("3.12".into()).unwrap();
-    let pkgs: JsValue = Array::of2(&"flask".into(), &"requests".into()).into();
-    let t = t.pip_install(pkgs, JsValue::UNDEFINED).unwrap();
-    let t = t
-        .pip_install("httpx".into(), obj(&[("g", JsValue::FALSE)]))
+    let mut t = Model::new("{}").unwrap();
+    t.call("fromPythonImage", r#"["3.12"]"#, 0).unwrap();
+    t.call("pipInstall", r#"[["flask","requests"]]"#, 1)
         .unwrap();
-    let t = t
-        .set_start_cmd(
-            "python -m http.server 8000".into(),
-            wait_for_port(JsValue::from(8000)).unwrap().into(),
-        )
-        .unwrap();
+    t.call("pipInstall", r#"["httpx",{"g":false}]"#, 2).unwrap();
+    let port = ready_cmd("waitForPort", "[8000]").unwrap();
+    let args = Json::Arr(vec![
+        Json::str("python -m http.server 8000"),
+        Json::str(port),
+    ]);
+    t.call("setStartCmd", &args.to_compact(), 3).unwrap();
     // Fixture 01's toDockerfile, byte for byte.
     assert_eq!(
-        TemplateBase::to_dockerfile(&t).unwrap(),
+        t.to_dockerfile().unwrap(),
         "FROM python:3.12\nRUN pip install flask requests\nRUN pip install --user httpx\nENTRYPOINT python -m http.server 8000\n"
     );
 }
 
-pub async fn to_json_resolves_with_the_fixture_text() {
-    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+pub fn to_json_gives_the_fixture_text() {
+    let fixture = parse(include_str!(
         "../fixtures/08-from-template-ready-patch.json"
     ))
     .unwrap();
-    let expected = fixture["toJSON"]["text"].as_str().unwrap();
-    let t = TemplateBase::new(JsValue::UNDEFINED).unwrap();
-    let t = t.from_template("base".into()).unwrap();
-    let t = t.set_envs(obj(&[("PORT", "3000".into())])).unwrap();
-    let t = t
-        .run_cmd("npm i -g serve".into(), JsValue::UNDEFINED)
+    let expected = fixture
+        .get("toJSON")
+        .and_then(|t| t.get("text"))
+        .and_then(Json::as_str)
         .unwrap();
-    let t = t
-        .set_patch_cmd("echo patched > /etc/patched".into())
+    let mut t = Model::new("{}").unwrap();
+    t.call("fromTemplate", r#"["base"]"#, 0).unwrap();
+    t.call("setEnvs", r#"[{"PORT":"3000"}]"#, 1).unwrap();
+    t.call("runCmd", r#"["npm i -g serve"]"#, 2).unwrap();
+    t.call("setPatchCmd", r#"["echo patched > /etc/patched"]"#, 3)
         .unwrap();
-    let ready = novita_template_wasm::wait_for_url(
-        "http://localhost:3000/health".into(),
-        JsValue::from(204),
-    )
-    .unwrap();
-    let t = t
-        .set_start_cmd("serve -l 3000".into(), ready.into())
-        .unwrap();
-    let text = JsFuture::from(TemplateBase::to_json(&t, None, JsValue::UNDEFINED))
-        .await
-        .unwrap();
-    assert_eq!(text.as_string().unwrap(), expected);
+    let ready = ready_cmd("waitForURL", r#"["http://localhost:3000/health",204]"#).unwrap();
+    let args = Json::Arr(vec![Json::str("serve -l 3000"), Json::str(ready)]);
+    t.call("setStartCmd", &args.to_compact(), 4).unwrap();
+    assert_eq!(t.to_json(None, true, false).unwrap(), expected);
 }
 
 pub fn bad_arguments_are_typed_errors_not_traps() {
-    let t = TemplateBase::new(JsValue::UNDEFINED).unwrap();
-    let files = obj(&[("a.txt", "a".into())]);
-    let with_files = TemplateBase::new(obj(&[("fileContext", files)])).unwrap();
-    let cases: Vec<(JsValue, &str)> = vec![
-        (
-            t.run_cmd(JsValue::from(5), JsValue::UNDEFINED)
-                .err()
-                .unwrap(),
-            "runCmd",
-        ),
-        (
-            t.run_cmd("".into(), JsValue::UNDEFINED).err().unwrap(),
-            "runCmd",
-        ),
-        (
-            t.set_envs(obj(&[("A", JsValue::from(1))])).err().unwrap(),
-            "setEnvs",
-        ),
-        (
-            with_files
-                .copy("/etc/passwd".into(), "/x".into(), JsValue::UNDEFINED)
-                .err()
-                .unwrap(),
-            "absolute",
-        ),
-        (
-            t.from_dockerfile("RUN echo no from".into()).err().unwrap(),
-            "FROM",
-        ),
-        (
-            t.git_clone("".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
-                .err()
-                .unwrap(),
-            "gitClone",
-        ),
-        (
-            t.make_dir("/d".into(), obj(&[("mode", JsValue::from(-1))]))
-                .err()
-                .unwrap(),
-            "makeDir",
-        ),
-        (
-            wait_for_port(JsValue::from(70000)).err().unwrap(),
-            "waitForPort",
-        ),
-        (wait_for_port("80".into()).err().unwrap(), "waitForPort"),
-        (
-            wait_for_timeout(JsValue::from(f64::NAN)).err().unwrap(),
-            "waitForTimeout",
-        ),
-        (
-            TemplateBase::new(JsValue::from(3)).err().unwrap(),
-            "options",
-        ),
+    let mut t = Model::new("{}").unwrap();
+    t.call("fromImage", r#"["node:22"]"#, 0).unwrap();
+    let cases: [(&str, &str, &str); 6] = [
+        ("runCmd", "[null]", "runCmd"),
+        ("runCmd", "[[1,2]]", "runCmd"),
+        ("setEnvs", r#"[{"A":1}]"#, "setEnvs"),
+        ("gitClone", "[42]", "gitClone"),
+        ("makeDir", "[]", "makeDir"),
+        ("runCmd", "not json", "runCmd"),
     ];
-    for (err, needle) in cases {
-        let (name, message) = error_name_and_message(&err);
-        assert!(
-            !name.is_empty() && name != "RuntimeError",
-            "{name}: {message}"
-        );
+    for (method, args, needle) in cases {
+        let (class, message) = error(t.call(method, args, 1).unwrap_err());
+        assert_eq!(class, INVALID_ARGUMENT, "{method}({args}): {message}");
         assert!(
             message.contains(needle),
             "{message:?} should mention {needle}"
         );
     }
-    // The module is still usable after all of that.
-    assert!(t.run_cmd("echo ok".into(), JsValue::UNDEFINED).is_ok());
+    let (class, message) = error(ready_cmd("waitForPort", "[70000]").unwrap_err());
+    assert_eq!(class, INVALID_ARGUMENT, "{message}");
+    // The module is still usable after all of that, and nothing was recorded.
+    t.call("runCmd", r#"["echo ok"]"#, 2).unwrap();
+    assert_eq!(t.to_dockerfile().unwrap(), "FROM node:22\nRUN echo ok\n");
+}
+
+pub fn a_call_machine_sends_and_reads_its_reply() {
+    let env = r#"{"host":{"kind":"browser"},"env":{}}"#;
+    let args = r#"["tpl1",{"apiUrl":"http://127.0.0.1:9","apiKey":"k"}]"#;
+    let mut m = start_call("getTags", args, env, 0.5).unwrap();
+    let step = parse(&m.next(0.0)).unwrap();
+    assert_eq!(step.get("t").and_then(Json::as_str), Some("send"));
+    assert_eq!(
+        step.get("url").and_then(Json::as_str),
+        Some("http://127.0.0.1:9/templates/tpl1/tags")
+    );
+    let id = step.get("id").and_then(Json::as_integer).unwrap() as u32;
+    // Asked again before the reply: wait.
+    assert_eq!(
+        parse(&m.next(1.0)).unwrap().get("t").and_then(Json::as_str),
+        Some("wait")
+    );
+    let body = br#"[{"tag":"v1","buildID":"b1","createdAt":"2026-01-01T00:00:00Z"}]"#;
+    m.reply(
+        id,
+        0,
+        200,
+        "OK",
+        "content-type\napplication/json\n",
+        body,
+        2.0,
+    );
+    let done = parse(&m.next(3.0)).unwrap();
+    assert_eq!(
+        done.get("t").and_then(Json::as_str),
+        Some("done"),
+        "{done:?}"
+    );
+    let tags = done.get("value").and_then(Json::as_array).unwrap();
+    assert_eq!(tags[0].get("tag").and_then(Json::as_str), Some("v1"));
+    // A missing credential or bad option is refused before any request.
+    let (class, _) = error(start_call("getTags", "[42]", env, 0.5).err().unwrap());
+    assert_eq!(class, INVALID_ARGUMENT);
 }
 
 /// The suite's test functions, declared in each runner file (Node, browser).
@@ -156,13 +136,18 @@ macro_rules! wasm_suite {
         }
 
         #[wasm_bindgen_test::wasm_bindgen_test]
-        async fn to_json_resolves_with_the_fixture_text() {
-            shared::to_json_resolves_with_the_fixture_text().await;
+        fn to_json_gives_the_fixture_text() {
+            shared::to_json_gives_the_fixture_text();
         }
 
         #[wasm_bindgen_test::wasm_bindgen_test]
         fn bad_arguments_are_typed_errors_not_traps() {
             shared::bad_arguments_are_typed_errors_not_traps();
+        }
+
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        fn a_call_machine_sends_and_reads_its_reply() {
+            shared::a_call_machine_sends_and_reads_its_reply();
         }
     };
 }

@@ -94,7 +94,7 @@ novita_template_json::shape! {
         #[ts = "(progress: BuildProgress) => void"]
         pub on_build_progress: Option<JsFunction> = "onBuildProgress",
         /// The template that was built, to describe its steps in progress reports.
-        #[ts = "TemplateBase"]
+        #[ts = "TemplateClass"]
         pub template: Option<Json> = "template",
         /// Deadline in milliseconds for the wait (the build goes on on the server).
         pub timeout_ms: Option<Num> = "timeoutMs",
