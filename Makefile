@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (each installs what it needs):
 #   make demo   the emulator + the demo page, building a real template end to end
-#   make test   every test: Rust core, wasm in Node and Chromium, the npm package, tsc
+#   make test   every test: Rust core, wasm in Node and Chromium, the npm package (Node,
+#               Chromium, four bundlers), its types (tsc in four resolutions, attw, publint)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export CARGO_TERM_COLOR ?= never
@@ -29,6 +30,8 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p novita-template-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p novita-template-wasm --target wasm32-unknown-unknown --lib --features wasm-runtime -- -D warnings
+	cargo clippy -p novita-template-wasm-extras --target wasm32-unknown-unknown --lib --features wasm-runtime -- -D warnings
 
 test-rust:
 	cargo test --workspace -- --show-output 2>&1 | grep -Ev "^(---- .* stdout ----|successes:|    [a-z0-9_:]+)$$"
@@ -41,8 +44,10 @@ test-wasm:
 test-js:
 	node --test --test-concurrency=1 --test-timeout=300000 tests/js/ tests/emulator/ tests/e2e/ tests/reliability/
 
+# The packed tarball's types: tsc under NodeNext, Node16 (CJS), Bundler and node10,
+# the official type names, @arethetypeswrong/cli and publint.
 test-types:
-	node_modules/.bin/tsc -p tests/types/tsconfig.json
+	node --test --test-timeout=300000 tests/types/
 
 bench: build emulator
 	node bench/run.mjs
