@@ -48,6 +48,9 @@ export declare class BuildError extends Error {
   reason?: string
   /** What to do about `reason`. */
   hint?: string
+  /** The build, once the server named it (for a console to link it). */
+  templateId?: string
+  buildId?: string
 }
 /** Getting an upload link or uploading a COPY archive failed. */
 export declare class FileUploadError extends BuildError {}
@@ -56,7 +59,11 @@ export declare class AuthenticationError extends Error {
   constructor(message?: string, stackTrace?: string)
 }
 /** The API kept answering 429 after the retries. */
-export declare class RateLimitError extends SandboxError {}
+export declare class RateLimitError extends SandboxError {
+  /** `rate-limited`, with a `hint`, when the service says why. */
+  reason?: string
+  hint?: string
+}
 export declare class NotFoundError extends SandboxError {}
 /** A request took longer than `requestTimeoutMs`. */
 export declare class TimeoutError extends SandboxError {}

@@ -37,7 +37,7 @@ const CAUSES: [(&[&str], FailureCause); 6] = [
         },
     ),
     (
-        &["rate limit", "too many requests", "concurrent build", "concurrency limit"],
+        &["rate limit", "too many requests", "too many concurrent", "concurrent build", "concurrency limit"],
         FailureCause {
             reason: "rate-limited",
             hint: "The service is limiting builds or requests. Wait before building again, or run fewer builds at once.",

@@ -754,9 +754,23 @@ impl BuildSession {
         });
     }
 
-    fn finish(&mut self, result: Result<BuildInfo, SdkError>, now_ms: f64) {
+    fn finish(&mut self, mut result: Result<BuildInfo, SdkError>, now_ms: f64) {
         if self.outcome.is_some() {
             return;
+        }
+        if let Err(e) = &mut result {
+            // Which build failed, for a console to link it (once the server named it).
+            if !self.template_id.is_empty() && e.field("templateId").is_none() {
+                e.set_field("templateId", Json::str(self.template_id.as_str()));
+                e.set_field("buildId", Json::str(self.build_id.as_str()));
+            }
+            // A limit of the service (429 after the retries) gets its reason and hint too.
+            if e.class == ErrorClass::RateLimitError && e.field("reason").is_none() {
+                if let Some(cause) = explain_failure(&e.message, &[]) {
+                    e.set_field("reason", Json::str(cause.reason));
+                    e.set_field("hint", Json::str(cause.hint));
+                }
+            }
         }
         if let Some(tracker) = &mut self.tracker {
             let failed_step = result.as_ref().err().and_then(|e| e.step.clone());
