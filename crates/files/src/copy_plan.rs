@@ -107,8 +107,8 @@ pub struct CopyContext<'a> {
 /// `resolve_symlinks` is set and its target exists and is a file or a
 /// directory; otherwise its `lstat` and link text are hashed and it is
 /// archived as a link (official tar would fail on a dangling link instead).
-pub fn plan_copy<T: FileTree + ?Sized>(
-    tree: &T,
+pub fn plan_copy(
+    tree: &dyn FileTree,
     src: &str,
     dest: &str,
     ctx: CopyContext<'_>,

@@ -43,8 +43,8 @@ pub fn validate_source(src: &str) -> Result<(), SdkError> {
 ///
 /// `context_display` is the context path as the user wrote it; it is only
 /// used in the `No files found in …` message (`path.join(context, src)`).
-pub fn discover<T: FileTree + ?Sized>(
-    tree: &T,
+pub fn discover(
+    tree: &dyn FileTree,
     src: &str,
     ignore: &IgnoreSet,
     context_display: &str,
@@ -111,8 +111,8 @@ fn tree_err(path: &str) -> impl FnOnce(TreeError) -> SdkError + '_ {
 /// a trailing `/` accepts directories and, in the same position, any
 /// symlink (even one to a file or a dangling one, as glob 11 does); and a
 /// trailing `**` also matches the path before it (`src/**` gives `src`).
-fn match_source<T: FileTree + ?Sized>(
-    tree: &T,
+fn match_source(
+    tree: &dyn FileTree,
     src: &str,
     ignore: &IgnoreSet,
 ) -> Result<Vec<Discovered>, SdkError> {
@@ -262,8 +262,8 @@ type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, SdkError>;
 /// `lstat`) paths that are not `relevant`; emits those not ignored and
 /// `wanted`; descends where `descend` allows and the children are not
 /// ignored.
-fn walk<T: FileTree + ?Sized>(
-    tree: &T,
+fn walk(
+    tree: &dyn FileTree,
     root: &str,
     ignore: &IgnoreSet,
     relevant: &dyn Fn(&str) -> bool,

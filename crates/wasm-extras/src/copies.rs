@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use novita_template_error::SdkError;
 use novita_template_files::{
-    plan_copy, CopyContext, CopyPlan, HashPart, IgnoreSet, MemoryTree, TarKind, TarWriter,
+    plan_copy, CopyContext, CopyPlan, FileTree, HashPart, IgnoreSet, MemoryTree, TarKind, TarWriter,
 };
 use novita_template_json::{parse, Json};
 use wasm_bindgen::prelude::*;
@@ -177,11 +177,12 @@ impl Copies {
         {
             let text = |k: &str| c.get(k).and_then(Json::as_str).unwrap_or("");
             let follow = c.get("resolveSymlinks").and_then(Json::as_bool) == Some(true);
-            let plan = match &tree {
-                Tree::Disk(d) => plan_copy(d, text("src"), text("dest"), ctx, follow),
-                Tree::Memory(m) => plan_copy(m, text("src"), text("dest"), ctx, follow),
-            }
-            .map_err(|e| of_copy(e, i))?;
+            let files: &dyn FileTree = match &tree {
+                Tree::Disk(d) => d,
+                Tree::Memory(m) => m,
+            };
+            let plan = plan_copy(files, text("src"), text("dest"), ctx, follow)
+                .map_err(|e| of_copy(e, i))?;
             plans.push(plan);
             resolve.push(follow);
         }
