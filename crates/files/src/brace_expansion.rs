@@ -12,7 +12,12 @@ pub fn expand_braces(pattern: &str) -> Result<Vec<String>, SdkError> {
     let out = expand(&chars).ok_or_else(|| {
         crate::error::pattern_error(
             pattern,
-            &format!("brace expansion gives more than {MAX_ALTERNATIVES} alternatives"),
+            &[
+                "brace expansion gives more than ",
+                &u64_text(MAX_ALTERNATIVES as u64),
+                " alternatives",
+            ]
+            .concat(),
         )
     })?;
     Ok(out.into_iter().map(|c| c.into_iter().collect()).collect())
@@ -161,14 +166,10 @@ fn sequence(body: &[char]) -> Option<Option<Vec<Vec<char>>>> {
         let mut out = Vec::new();
         let mut v = a;
         for _ in 0..count {
-            let digits = v.unsigned_abs().to_string();
+            let digits = u64_text(v.unsigned_abs());
             let sign = if v < 0 { "-" } else { "" };
             let pad = width.saturating_sub(digits.len() + sign.len());
-            out.push(
-                format!("{sign}{}{digits}", "0".repeat(pad))
-                    .chars()
-                    .collect(),
-            );
+            out.push([sign, &"0".repeat(pad), &digits].concat().chars().collect());
             v = if a <= b {
                 v.saturating_add(step)
             } else {

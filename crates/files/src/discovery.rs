@@ -283,7 +283,7 @@ fn walk(
             if name.is_empty() || name == "." || name == ".." || name.contains('/') {
                 return Err(crate::error::tree_error(
                     &dir,
-                    &format!("invalid entry name \"{name}\""),
+                    &["invalid entry name \"", &name, "\""].concat(),
                 ));
             }
             let path = posix_path::child(&dir, &name);

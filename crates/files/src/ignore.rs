@@ -100,9 +100,9 @@ impl IgnoreSet {
             return false;
         }
         let relative = if rel.is_empty() { "." } else { rel };
-        let relative_slash = format!("{relative}/");
+        let relative_slash = [relative, "/"].concat();
         let full = self.full_path(rel);
-        let full_slash = full.as_ref().map(|f| format!("{f}/"));
+        let full_slash = full.as_ref().map(|f| [f, "/"].concat());
         self.rules.iter().any(|r| {
             if r.absolute {
                 match (&full, &full_slash) {
@@ -117,8 +117,8 @@ impl IgnoreSet {
 
     /// Are all entries below directory `rel` ignored (so the walk may skip it)?
     pub fn children_ignored(&self, rel: &str) -> bool {
-        let relative = format!("{}/", if rel.is_empty() { "." } else { rel });
-        let full = self.full_path(rel).map(|f| format!("{f}/"));
+        let relative = [if rel.is_empty() { "." } else { rel }, "/"].concat();
+        let full = self.full_path(rel).map(|f| f + "/");
         self.rules.iter().filter(|r| r.children).any(|r| {
             if r.absolute {
                 full.as_deref().is_some_and(|f| self.rule_matches(r, f))

@@ -87,7 +87,7 @@ impl MemoryTree {
                 Some(node) if !last && node.meta.kind != EntryKind::Dir => {
                     return Err(tree_error(
                         path,
-                        &format!("parent \"{here}\" is not a directory"),
+                        &["parent \"", &here, "\" is not a directory"].concat(),
                     ));
                 }
                 Some(_) if !last => {}
@@ -222,10 +222,10 @@ impl FileTree for MemoryTree {
     fn list_dir(&self, rel_dir: &str) -> Result<Vec<String>, TreeError> {
         let key = self
             .resolve(rel_dir, true, &mut 0)
-            .ok_or_else(|| TreeError(format!("no such directory: \"{rel_dir}\"")))?;
+            .ok_or_else(|| TreeError(["no such directory: \"", rel_dir, "\""].concat()))?;
         match self.nodes.get(&key) {
             Some(node) if node.meta.kind == EntryKind::Dir => Ok(node.children.clone()),
-            _ => Err(TreeError(format!("not a directory: \"{rel_dir}\""))),
+            _ => Err(TreeError(["not a directory: \"", rel_dir, "\""].concat())),
         }
     }
 

@@ -43,7 +43,7 @@ pub fn join(a: &str, b: &str) -> String {
         (true, true) => ".".to_string(),
         (true, false) => normalize(b),
         (false, true) => normalize(a),
-        (false, false) => normalize(&format!("{a}/{b}")),
+        (false, false) => normalize(&[a, "/", b].concat()),
     }
 }
 
@@ -52,7 +52,7 @@ pub fn child(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {
-        format!("{dir}/{name}")
+        [dir, "/", name].concat()
     }
 }
 

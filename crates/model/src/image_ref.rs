@@ -49,7 +49,7 @@ pub fn parse(image: &str) -> Result<ImageRef, SdkError> {
         }
     };
     if host == DOCKER_HUB_HOST && !repository.contains('/') {
-        repository = format!("library/{repository}");
+        repository = ["library/", &repository].concat();
     }
     Ok(ImageRef {
         host,

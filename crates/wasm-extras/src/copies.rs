@@ -98,7 +98,10 @@ impl Copies {
                 Some(Json::Obj(alloc::vec![
                     ("path".into(), Json::str(e.path.as_str())),
                     ("size".into(), Json::int(size as i64)),
-                    ("file".into(), Json::Bool(matches!(tar.kind, TarKind::File { .. }))),
+                    (
+                        "file".into(),
+                        Json::Bool(matches!(tar.kind, TarKind::File { .. }))
+                    ),
                     ("pad".into(), Json::int(pad as i64)),
                 ]))
             })
@@ -135,7 +138,8 @@ impl Copies {
 
 impl Copies {
     fn plan(spec_json: &str, fs: Option<FsHost>) -> Result<Copies, SdkError> {
-        let spec = parse(spec_json).map_err(|_| SdkError::error("copy: unreadable plan request"))?;
+        let spec =
+            parse(spec_json).map_err(|_| SdkError::error("copy: unreadable plan request"))?;
         let context_display = spec
             .get("contextPath")
             .and_then(Json::as_str)

@@ -2,7 +2,6 @@
 //! machine the face's driver runs like any other call.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 
 use novita_template_flow::http::{host_reply, ReplyKind};
@@ -46,7 +45,9 @@ impl RegistryRead {
             }
         };
         let basic_auth = match (text("username"), text("password")) {
-            (Some(u), Some(p)) => Some(format!("Basic {}", base64::encode(format!("{u}:{p}").as_bytes()))),
+            (Some(u), Some(p)) => {
+                Some(["Basic ", &base64::encode([u, ":", p].concat().as_bytes())].concat())
+            }
             _ => None,
         };
         let target = RegistryTarget {
@@ -86,7 +87,13 @@ impl RegistryRead {
         now: f64,
     ) {
         if let Some(r) = &mut self.inner {
-            let reply = host_reply(ReplyKind::from_code(kind), status, status_text, headers, body);
+            let reply = host_reply(
+                ReplyKind::from_code(kind),
+                status,
+                status_text,
+                headers,
+                body,
+            );
             r.on_reply(id, reply, now);
         }
     }
