@@ -13,7 +13,7 @@ use crate::machine::{Machine, Step};
 use crate::prelude::*;
 use crate::retry::{Jitter, RetryPolicy};
 use novita_template_json::shape::Encode;
-use novita_template_json::{parse_bytes, u64_text};
+use novita_template_json::{parse_bytes, push_quoted, push_u64, u64_text};
 
 /// Media types offered to the registry, in the official order.
 pub const MANIFEST_ACCEPT: &str = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json";
@@ -408,7 +408,7 @@ fn no_amd64_message(image: &str, list: &[Json]) -> String {
             None => [&os, "/", &arch].concat(),
         })
         .collect();
-    offers.sort();
+    offers.sort_unstable();
     offers.dedup();
     let offers = if offers.is_empty() {
         String::new()
@@ -422,6 +422,61 @@ fn no_amd64_message(image: &str, list: &[Json]) -> String {
         "; sandboxes are amd64, so this image cannot be used",
     ]
     .concat()
+}
+
+impl RegistryRead {
+    /// [`Machine::next`] as the driver reads it (the bytes of [`Step::to_json`]),
+    /// written here for the three steps a read takes: the on-demand module then
+    /// carries none of the other steps' encoders.
+    pub fn next_json(&mut self, now_ms: f64) -> String {
+        let r = match self.next_action(now_ms) {
+            RegistryAction::Send(r) => r,
+            RegistryAction::Sleep { ms } => {
+                let mut out = String::from("{\"t\":\"sleep\",\"ms\":");
+                push_u64(&mut out, ms);
+                out.push('}');
+                return out;
+            }
+            RegistryAction::Done(result) => return done_json(result.into()),
+        };
+        let mut out = String::from("{\"t\":\"send\",\"id\":");
+        push_u64(&mut out, u64::from(self.attempts.made()));
+        out.push_str(",\"method\":\"");
+        out.push_str(r.method.as_str());
+        out.push_str("\",\"url\":");
+        push_quoted(&mut out, &r.url);
+        out.push_str(",\"headers\":[");
+        for (i, (k, v)) in r.headers.iter().enumerate() {
+            out.push_str(if i == 0 { "[" } else { ",[" });
+            push_quoted(&mut out, k);
+            out.push(',');
+            push_quoted(&mut out, v);
+            out.push(']');
+        }
+        out.push_str("],\"body\":");
+        match &r.body {
+            Some(b) => push_quoted(&mut out, b),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"timeout\":");
+        match r.timeout_ms {
+            Some(ms) => push_u64(&mut out, ms),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"abortable\":true}");
+        out
+    }
+}
+
+/// The `done` step of a read with `result` (the bytes of [`Step::to_json`]).
+pub fn done_json(result: ImageConfigRead) -> String {
+    let mut out = String::from("{\"t\":\"done\",\"value\":");
+    result
+        .encode()
+        .unwrap_or(Json::Null)
+        .write_compact(&mut out);
+    out.push('}');
+    out
 }
 
 /// A registry read as a [`Machine`]: its result is an [`ImageConfigRead`]; it never
@@ -585,6 +640,53 @@ mod tests {
         };
         assert_eq!(f.error, "python:3.12 has no linux/amd64 variant (offers linux/arm64/v8); sandboxes are amd64, so this image cannot be used");
         assert!(f.unusable);
+    }
+
+    /// `next_json` writes what `Machine::next(..).to_json()` writes, step by step.
+    #[test]
+    fn step_json_equals_the_machine_steps() {
+        let replies = [
+            reply(200, r#"{"token":"t\"0k"}"#),
+            reply(
+                200,
+                r#"{"manifests":[{"digest":"sha256:amd","platform":{"os":"linux","architecture":"amd64"}}]}"#,
+            ),
+            reply(503, ""),
+            reply(200, r#"{"config":{"digest":"sha256:cfg"}}"#),
+            reply(
+                200,
+                r#"{"config":{"Env":["A=1"],"WorkingDir":"/w","Cmd":["sh"]}}"#,
+            ),
+        ];
+        let mut t = target(DOCKER_HUB, "library/python", None);
+        t.basic_auth = Some("Basic dTpw".into());
+        let mut a = RegistryRead::new(t, 5);
+        let mut b = a.clone();
+        let mut now = 0.0;
+        let mut replies = replies.into_iter();
+        for _ in 0..12 {
+            let json = a.next_json(now);
+            assert_eq!(json, Machine::next(&mut b, now).to_json());
+            if json.contains("\"sleep\"") {
+                now += 5000.0;
+                continue;
+            }
+            let Some(reply) = replies.next() else { break };
+            let id = a.attempts.made();
+            a.on_reply(id, reply.clone(), now);
+            b.on_reply(id, reply, now);
+        }
+        assert!(a
+            .next_json(now)
+            .starts_with("{\"t\":\"done\",\"value\":{\"config\":{\"env\":[\"A=1\"]"));
+        let failed = ImageConfigRead::from(Err(RegistryFailure {
+            error: "x".into(),
+            unusable: true,
+        }));
+        assert_eq!(
+            done_json(failed.clone()),
+            Step::Done(failed.encode().unwrap()).to_json()
+        );
     }
 
     #[test]

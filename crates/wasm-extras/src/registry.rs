@@ -5,9 +5,10 @@ use alloc::boxed::Box;
 use alloc::string::String;
 
 use novita_template_flow::http::{host_reply, ReplyKind};
-use novita_template_flow::machine::{Machine, Step};
-use novita_template_flow::registry_read::{ImageConfigRead, RegistryRead as Read, RegistryTarget};
-use novita_template_json::shape::Encode;
+use novita_template_flow::machine::Machine;
+use novita_template_flow::registry_read::{
+    done_json, ImageConfigRead, RegistryRead as Read, RegistryTarget,
+};
 use novita_template_json::{parse, Json};
 use novita_template_model::{base64, image_ref};
 use wasm_bindgen::prelude::*;
@@ -37,10 +38,9 @@ impl RegistryRead {
                     error: Some(e.message.clone()),
                     unusable: Some(false),
                 };
-                let done = Step::Done(result.encode().unwrap_or(Json::Null));
                 return RegistryRead {
                     inner: None,
-                    decided: Some(done.to_json()),
+                    decided: Some(done_json(result)),
                 };
             }
         };
@@ -68,7 +68,7 @@ impl RegistryRead {
     /// The next step, as JSON (see the core module's `Machine.next`).
     pub fn next(&mut self, now: f64) -> String {
         match (&mut self.inner, &self.decided) {
-            (Some(r), _) => Machine::next(r.as_mut(), now).to_json(),
+            (Some(r), _) => r.next_json(now),
             (None, Some(done)) => done.clone(),
             (None, None) => String::new(),
         }
