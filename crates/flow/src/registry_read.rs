@@ -399,17 +399,20 @@ fn pick_amd64(list: &[Json]) -> Option<String> {
 }
 
 fn no_amd64_message(image: &str, list: &[Json]) -> String {
-    let mut offers: Vec<String> = list
-        .iter()
-        .map(platform)
-        .filter(|(os, _, _)| os != "unknown")
-        .map(|(os, arch, variant)| match variant {
+    // Sorted and without repeats, by insertion: an index lists a handful of platforms.
+    let mut offers: Vec<String> = Vec::new();
+    for (os, arch, variant) in list.iter().map(platform) {
+        if os == "unknown" {
+            continue;
+        }
+        let offer = match variant {
             Some(v) => [&os, "/", &arch, "/", &v].concat(),
             None => [&os, "/", &arch].concat(),
-        })
-        .collect();
-    offers.sort_unstable();
-    offers.dedup();
+        };
+        if let Err(at) = offers.binary_search(&offer) {
+            offers.insert(at, offer);
+        }
+    }
     let offers = if offers.is_empty() {
         String::new()
     } else {
