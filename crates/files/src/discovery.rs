@@ -9,12 +9,13 @@
 //! "idealized" order of docs/wire-contract.md §5.3, every time.
 
 use crate::prelude::*;
-use alloc::collections::{BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
 
 use crate::glob_pattern::{
     match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
 };
 use crate::ignore::IgnoreSet;
+use crate::path_map::PathMap;
 use crate::posix_path;
 use crate::tree::{EntryKind, FileTree, Meta, TreeError};
 
@@ -58,7 +59,7 @@ pub fn discover(
         )));
     }
     let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = PathMap::default();
     for m in match_source(tree, src, ignore)? {
         let is_dir = m.lstat.kind == EntryKind::Dir;
         let dir = m.path.clone();
@@ -91,8 +92,8 @@ pub fn discover(
 }
 
 /// Appends `d` unless its path is already listed; true if appended.
-fn push_unique(out: &mut Vec<Discovered>, seen: &mut BTreeSet<String>, d: Discovered) -> bool {
-    let new = seen.insert(d.path.clone());
+fn push_unique(out: &mut Vec<Discovered>, seen: &mut PathMap, d: Discovered) -> bool {
+    let new = seen.insert(&d.path, 0);
     if new {
         out.push(d);
     }

@@ -79,6 +79,7 @@ mod files_hash;
 mod glob_pattern;
 mod ignore;
 mod memory_tree;
+mod path_map;
 mod posix_path;
 #[cfg(all(unix, any(test, feature = "std-fs")))]
 mod std_fs_tree;
