@@ -45,6 +45,14 @@ pub struct TarHeader {
     pub mtime: u64,
 }
 
+impl TarHeader {
+    /// The header block(s) of the entry, as [`TarWriter::begin`] writes them: for a
+    /// host that writes the archive itself.
+    pub fn encode(&self) -> Result<Vec<u8>, SdkError> {
+        encode_header(self)
+    }
+}
+
 enum State {
     Idle,
     /// Inside a file's data: bytes still expected, and the padding to add.
