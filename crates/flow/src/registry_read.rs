@@ -289,7 +289,7 @@ impl RegistryRead {
                 false,
             );
         };
-        match self.stage.clone() {
+        match self.stage {
             Stage::Manifest(_) => {
                 if let Some(list) = body.get("manifests").and_then(Json::as_array) {
                     match pick_amd64(list) {
@@ -311,10 +311,9 @@ impl RegistryRead {
                 }
             }
             Stage::Config(_) => {
-                let config = body.get("config").cloned().unwrap_or(Json::Null);
+                let config = |key: &str| body.get("config").and_then(|c| c.get(key));
                 let strings = |key: &str| -> Vec<String> {
-                    config
-                        .get(key)
+                    config(key)
                         .and_then(Json::as_array)
                         .map_or_else(Vec::new, |a| {
                             a.iter()
@@ -322,8 +321,7 @@ impl RegistryRead {
                                 .collect()
                         })
                 };
-                let workdir = config
-                    .get("WorkingDir")
+                let workdir = config("WorkingDir")
                     .and_then(Json::as_str)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string);
@@ -375,13 +373,9 @@ fn json(r: &HttpResponse) -> Option<Json> {
     parse_bytes(&r.body).ok()
 }
 
-fn platform(entry: &Json) -> (String, String, Option<String>) {
-    let p = entry.get("platform");
-    let get = |k: &str| {
-        p.and_then(|p| p.get(k))
-            .and_then(Json::as_str)
-            .map(str::to_string)
-    };
+/// `(os, architecture, variant)` of an index entry (`""` when absent).
+fn platform(entry: &Json) -> (&str, &str, Option<&str>) {
+    let get = |k: &str| entry.get("platform")?.get(k)?.as_str();
     (
         get("os").unwrap_or_default(),
         get("architecture").unwrap_or_default(),
@@ -391,10 +385,7 @@ fn platform(entry: &Json) -> (String, String, Option<String>) {
 
 fn pick_amd64(list: &[Json]) -> Option<String> {
     list.iter()
-        .find(|e| {
-            let (os, arch, _) = platform(e);
-            os == "linux" && arch == "amd64"
-        })
+        .find(|e| matches!(platform(e), ("linux", "amd64", _)))
         .and_then(|e| e.get("digest").and_then(Json::as_str).map(str::to_string))
 }
 
@@ -406,8 +397,8 @@ fn no_amd64_message(image: &str, list: &[Json]) -> String {
             continue;
         }
         let offer = match variant {
-            Some(v) => [&os, "/", &arch, "/", &v].concat(),
-            None => [&os, "/", &arch].concat(),
+            Some(v) => [os, "/", arch, "/", v].concat(),
+            None => [os, "/", arch].concat(),
         };
         if let Err(at) = offers.binary_search(&offer) {
             offers.insert(at, offer);
