@@ -178,7 +178,7 @@ fn sequence(body: &str) -> Option<Option<Vec<String>>> {
         Some(s) => parse_int(s)?.checked_abs()?.max(1),
         None => 1,
     };
-    // An integer end: digits after an optional `-`.
+    // An integer end: digits after an optional `-`; else each end is one character.
     let as_int = |s: &str| {
         if s.starts_with('+') {
             None
@@ -186,64 +186,53 @@ fn sequence(body: &str) -> Option<Option<Vec<String>>> {
             parse_int(s)
         }
     };
-    if let (Some(a), Some(b)) = (as_int(parts[0]), as_int(parts[1])) {
-        let count = (a.abs_diff(b) / step as u64) + 1;
-        if count > MAX_ALTERNATIVES as u64 {
-            return Some(None);
-        }
-        let padded = |s: &str| {
-            let digits = s.trim_start_matches('-');
-            digits.len() > 1 && digits.starts_with('0')
-        };
-        let width = if padded(parts[0]) || padded(parts[1]) {
-            parts[0].len().max(parts[1].len())
-        } else {
-            0
-        };
-        let mut out = Vec::new();
-        let mut v = a;
-        for _ in 0..count {
-            let digits = u64_text(v.unsigned_abs());
-            let sign = if v < 0 { "-" } else { "" };
-            let pad = width.saturating_sub(digits.len() + sign.len());
-            out.push([sign, &"0".repeat(pad), &digits].concat());
-            v = if a <= b {
-                v.saturating_add(step)
-            } else {
-                v.saturating_sub(step)
+    let (a, b, width) = match (as_int(parts[0]), as_int(parts[1])) {
+        (Some(a), Some(b)) => {
+            let padded = |s: &str| {
+                let digits = s.trim_start_matches('-');
+                digits.len() > 1 && digits.starts_with('0')
             };
+            let width = if padded(parts[0]) || padded(parts[1]) {
+                parts[0].len().max(parts[1].len())
+            } else {
+                0
+            };
+            (a, b, Some(width))
         }
-        return Some(Some(out));
-    }
-    let (mut ca, mut cb) = (parts[0].chars(), parts[1].chars());
-    let (a, b) = match (ca.next(), ca.next(), cb.next(), cb.next()) {
-        (Some(a), None, Some(b), None) => (a as u32, b as u32),
-        _ => return None,
+        _ => {
+            let (mut ca, mut cb) = (parts[0].chars(), parts[1].chars());
+            match (ca.next(), ca.next(), cb.next(), cb.next()) {
+                (Some(a), None, Some(b), None) => (i64::from(a as u32), i64::from(b as u32), None),
+                _ => return None,
+            }
+        }
     };
-    let step32 = u32::try_from(step).unwrap_or(u32::MAX);
     let mut out = Vec::new();
     let mut v = a;
     loop {
-        if let Some(c) = char::from_u32(v) {
-            out.push(String::from(c));
+        match width {
+            Some(width) => {
+                let digits = u64_text(v.unsigned_abs());
+                let sign = if v < 0 { "-" } else { "" };
+                let pad = width.saturating_sub(digits.len() + sign.len());
+                out.push([sign, &"0".repeat(pad), &digits].concat());
+            }
+            // Code points that are not characters (surrogates) are skipped.
+            None => out.extend(char::from_u32(v as u32).map(String::from)),
         }
         if out.len() > MAX_ALTERNATIVES {
             return Some(None);
         }
-        if v == b {
-            break;
-        }
         let next = if a <= b {
-            v.checked_add(step32)
+            v.checked_add(step)
         } else {
-            v.checked_sub(step32)
+            v.checked_sub(step)
         };
         match next {
             Some(n) if (a <= b && n <= b) || (a > b && n >= b) => v = n,
-            _ => break,
+            _ => return Some(Some(out)),
         }
     }
-    Some(Some(out))
 }
 
 #[cfg(test)]
