@@ -140,16 +140,25 @@ fn match_source(
             continue;
         }
         let rule = SourceRule::new(segs, dir_only);
-        let start = match literal_path(&rule.segs) {
-            Some(path) => path,
-            None => rule.literal_prefix(),
-        };
+        // The path of a pattern without wildcards, else the part before the first.
+        let mut start = String::new();
+        let mut literal = true;
+        for (i, s) in rule.segs.iter().enumerate() {
+            let Segment::Literal(l) = s else {
+                literal = false;
+                break;
+            };
+            if i > 0 {
+                start.push('/');
+            }
+            start.push_str(l);
+        }
         if let Some(lstat) = tree.lstat(&start).map_err(tree_err(&start))? {
             if rule.matches(&start, &lstat) && !ignore.is_ignored(&start) {
                 out.push(Discovered { path: start, lstat });
             }
         }
-        if literal_path(&rule.segs).is_none() {
+        if !literal {
             rules.push(rule);
         }
     }
@@ -213,18 +222,6 @@ impl SourceRule {
         }
     }
 
-    fn literal_prefix(&self) -> String {
-        let prefix: Vec<&str> = self
-            .segs
-            .iter()
-            .map_while(|s| match s {
-                Segment::Literal(l) => Some(l.as_str()),
-                _ => None,
-            })
-            .collect();
-        prefix.join("/")
-    }
-
     fn matches(&self, path: &str, lstat: &Meta) -> bool {
         let kind_ok = !self.dir_only
             || lstat.kind == EntryKind::Dir
@@ -240,18 +237,6 @@ fn depth(path: &str) -> usize {
     } else {
         path.split('/').count()
     }
-}
-
-/// The path a pattern without wildcards names, or `None` if it has magic.
-fn literal_path(segs: &[Segment]) -> Option<String> {
-    let mut parts = Vec::new();
-    for s in segs {
-        match s {
-            Segment::Literal(l) => parts.push(l.as_str()),
-            _ => return None,
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// What a walk emits and where it goes.
