@@ -24,7 +24,13 @@ pub fn normalize(path: &str) -> String {
             s => parts.push(s),
         }
     }
-    let mut out = parts.join("/");
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(p);
+    }
     if out.is_empty() && !absolute {
         out.push('.');
     }

@@ -404,18 +404,16 @@ fn no_amd64_message(image: &str, list: &[Json]) -> String {
             offers.insert(at, offer);
         }
     }
-    let offers = if offers.is_empty() {
-        String::new()
-    } else {
-        [" (offers ", &offers.join(", "), ")"].concat()
-    };
-    [
-        image,
-        " has no linux/amd64 variant",
-        &offers,
-        "; sandboxes are amd64, so this image cannot be used",
-    ]
-    .concat()
+    let mut out = [image, " has no linux/amd64 variant"].concat();
+    for (i, offer) in offers.iter().enumerate() {
+        out.push_str(if i == 0 { " (offers " } else { ", " });
+        out.push_str(offer);
+    }
+    if !offers.is_empty() {
+        out.push(')');
+    }
+    out.push_str("; sandboxes are amd64, so this image cannot be used");
+    out
 }
 
 impl RegistryRead {
