@@ -9,7 +9,6 @@
 //! "idealized" order of docs/wire-contract.md §5.3, every time.
 
 use crate::prelude::*;
-use alloc::collections::VecDeque;
 
 use crate::glob_pattern::{
     match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
@@ -260,8 +259,11 @@ fn walk(
     if ignore.children_ignored(root) {
         return Ok(());
     }
-    let mut queue = VecDeque::from([root.to_string()]);
-    while let Some(dir) = queue.pop_front() {
+    // Directories to list, in order; `queue[next..]` are still to come.
+    let mut queue = vec![root.to_string()];
+    let mut next = 0;
+    while let Some(dir) = queue.get_mut(next).map(core::mem::take) {
+        next += 1;
         let mut names = tree.list_dir(&dir).map_err(tree_err(&dir))?;
         sort_descending(&mut names);
         names.dedup();
@@ -288,7 +290,7 @@ fn walk(
                 });
             }
             if go_down {
-                queue.push_back(path);
+                queue.push(path);
             }
         }
     }
