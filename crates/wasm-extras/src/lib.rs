@@ -19,7 +19,7 @@ mod fs_host;
 mod registry;
 mod sha256;
 
-#[cfg(feature = "wasm-runtime")]
+#[cfg(any(test, feature = "wasm-runtime"))]
 mod runtime;
 
 pub use copies::Copies;
