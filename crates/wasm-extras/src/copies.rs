@@ -34,11 +34,11 @@ pub struct Copies {
     resolve_symlinks: Vec<bool>,
 }
 
-fn text_list(v: Option<&Json>) -> Vec<String> {
+fn text_list(v: Option<&Json>) -> Vec<&str> {
     v.and_then(Json::as_array)
-        .unwrap_or(&[])
+        .unwrap_or_default()
         .iter()
-        .filter_map(|s| s.as_str().map(String::from))
+        .filter_map(Json::as_str)
         .collect()
 }
 
@@ -155,11 +155,12 @@ impl Copies {
             _ => {
                 let mut t = MemoryTree::new();
                 for f in spec.get("files").and_then(Json::as_array).unwrap_or(&[]) {
-                    let path = f.as_array().and_then(|a| a.first()?.as_str()).unwrap_or("");
-                    let size = f
-                        .as_array()
-                        .and_then(|a| a.get(1)?.as_integer())
-                        .unwrap_or(0)
+                    let pair = f.as_array().unwrap_or_default();
+                    let path = pair.first().and_then(Json::as_str).unwrap_or_default();
+                    let size = pair
+                        .get(1)
+                        .and_then(Json::as_integer)
+                        .unwrap_or_default()
                         .max(0);
                     t.add_file(path, size as u64)?;
                 }
