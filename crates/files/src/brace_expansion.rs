@@ -1,5 +1,9 @@
 //! Brace expansion (`{a,b}`, `{1..3}`, `{a..e}`) as minimatch applies it
 //! before matching: each pattern becomes a list of alternatives.
+//!
+//! It scans bytes: the characters that matter (`{`, `}`, `,`, `.`, `\`) are ASCII,
+//! and UTF-8 never uses an ASCII byte inside another character, so every split
+//! falls between characters.
 
 use crate::prelude::*;
 /// Upper bound on the alternatives one pattern may expand to, so that a
@@ -8,71 +12,70 @@ pub const MAX_ALTERNATIVES: usize = 4096;
 
 /// Expands every brace set of `pattern`, leftmost first.
 pub fn expand_braces(pattern: &str) -> Result<Vec<String>, SdkError> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let out = expand(&chars).ok_or_else(|| {
+    expand(pattern).ok_or_else(|| {
         crate::error::pattern_error(
             pattern,
-            &format!("brace expansion gives more than {MAX_ALTERNATIVES} alternatives"),
+            &[
+                "brace expansion gives more than ",
+                &u64_text(MAX_ALTERNATIVES as u64),
+                " alternatives",
+            ]
+            .concat(),
         )
-    })?;
-    Ok(out.into_iter().map(|c| c.into_iter().collect()).collect())
+    })
 }
 
 /// `None` when the result would exceed [`MAX_ALTERNATIVES`].
-fn expand(s: &[char]) -> Option<Vec<Vec<char>>> {
-    let Some((open, close)) = first_balanced(s) else {
-        return Some(vec![s.to_vec()]);
+fn expand(s: &str) -> Option<Vec<String>> {
+    let Some((open, close)) = first_balanced(s.as_bytes()) else {
+        return Some(vec![s.into()]);
     };
     let pre = &s[..open];
     let body = &s[open + 1..close];
-    let post = &s[close + 1..];
-    let items: Vec<Vec<char>> = if let Some(seq) = sequence(body) {
-        seq?
-    } else {
-        let parts = split_top_level_commas(body);
-        if parts.len() < 2 {
-            // `{a}` is not a brace set: keep `{` literally, expand what follows.
-            let rest = expand(&s[open + 1..])?;
-            return Some(
-                rest.into_iter()
-                    .map(|r| pre.iter().copied().chain(['{']).chain(r).collect())
-                    .collect(),
-            );
-        }
-        let mut items = Vec::new();
-        for part in parts {
-            items.extend(expand(part)?);
-            if items.len() > MAX_ALTERNATIVES {
-                return None;
+    let items = match sequence(body) {
+        Some(seq) => seq?,
+        None => {
+            let parts = split_top_level_commas(body);
+            if parts.len() < 2 {
+                // `{a}` is not a brace set: keep `{` literally, expand what follows.
+                let rest = expand(&s[open + 1..])?;
+                return Some(rest.iter().map(|r| [pre, "{", r].concat()).collect());
             }
+            let mut items = Vec::new();
+            for part in parts {
+                items.extend(expand(part)?);
+                if items.len() > MAX_ALTERNATIVES {
+                    return None;
+                }
+            }
+            items
         }
-        items
     };
-    let posts = expand(post)?;
+    let posts = expand(&s[close + 1..])?;
     if items.len().saturating_mul(posts.len()) > MAX_ALTERNATIVES {
         return None;
     }
     let mut out = Vec::with_capacity(items.len() * posts.len());
     for item in &items {
-        for p in &posts {
-            out.push(pre.iter().chain(item).chain(p).copied().collect());
+        for post in &posts {
+            out.push([pre, item, post].concat());
         }
     }
     Some(out)
 }
 
 /// The first `{` (not backslash-escaped) that has a matching `}`.
-fn first_balanced(s: &[char]) -> Option<(usize, usize)> {
+fn first_balanced(s: &[u8]) -> Option<(usize, usize)> {
     let mut start = 0;
     while start < s.len() {
-        let open = find_unescaped(s, start, '{')?;
+        let open = find_unescaped(s, start, b'{')?;
         let mut depth = 0usize;
         let mut i = open;
         while i < s.len() {
             match s[i] {
-                '\\' => i += 1,
-                '{' => depth += 1,
-                '}' => {
+                b'\\' => i += 1,
+                b'{' => depth += 1,
+                b'}' => {
                     depth -= 1;
                     if depth == 0 {
                         return Some((open, i));
@@ -87,10 +90,10 @@ fn first_balanced(s: &[char]) -> Option<(usize, usize)> {
     None
 }
 
-fn find_unescaped(s: &[char], from: usize, wanted: char) -> Option<usize> {
+fn find_unescaped(s: &[u8], from: usize, wanted: u8) -> Option<usize> {
     let mut i = from;
     while i < s.len() {
-        if s[i] == '\\' {
+        if s[i] == b'\\' {
             i += 2;
             continue;
         }
@@ -102,15 +105,16 @@ fn find_unescaped(s: &[char], from: usize, wanted: char) -> Option<usize> {
     None
 }
 
-fn split_top_level_commas(body: &[char]) -> Vec<&[char]> {
+fn split_top_level_commas(body: &str) -> Vec<&str> {
+    let b = body.as_bytes();
     let mut parts = Vec::new();
     let (mut depth, mut last, mut i) = (0usize, 0usize, 0usize);
-    while i < body.len() {
-        match body[i] {
-            '\\' => i += 1,
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
                 parts.push(&body[last..i]);
                 last = i + 1;
             }
@@ -118,94 +122,117 @@ fn split_top_level_commas(body: &[char]) -> Vec<&[char]> {
         }
         i += 1;
     }
-    parts.push(&body[last.min(body.len())..]);
+    parts.push(&body[last.min(b.len())..]);
     parts
+}
+
+/// `s` split at each `..`, left to right (as `str::split("..")`).
+fn split_dots(s: &str) -> Vec<&str> {
+    let b = s.as_bytes();
+    let (mut parts, mut last, mut i) = (Vec::new(), 0, 0);
+    while i + 1 < b.len() {
+        if b[i] == b'.' && b[i + 1] == b'.' {
+            parts.push(&s[last..i]);
+            i += 2;
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    parts.push(&s[last..]);
+    parts
+}
+
+/// A decimal integer with an optional sign (as `str::parse::<i64>`).
+fn parse_int(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for d in digits.bytes() {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    if negative {
+        (n <= 1 << 63).then(|| (n as i64).wrapping_neg())
+    } else {
+        i64::try_from(n).ok()
+    }
 }
 
 /// `x..y[..step]` with integers (zero padding kept) or single characters.
 /// `None`: not a sequence; `Some(None)`: a sequence that is too long.
-fn sequence(body: &[char]) -> Option<Option<Vec<Vec<char>>>> {
-    let text: String = body.iter().collect();
-    let parts: Vec<&str> = text.split("..").collect();
+fn sequence(body: &str) -> Option<Option<Vec<String>>> {
+    let parts = split_dots(body);
     if !(parts.len() == 2 || parts.len() == 3) {
         return None;
     }
     let step: i64 = match parts.get(2) {
-        Some(s) => s.parse::<i64>().ok()?.checked_abs()?.max(1),
+        Some(s) => parse_int(s)?.checked_abs()?.max(1),
         None => 1,
     };
-    let as_int = |s: &str| -> Option<i64> {
-        if s.is_empty()
-            || !s
-                .trim_start_matches('-')
-                .chars()
-                .all(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        s.parse().ok()
-    };
-    if let (Some(a), Some(b)) = (as_int(parts[0]), as_int(parts[1])) {
-        let count = (a.abs_diff(b) / step as u64) + 1;
-        if count > MAX_ALTERNATIVES as u64 {
-            return Some(None);
-        }
-        let padded = |s: &str| {
-            s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0')
-        };
-        let width = if padded(parts[0]) || padded(parts[1]) {
-            parts[0].len().max(parts[1].len())
+    // An integer end: digits after an optional `-`; else each end is one character.
+    let as_int = |s: &str| {
+        if s.starts_with('+') {
+            None
         } else {
-            0
-        };
-        let mut out = Vec::new();
-        let mut v = a;
-        for _ in 0..count {
-            let digits = v.unsigned_abs().to_string();
-            let sign = if v < 0 { "-" } else { "" };
-            let pad = width.saturating_sub(digits.len() + sign.len());
-            out.push(
-                format!("{sign}{}{digits}", "0".repeat(pad))
-                    .chars()
-                    .collect(),
-            );
-            v = if a <= b {
-                v.saturating_add(step)
-            } else {
-                v.saturating_sub(step)
-            };
+            parse_int(s)
         }
-        return Some(Some(out));
-    }
-    let (mut ca, mut cb) = (parts[0].chars(), parts[1].chars());
-    let (a, b) = match (ca.next(), ca.next(), cb.next(), cb.next()) {
-        (Some(a), None, Some(b), None) => (a as u32, b as u32),
-        _ => return None,
     };
-    let step32 = u32::try_from(step).unwrap_or(u32::MAX);
+    let (a, b, width) = match (as_int(parts[0]), as_int(parts[1])) {
+        (Some(a), Some(b)) => {
+            let padded = |s: &str| {
+                let digits = s.trim_start_matches('-');
+                digits.len() > 1 && digits.starts_with('0')
+            };
+            let width = if padded(parts[0]) || padded(parts[1]) {
+                parts[0].len().max(parts[1].len())
+            } else {
+                0
+            };
+            (a, b, Some(width))
+        }
+        _ => {
+            let (mut ca, mut cb) = (parts[0].chars(), parts[1].chars());
+            match (ca.next(), ca.next(), cb.next(), cb.next()) {
+                (Some(a), None, Some(b), None) => (i64::from(a as u32), i64::from(b as u32), None),
+                _ => return None,
+            }
+        }
+    };
     let mut out = Vec::new();
     let mut v = a;
     loop {
-        if let Some(c) = char::from_u32(v) {
-            out.push(vec![c]);
+        match width {
+            Some(width) => {
+                let digits = u64_text(v.unsigned_abs());
+                let sign = if v < 0 { "-" } else { "" };
+                let pad = width.saturating_sub(digits.len() + sign.len());
+                out.push([sign, &"0".repeat(pad), &digits].concat());
+            }
+            // Code points that are not characters (surrogates) are skipped.
+            None => out.extend(char::from_u32(v as u32).map(String::from)),
         }
         if out.len() > MAX_ALTERNATIVES {
             return Some(None);
         }
-        if v == b {
-            break;
-        }
         let next = if a <= b {
-            v.checked_add(step32)
+            v.checked_add(step)
         } else {
-            v.checked_sub(step32)
+            v.checked_sub(step)
         };
         match next {
             Some(n) if (a <= b && n <= b) || (a > b && n >= b) => v = n,
-            _ => break,
+            _ => return Some(Some(out)),
         }
     }
-    Some(Some(out))
 }
 
 #[cfg(test)]
@@ -248,5 +275,34 @@ mod tests {
         let e = expand_braces(&p).unwrap_err();
         assert!(e.to_string().contains("alternatives"), "{e}");
         assert!(expand_braces("{1..99999999}").is_err());
+    }
+
+    #[test]
+    fn split_and_numbers_like_std() {
+        for s in ["", "a", "..", "...", "a..b..c", "1....2", ".a.", "é..ü"] {
+            assert_eq!(split_dots(s), s.split("..").collect::<Vec<_>>(), "{s:?}");
+        }
+        for s in [
+            "",
+            "-",
+            "+",
+            "0",
+            "-0",
+            "+7",
+            "--1",
+            "12a",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "٣",
+        ] {
+            assert_eq!(parse_int(s), s.parse::<i64>().ok(), "{s:?}");
+        }
+        assert_eq!(ex("{-2..2..2}"), ["-2", "0", "2"]);
+        assert_eq!(ex("{-02..2}"), ["-02", "-01", "000", "001", "002"]);
+        assert_eq!(ex("{é..ü..40}"), ["é"]);
+        assert_eq!(ex("{+1..3}"), ["{+1..3}"]);
+        assert_eq!(ex("{1..3..+2}"), ["1", "3"]);
     }
 }

@@ -107,8 +107,8 @@ pub struct CopyContext<'a> {
 /// `resolve_symlinks` is set and its target exists and is a file or a
 /// directory; otherwise its `lstat` and link text are hashed and it is
 /// archived as a link (official tar would fail on a dangling link instead).
-pub fn plan_copy<T: FileTree + ?Sized>(
-    tree: &T,
+pub fn plan_copy(
+    tree: &dyn FileTree,
     src: &str,
     dest: &str,
     ctx: CopyContext<'_>,
@@ -163,7 +163,7 @@ pub fn plan_copy<T: FileTree + ?Sized>(
                 let name = if d.path.is_empty() {
                     "./".to_string()
                 } else {
-                    format!("{}/", d.path)
+                    [d.path.as_str(), "/"].concat()
                 };
                 (
                     HashBody::Nothing,
@@ -215,11 +215,11 @@ impl CopyPlan {
     /// file's bytes read from its path. Adjacent texts are joined.
     pub fn hash_parts(&self) -> Vec<HashPart<'_>> {
         let mut parts = Vec::new();
-        let mut text = format!("COPY {} {}", self.src, self.dest);
+        let mut text = ["COPY ", &self.src, " ", &self.dest].concat();
         for e in &self.entries {
             text.push_str(&e.path);
-            text.push_str(&e.mode.to_string());
-            text.push_str(&e.size.to_string());
+            push_u64(&mut text, u64::from(e.mode));
+            push_u64(&mut text, e.size);
             match &e.body {
                 HashBody::LinkText(t) => text.push_str(t),
                 HashBody::FileBytes => {

@@ -9,12 +9,12 @@
 //! "idealized" order of docs/wire-contract.md §5.3, every time.
 
 use crate::prelude::*;
-use alloc::collections::{BTreeSet, VecDeque};
 
 use crate::glob_pattern::{
     match_segments, may_match_below, split_path, GlobPattern, MatchMode, Segment,
 };
 use crate::ignore::IgnoreSet;
+use crate::path_map::PathMap;
 use crate::posix_path;
 use crate::tree::{EntryKind, FileTree, Meta, TreeError};
 
@@ -43,8 +43,8 @@ pub fn validate_source(src: &str) -> Result<(), SdkError> {
 ///
 /// `context_display` is the context path as the user wrote it; it is only
 /// used in the `No files found in …` message (`path.join(context, src)`).
-pub fn discover<T: FileTree + ?Sized>(
-    tree: &T,
+pub fn discover(
+    tree: &dyn FileTree,
     src: &str,
     ignore: &IgnoreSet,
     context_display: &str,
@@ -58,7 +58,7 @@ pub fn discover<T: FileTree + ?Sized>(
         )));
     }
     let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = PathMap::default();
     for m in match_source(tree, src, ignore)? {
         let is_dir = m.lstat.kind == EntryKind::Dir;
         let dir = m.path.clone();
@@ -91,8 +91,8 @@ pub fn discover<T: FileTree + ?Sized>(
 }
 
 /// Appends `d` unless its path is already listed; true if appended.
-fn push_unique(out: &mut Vec<Discovered>, seen: &mut BTreeSet<String>, d: Discovered) -> bool {
-    let new = seen.insert(d.path.clone());
+fn push_unique(out: &mut Vec<Discovered>, seen: &mut PathMap, d: Discovered) -> bool {
+    let new = seen.insert(&d.path, 0);
     if new {
         out.push(d);
     }
@@ -111,8 +111,8 @@ fn tree_err(path: &str) -> impl FnOnce(TreeError) -> SdkError + '_ {
 /// a trailing `/` accepts directories and, in the same position, any
 /// symlink (even one to a file or a dangling one, as glob 11 does); and a
 /// trailing `**` also matches the path before it (`src/**` gives `src`).
-fn match_source<T: FileTree + ?Sized>(
-    tree: &T,
+fn match_source(
+    tree: &dyn FileTree,
     src: &str,
     ignore: &IgnoreSet,
 ) -> Result<Vec<Discovered>, SdkError> {
@@ -139,16 +139,25 @@ fn match_source<T: FileTree + ?Sized>(
             continue;
         }
         let rule = SourceRule::new(segs, dir_only);
-        let start = match literal_path(&rule.segs) {
-            Some(path) => path,
-            None => rule.literal_prefix(),
-        };
+        // The path of a pattern without wildcards, else the part before the first.
+        let mut start = String::new();
+        let mut literal = true;
+        for (i, s) in rule.segs.iter().enumerate() {
+            let Segment::Literal(l) = s else {
+                literal = false;
+                break;
+            };
+            if i > 0 {
+                start.push('/');
+            }
+            start.push_str(l);
+        }
         if let Some(lstat) = tree.lstat(&start).map_err(tree_err(&start))? {
             if rule.matches(&start, &lstat) && !ignore.is_ignored(&start) {
                 out.push(Discovered { path: start, lstat });
             }
         }
-        if literal_path(&rule.segs).is_none() {
+        if !literal {
             rules.push(rule);
         }
     }
@@ -212,18 +221,6 @@ impl SourceRule {
         }
     }
 
-    fn literal_prefix(&self) -> String {
-        let prefix: Vec<&str> = self
-            .segs
-            .iter()
-            .map_while(|s| match s {
-                Segment::Literal(l) => Some(l.as_str()),
-                _ => None,
-            })
-            .collect();
-        prefix.join("/")
-    }
-
     fn matches(&self, path: &str, lstat: &Meta) -> bool {
         let kind_ok = !self.dir_only
             || lstat.kind == EntryKind::Dir
@@ -241,18 +238,6 @@ fn depth(path: &str) -> usize {
     }
 }
 
-/// The path a pattern without wildcards names, or `None` if it has magic.
-fn literal_path(segs: &[Segment]) -> Option<String> {
-    let mut parts = Vec::new();
-    for s in segs {
-        match s {
-            Segment::Literal(l) => parts.push(l.as_str()),
-            _ => return None,
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// What a walk emits and where it goes.
 type Wanted<'a> = &'a dyn Fn(&str, &Meta) -> bool;
 type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, SdkError>;
@@ -262,8 +247,8 @@ type Descend<'a> = &'a dyn Fn(&str, &Meta) -> Result<bool, SdkError>;
 /// `lstat`) paths that are not `relevant`; emits those not ignored and
 /// `wanted`; descends where `descend` allows and the children are not
 /// ignored.
-fn walk<T: FileTree + ?Sized>(
-    tree: &T,
+fn walk(
+    tree: &dyn FileTree,
     root: &str,
     ignore: &IgnoreSet,
     relevant: &dyn Fn(&str) -> bool,
@@ -274,16 +259,19 @@ fn walk<T: FileTree + ?Sized>(
     if ignore.children_ignored(root) {
         return Ok(());
     }
-    let mut queue = VecDeque::from([root.to_string()]);
-    while let Some(dir) = queue.pop_front() {
+    // Directories to list, in order; `queue[next..]` are still to come.
+    let mut queue = vec![root.to_string()];
+    let mut next = 0;
+    while let Some(dir) = queue.get_mut(next).map(core::mem::take) {
+        next += 1;
         let mut names = tree.list_dir(&dir).map_err(tree_err(&dir))?;
-        names.sort_unstable_by(|a, b| b.as_bytes().cmp(a.as_bytes()));
+        sort_descending(&mut names);
         names.dedup();
         for name in names {
             if name.is_empty() || name == "." || name == ".." || name.contains('/') {
                 return Err(crate::error::tree_error(
                     &dir,
-                    &format!("invalid entry name \"{name}\""),
+                    &["invalid entry name \"", &name, "\""].concat(),
                 ));
             }
             let path = posix_path::child(&dir, &name);
@@ -302,11 +290,40 @@ fn walk<T: FileTree + ?Sized>(
                 });
             }
             if go_down {
-                queue.push_back(path);
+                queue.push(path);
             }
         }
     }
     Ok(())
+}
+
+/// Sorts names in descending byte order. A heapsort of our own: the standard
+/// library's sorts cost several kilobytes of wasm, this one a few hundred bytes.
+fn sort_descending(v: &mut [String]) {
+    // A min-heap: each step moves the smallest remaining name to the end.
+    fn sift_down(v: &mut [String], mut root: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= v.len() {
+                return;
+            }
+            if child + 1 < v.len() && v[child + 1] < v[child] {
+                child += 1;
+            }
+            if v[root] <= v[child] {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    for i in (0..v.len() / 2).rev() {
+        sift_down(v, i);
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(&mut v[..end], 0);
+    }
 }
 
 #[cfg(test)]
@@ -415,6 +432,26 @@ mod tests {
         assert!(validate_source("..").is_err());
         assert!(validate_source("app/../a.txt").is_ok());
         assert_eq!(paths("app/../a.txt").expect("ok"), ["a.txt"]);
+    }
+
+    #[test]
+    fn names_sort_in_descending_byte_order() {
+        let mut seed = 7u32;
+        for n in 0..40 {
+            let mut v: Vec<String> = (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    ["a", "B", "é", ".x", "a", "ab", "z", ""][(seed % 8) as usize]
+                        .repeat(1 + (seed >> 8) as usize % 3)
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_unstable_by(|a, b| b.cmp(a));
+            sort_descending(&mut v);
+            assert_eq!(v, expected);
+        }
     }
 
     #[test]

@@ -29,8 +29,8 @@ impl FilesHasher {
     /// decimal `st_mode` (type bits included), decimal `st_size`.
     pub fn entry(&mut self, rel_path: &str, mode: u32, size: u64) {
         self.sha.update(rel_path.as_bytes());
-        self.sha.update(mode.to_string().as_bytes());
-        self.sha.update(size.to_string().as_bytes());
+        self.sha.update(u64_text(u64::from(mode)).as_bytes());
+        self.sha.update(u64_text(size).as_bytes());
     }
 
     /// The text of a symlink that is not followed.

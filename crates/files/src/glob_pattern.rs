@@ -16,88 +16,36 @@ pub struct GlobPattern {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Segment {
+    /// A segment without wildcards, escapes removed.
     Literal(String),
     GlobStar,
-    Wild(Vec<Token>),
+    /// A segment with wildcards, as written; [`wild_matches`] reads it as it matches.
+    Wild(Vec<char>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Token {
-    Char(char),
-    AnyChar,
-    Star,
-    Class {
-        negated: bool,
-        items: Vec<ClassItem>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum ClassItem {
-    Range(char, char),
-    Posix(PosixClass),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum PosixClass {
-    Alnum,
-    Alpha,
-    Ascii,
-    Blank,
-    Cntrl,
-    Digit,
-    Graph,
-    Lower,
-    Print,
-    Punct,
-    Space,
-    Upper,
-    Word,
-    Xdigit,
-}
-
-impl PosixClass {
-    fn from_name(name: &str) -> Option<PosixClass> {
-        Some(match name {
-            "alnum" => PosixClass::Alnum,
-            "alpha" => PosixClass::Alpha,
-            "ascii" => PosixClass::Ascii,
-            "blank" => PosixClass::Blank,
-            "cntrl" => PosixClass::Cntrl,
-            "digit" => PosixClass::Digit,
-            "graph" => PosixClass::Graph,
-            "lower" => PosixClass::Lower,
-            "print" => PosixClass::Print,
-            "punct" => PosixClass::Punct,
-            "space" => PosixClass::Space,
-            "upper" => PosixClass::Upper,
-            "word" => PosixClass::Word,
-            "xdigit" => PosixClass::Xdigit,
-            _ => return None,
-        })
-    }
-
-    /// ASCII only: minimatch uses Unicode properties here, but the Unicode
-    /// tables would cost ~3 KB of gzipped wasm for a feature COPY patterns
-    /// practically never use on non-ASCII names (README).
-    fn contains(self, c: char) -> bool {
-        match self {
-            PosixClass::Alnum => c.is_ascii_alphanumeric(),
-            PosixClass::Alpha => c.is_ascii_alphabetic(),
-            PosixClass::Ascii => c.is_ascii(),
-            PosixClass::Blank => c == ' ' || c == '\t',
-            PosixClass::Cntrl => c.is_ascii_control(),
-            PosixClass::Digit => c.is_ascii_digit(),
-            PosixClass::Graph => !c.is_ascii_control() && !c.is_ascii_whitespace(),
-            PosixClass::Lower => c.is_ascii_lowercase(),
-            PosixClass::Print => !c.is_ascii_control(),
-            PosixClass::Punct => c.is_ascii_punctuation(),
-            PosixClass::Space => c.is_ascii_whitespace(),
-            PosixClass::Upper => c.is_ascii_uppercase(),
-            PosixClass::Word => c.is_ascii_alphanumeric() || c == '_',
-            PosixClass::Xdigit => c.is_ascii_hexdigit(),
-        }
-    }
+/// Whether `c` is in the POSIX class `name`; `None` for an unknown name.
+///
+/// ASCII only: minimatch uses Unicode properties here, but the Unicode tables
+/// would cost ~3 KB of gzipped wasm for a feature COPY patterns practically
+/// never use on non-ASCII names (README).
+fn posix_class(name: &str, c: char) -> Option<bool> {
+    Some(match name {
+        "alnum" => c.is_ascii_alphanumeric(),
+        "alpha" => c.is_ascii_alphabetic(),
+        "ascii" => c.is_ascii(),
+        "blank" => c == ' ' || c == '\t',
+        "cntrl" => c.is_ascii_control(),
+        "digit" => c.is_ascii_digit(),
+        "graph" => !c.is_ascii_control() && !c.is_ascii_whitespace(),
+        "lower" => c.is_ascii_lowercase(),
+        "print" => !c.is_ascii_control(),
+        "punct" => c.is_ascii_punctuation(),
+        "space" => c.is_ascii_whitespace(),
+        "upper" => c.is_ascii_uppercase(),
+        "word" => c.is_ascii_alphanumeric() || c == '_',
+        "xdigit" => c.is_ascii_hexdigit(),
+        _ => return None,
+    })
 }
 
 impl GlobPattern {
@@ -191,147 +139,110 @@ fn parse_alternative(alt: &str, collapse_parent: bool) -> Vec<Segment> {
 
 fn parse_segment(seg: &str) -> Segment {
     let chars: Vec<char> = seg.chars().collect();
-    let mut toks = Vec::new();
-    let mut magic = false;
+    let mut literal = String::new();
     let mut i = 0;
     while i < chars.len() {
         match chars[i] {
             '\\' if i + 1 < chars.len() => {
-                toks.push(Token::Char(chars[i + 1]));
-                i += 2;
-                continue;
+                literal.push(chars[i + 1]);
+                i += 1;
             }
-            '*' => {
-                magic = true;
-                if toks.last() != Some(&Token::Star) {
-                    toks.push(Token::Star);
-                }
-            }
-            '?' => {
-                magic = true;
-                toks.push(Token::AnyChar);
-            }
-            '[' => {
-                if let Some((tok, next)) = parse_class(&chars, i) {
-                    magic = true;
-                    toks.push(tok);
-                    i = next;
-                    continue;
-                }
-                toks.push(Token::Char('['));
-            }
-            c => toks.push(Token::Char(c)),
+            '*' | '?' => return Segment::Wild(chars),
+            '[' if class_at(&chars, i, '[').is_some() => return Segment::Wild(chars),
+            c => literal.push(c),
         }
         i += 1;
     }
-    if magic {
-        Segment::Wild(toks)
-    } else {
-        Segment::Literal(
-            toks.into_iter()
-                .filter_map(|t| {
-                    if let Token::Char(c) = t {
-                        Some(c)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        )
-    }
+    Segment::Literal(literal)
 }
 
-/// Parses `[...]` starting at `open`; returns the token and the index after `]`.
-fn parse_class(chars: &[char], open: usize) -> Option<(Token, usize)> {
+/// Reads the bracket expression opening at `open` (`[...]`, `[!...]`, `[^...]`:
+/// characters, ranges, escapes, POSIX classes): whether it admits `c`, and the
+/// index after its `]`; `None` when it is not one (no closing `]`: a literal `[`).
+fn class_at(p: &[char], open: usize, c: char) -> Option<(bool, usize)> {
     let mut i = open + 1;
-    let negated = matches!(chars.get(i), Some('!') | Some('^'));
+    let negated = matches!(p.get(i), Some('!' | '^'));
     if negated {
         i += 1;
     }
-    let mut items = Vec::new();
     let first = i;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == ']' && i > first {
-            return Some((Token::Class { negated, items }, i + 1));
+    let mut hit = false;
+    while i < p.len() {
+        if p[i] == ']' && i > first {
+            return Some((hit != negated, i + 1));
         }
-        if c == '[' && chars.get(i + 1) == Some(&':') {
-            let rest: String = chars[i + 2..].iter().collect();
-            if let Some(end) = rest.find(":]") {
-                if let Some(class) = PosixClass::from_name(&rest[..end]) {
-                    items.push(ClassItem::Posix(class));
-                    i += 2 + rest[..end].chars().count() + 2;
+        if p[i] == '[' && p.get(i + 1) == Some(&':') {
+            let end = (i + 2..p.len().saturating_sub(1)).find(|&j| p[j] == ':' && p[j + 1] == ']');
+            if let Some(end) = end {
+                let name: String = p[i + 2..end].iter().collect();
+                if let Some(inside) = posix_class(&name, c) {
+                    hit |= inside;
+                    i = end + 2;
                     continue;
                 }
             }
         }
-        let (lo, after) = if c == '\\' && i + 1 < chars.len() {
-            (chars[i + 1], i + 2)
+        let (lo, after) = if p[i] == '\\' && i + 1 < p.len() {
+            (p[i + 1], i + 2)
         } else {
-            (c, i + 1)
+            (p[i], i + 1)
         };
-        if chars.get(after) == Some(&'-') && after + 1 < chars.len() && chars[after + 1] != ']' {
-            let (hi, next) = if chars[after + 1] == '\\' && after + 2 < chars.len() {
-                (chars[after + 2], after + 3)
-            } else {
-                (chars[after + 1], after + 2)
-            };
-            items.push(ClassItem::Range(lo, hi));
-            i = next;
-        } else {
-            items.push(ClassItem::Range(lo, lo));
-            i = after;
-        }
+        let (hi, next) = match p.get(after + 1) {
+            Some(&h) if p[after] == '-' && h != ']' => {
+                if h == '\\' && after + 2 < p.len() {
+                    (p[after + 2], after + 3)
+                } else {
+                    (h, after + 2)
+                }
+            }
+            _ => (lo, after),
+        };
+        hit |= lo <= c && c <= hi;
+        i = next;
     }
     None
 }
 
-fn token_matches(tok: &Token, c: char) -> bool {
-    match tok {
-        Token::Char(x) => *x == c,
-        Token::AnyChar => true,
-        Token::Star => false,
-        Token::Class { negated, items } => {
-            let hit = items.iter().any(|it| match it {
-                ClassItem::Range(lo, hi) => *lo <= c && c <= *hi,
-                ClassItem::Posix(p) => p.contains(c),
-            });
-            hit != *negated
-        }
-    }
-}
-
-/// Matches one path segment against a wildcard token list (iterative, with
+/// Matches one path segment against a wildcard segment (iterative, with
 /// single-star backtracking: linear in practice, never exponential).
-fn wild_matches(toks: &[Token], name: &str) -> bool {
+fn wild_matches(p: &[char], name: &str) -> bool {
     // dot:true still never lets wildcards match `.`/`..`, and a wildcard
     // segment never matches an empty segment.
     if name.is_empty() || name == "." || name == ".." {
         return false;
     }
     let name: Vec<char> = name.chars().collect();
-    let (mut t, mut n) = (0usize, 0usize);
+    let (mut pi, mut ni) = (0usize, 0usize);
+    // Where to resume after the last star: pattern index after it, name index.
     let mut backtrack: Option<(usize, usize)> = None;
     loop {
-        if t < toks.len() {
-            if toks[t] == Token::Star {
-                backtrack = Some((t, n));
-                t += 1;
+        if pi < p.len() {
+            if p[pi] == '*' {
+                pi += 1;
+                backtrack = Some((pi, ni));
                 continue;
             }
-            if n < name.len() && token_matches(&toks[t], name[n]) {
-                t += 1;
-                n += 1;
-                continue;
+            if let Some(&c) = name.get(ni) {
+                let (hit, next) = match p[pi] {
+                    '?' => (true, pi + 1),
+                    '\\' if pi + 1 < p.len() => (p[pi + 1] == c, pi + 2),
+                    '[' => class_at(p, pi, c).unwrap_or((c == '[', pi + 1)),
+                    x => (x == c, pi + 1),
+                };
+                if hit {
+                    pi = next;
+                    ni += 1;
+                    continue;
+                }
             }
-        } else if n == name.len() {
+        } else if ni == name.len() {
             return true;
         }
         match backtrack {
-            Some((st, sn)) if sn < name.len() => {
-                backtrack = Some((st, sn + 1));
-                t = st + 1;
-                n = sn + 1;
+            Some((bp, bn)) if bn < name.len() => {
+                backtrack = Some((bp, bn + 1));
+                pi = bp;
+                ni = bn + 1;
             }
             _ => return false,
         }
@@ -341,7 +252,7 @@ fn wild_matches(toks: &[Token], name: &str) -> bool {
 fn segment_matches(seg: &Segment, name: &str) -> bool {
     match seg {
         Segment::Literal(l) => l == name,
-        Segment::Wild(toks) => wild_matches(toks, name),
+        Segment::Wild(p) => wild_matches(p, name),
         Segment::GlobStar => false,
     }
 }

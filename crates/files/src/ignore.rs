@@ -15,11 +15,13 @@ use crate::prelude::*;
 /// Parses `.dockerignore` text the way the official SDK does: split on `\n`,
 /// trim each line, drop blank lines and lines starting with `#`.
 pub fn dockerignore_patterns(text: &str) -> Vec<String> {
+    dockerignore_lines(text).map(str::to_string).collect()
+}
+
+fn dockerignore_lines(text: &str) -> impl Iterator<Item = &str> {
     text.split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -47,24 +49,27 @@ impl IgnoreSet {
     /// Compiles `patterns` (the template's `fileIgnorePatterns` followed by
     /// the `.dockerignore` lines, see [`IgnoreSet::for_template`]).
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<IgnoreSet, SdkError> {
-        let mut rules = Vec::new();
+        let mut set = IgnoreSet::empty();
         for p in patterns {
-            for alt in expand_braces(p.as_ref())? {
-                let absolute = alt.starts_with('/');
-                for segments in parse_alternatives(&alt) {
-                    let children = segments.last() == Some(&Segment::GlobStar);
-                    rules.push(IgnoreRule {
-                        segments,
-                        absolute,
-                        children,
-                    });
-                }
+            set.add(p.as_ref())?;
+        }
+        Ok(set)
+    }
+
+    /// Compiles one more pattern.
+    fn add(&mut self, pattern: &str) -> Result<(), SdkError> {
+        for alt in expand_braces(pattern)? {
+            let absolute = alt.starts_with('/');
+            for segments in parse_alternatives(&alt) {
+                let children = segments.last() == Some(&Segment::GlobStar);
+                self.rules.push(IgnoreRule {
+                    segments,
+                    absolute,
+                    children,
+                });
             }
         }
-        Ok(IgnoreSet {
-            rules,
-            context_abs: None,
-        })
+        Ok(())
     }
 
     /// The official combination: `file_ignore_patterns`, then the lines of the
@@ -73,14 +78,11 @@ impl IgnoreSet {
         file_ignore_patterns: &[S],
         dockerignore: Option<&str>,
     ) -> Result<IgnoreSet, SdkError> {
-        let mut all: Vec<String> = file_ignore_patterns
-            .iter()
-            .map(|s| s.as_ref().to_string())
-            .collect();
-        if let Some(text) = dockerignore {
-            all.extend(dockerignore_patterns(text));
+        let mut set = IgnoreSet::new(file_ignore_patterns)?;
+        for line in dockerignore_lines(dockerignore.unwrap_or_default()) {
+            set.add(line)?;
         }
-        IgnoreSet::new(&all)
+        Ok(set)
     }
 
     /// Lets absolute patterns (`/abs/ctx/x`) match: glob compares them with
@@ -100,9 +102,9 @@ impl IgnoreSet {
             return false;
         }
         let relative = if rel.is_empty() { "." } else { rel };
-        let relative_slash = format!("{relative}/");
+        let relative_slash = [relative, "/"].concat();
         let full = self.full_path(rel);
-        let full_slash = full.as_ref().map(|f| format!("{f}/"));
+        let full_slash = full.as_ref().map(|f| [f, "/"].concat());
         self.rules.iter().any(|r| {
             if r.absolute {
                 match (&full, &full_slash) {
@@ -117,8 +119,8 @@ impl IgnoreSet {
 
     /// Are all entries below directory `rel` ignored (so the walk may skip it)?
     pub fn children_ignored(&self, rel: &str) -> bool {
-        let relative = format!("{}/", if rel.is_empty() { "." } else { rel });
-        let full = self.full_path(rel).map(|f| format!("{f}/"));
+        let relative = [if rel.is_empty() { "." } else { rel }, "/"].concat();
+        let full = self.full_path(rel).map(|f| f + "/");
         self.rules.iter().filter(|r| r.children).any(|r| {
             if r.absolute {
                 full.as_deref().is_some_and(|f| self.rule_matches(r, f))

@@ -63,11 +63,11 @@ extern crate alloc;
 
 /// What every module uses: `alloc`'s types (the crate has no `std`) and the error model.
 mod prelude {
-    pub(crate) use alloc::format;
     pub(crate) use alloc::string::{String, ToString};
     pub(crate) use alloc::vec;
     pub(crate) use alloc::vec::Vec;
     pub(crate) use novita_template_error::{ErrorClass, SdkError};
+    pub(crate) use novita_template_json::{push_u64, u64_text};
 }
 
 mod brace_expansion;
@@ -79,6 +79,7 @@ mod files_hash;
 mod glob_pattern;
 mod ignore;
 mod memory_tree;
+mod path_map;
 mod posix_path;
 #[cfg(all(unix, any(test, feature = "std-fs")))]
 mod std_fs_tree;

@@ -7,8 +7,8 @@
 //! common case. They are documented in the crate README.
 
 use crate::error::tree_error;
+use crate::path_map::PathMap;
 use crate::prelude::*;
-use alloc::collections::BTreeMap;
 
 use crate::posix_path;
 use crate::tree::{EntryKind, FileTree, Meta, TreeError};
@@ -34,7 +34,10 @@ struct Node {
 /// A tree of entries kept in memory. The context directory `""` always exists.
 #[derive(Debug, Clone)]
 pub struct MemoryTree {
-    nodes: BTreeMap<String, Node>,
+    /// The entries, the context directory first.
+    nodes: Vec<Node>,
+    /// Each entry's path to its index in `nodes`.
+    paths: PathMap,
 }
 
 impl Default for MemoryTree {
@@ -46,15 +49,19 @@ impl Default for MemoryTree {
 impl MemoryTree {
     /// An empty context directory with the default directory metadata.
     pub fn new() -> MemoryTree {
-        let mut nodes = BTreeMap::new();
-        nodes.insert(
-            String::new(),
-            Node {
+        let mut paths = PathMap::default();
+        paths.insert("", 0);
+        MemoryTree {
+            nodes: vec![Node {
                 meta: default_dir(),
                 children: Vec::new(),
-            },
-        );
-        MemoryTree { nodes }
+            }],
+            paths,
+        }
+    }
+
+    fn node(&self, path: &str) -> Option<&Node> {
+        self.paths.get(path).map(|i| &self.nodes[i])
     }
 
     /// Replaces the metadata of the context directory itself (must be a dir).
@@ -62,9 +69,7 @@ impl MemoryTree {
         if meta.kind != EntryKind::Dir {
             return Err(tree_error("", "the context directory must be a directory"));
         }
-        if let Some(root) = self.nodes.get_mut("") {
-            root.meta = meta;
-        }
+        self.nodes[0].meta = meta;
         Ok(())
     }
 
@@ -79,40 +84,40 @@ impl MemoryTree {
         if meta.kind == EntryKind::Symlink && meta.link_target.is_none() {
             return Err(tree_error(path, "a symlink needs its link_target"));
         }
-        let mut parent = String::new();
+        let (mut parent, mut parent_path) = (0, String::new());
         for (i, seg) in segments.iter().enumerate() {
-            let here = posix_path::child(&parent, seg);
+            let here = posix_path::child(&parent_path, seg);
             let last = i + 1 == segments.len();
-            match self.nodes.get(&here) {
-                Some(node) if !last && node.meta.kind != EntryKind::Dir => {
-                    return Err(tree_error(
-                        path,
-                        &format!("parent \"{here}\" is not a directory"),
-                    ));
+            let at = match self.paths.get(&here) {
+                Some(at) if !last => {
+                    if self.nodes[at].meta.kind != EntryKind::Dir {
+                        return Err(tree_error(
+                            path,
+                            &["parent \"", &here, "\" is not a directory"].concat(),
+                        ));
+                    }
+                    at
                 }
-                Some(_) if !last => {}
-                existing => {
-                    let children = existing.map(|n| n.children.clone()).unwrap_or_default();
-                    let is_new = existing.is_none();
-                    let node_meta = if last { meta.clone() } else { default_dir() };
-                    if last && node_meta.kind != EntryKind::Dir && !children.is_empty() {
+                Some(at) => {
+                    let node = &mut self.nodes[at];
+                    if meta.kind != EntryKind::Dir && !node.children.is_empty() {
                         return Err(tree_error(path, "cannot replace a non-empty directory"));
                     }
-                    self.nodes.insert(
-                        here.clone(),
-                        Node {
-                            meta: node_meta,
-                            children,
-                        },
-                    );
-                    if is_new {
-                        if let Some(p) = self.nodes.get_mut(&parent) {
-                            p.children.push(seg.to_string());
-                        }
-                    }
+                    node.meta = meta.clone();
+                    at
                 }
-            }
-            parent = here;
+                None => {
+                    let at = self.nodes.len();
+                    self.paths.insert(&here, at);
+                    self.nodes.push(Node {
+                        meta: if last { meta.clone() } else { default_dir() },
+                        children: Vec::new(),
+                    });
+                    self.nodes[parent].children.push(seg.to_string());
+                    at
+                }
+            };
+            (parent, parent_path) = (at, here);
         }
         Ok(())
     }
@@ -161,7 +166,7 @@ impl MemoryTree {
                 continue;
             }
             let candidate = posix_path::child(&cur, seg);
-            let node = self.nodes.get(&candidate)?;
+            let node = self.node(&candidate)?;
             let last = i + 1 == segments.len();
             if node.meta.kind == EntryKind::Symlink && (!last || follow_last) {
                 *hops += 1;
@@ -222,24 +227,24 @@ impl FileTree for MemoryTree {
     fn list_dir(&self, rel_dir: &str) -> Result<Vec<String>, TreeError> {
         let key = self
             .resolve(rel_dir, true, &mut 0)
-            .ok_or_else(|| TreeError(format!("no such directory: \"{rel_dir}\"")))?;
-        match self.nodes.get(&key) {
+            .ok_or_else(|| TreeError(["no such directory: \"", rel_dir, "\""].concat()))?;
+        match self.node(&key) {
             Some(node) if node.meta.kind == EntryKind::Dir => Ok(node.children.clone()),
-            _ => Err(TreeError(format!("not a directory: \"{rel_dir}\""))),
+            _ => Err(TreeError(["not a directory: \"", rel_dir, "\""].concat())),
         }
     }
 
     fn lstat(&self, rel_path: &str) -> Result<Option<Meta>, TreeError> {
         Ok(self
             .resolve(rel_path, false, &mut 0)
-            .and_then(|k| self.nodes.get(&k))
+            .and_then(|k| self.node(&k))
             .map(|n| n.meta.clone()))
     }
 
     fn stat(&self, rel_path: &str) -> Result<Option<Meta>, TreeError> {
         Ok(self
             .resolve(rel_path, true, &mut 0)
-            .and_then(|k| self.nodes.get(&k))
+            .and_then(|k| self.node(&k))
             .map(|n| n.meta.clone()))
     }
 }

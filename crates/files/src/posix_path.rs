@@ -24,7 +24,13 @@ pub fn normalize(path: &str) -> String {
             s => parts.push(s),
         }
     }
-    let mut out = parts.join("/");
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(p);
+    }
     if out.is_empty() && !absolute {
         out.push('.');
     }
@@ -43,7 +49,7 @@ pub fn join(a: &str, b: &str) -> String {
         (true, true) => ".".to_string(),
         (true, false) => normalize(b),
         (false, true) => normalize(a),
-        (false, false) => normalize(&format!("{a}/{b}")),
+        (false, false) => normalize(&[a, "/", b].concat()),
     }
 }
 
@@ -52,7 +58,7 @@ pub fn child(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {
-        format!("{dir}/{name}")
+        [dir, "/", name].concat()
     }
 }
 

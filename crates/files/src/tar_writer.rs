@@ -45,6 +45,14 @@ pub struct TarHeader {
     pub mtime: u64,
 }
 
+impl TarHeader {
+    /// The header block(s) of the entry, as [`TarWriter::begin`] writes them: for a
+    /// host that writes the archive itself.
+    pub fn encode(&self) -> Result<Vec<u8>, SdkError> {
+        encode_header(self)
+    }
+}
+
 enum State {
     Idle,
     /// Inside a file's data: bytes still expected, and the padding to add.
@@ -101,7 +109,7 @@ impl<S: ByteSink> TarWriter<S> {
             } => {
                 return Err(tar_error(
                     path,
-                    &format!("{remaining} bytes of data still missing"),
+                    &[&u64_text(*remaining), " bytes of data still missing"].concat(),
                 ))
             }
             State::Finished => {
@@ -141,10 +149,11 @@ impl<S: ByteSink> TarWriter<S> {
         if chunk.len() as u64 > *remaining {
             return Err(tar_error(
                 path,
-                &format!(
-                    "{} bytes more than the declared size",
-                    chunk.len() as u64 - *remaining
-                ),
+                &[
+                    &u64_text(chunk.len() as u64 - *remaining),
+                    " bytes more than the declared size",
+                ]
+                .concat(),
             ));
         }
         *remaining -= chunk.len() as u64;
@@ -166,7 +175,7 @@ impl<S: ByteSink> TarWriter<S> {
         {
             return Err(tar_error(
                 path,
-                &format!("{remaining} bytes of data still missing"),
+                &[&u64_text(*remaining), " bytes of data still missing"].concat(),
             ));
         }
         if !matches!(self.state, State::Finished) {
@@ -180,16 +189,33 @@ impl<S: ByteSink> TarWriter<S> {
 /// node-tar's octal layout: `digits` zero-padded to `len - 2` then ` \0`,
 /// or exactly `len - 1` digits then `\0`.
 fn put_octal(field: &mut [u8], value: u64) {
-    let digits = format!("{value:o}");
+    let mut digits = [0u8; 22];
+    let mut at = digits.len();
+    let mut v = value;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v & 7) as u8;
+        v >>= 3;
+        if v == 0 {
+            break;
+        }
+    }
+    let digits = &digits[at..];
     let len = field.len();
-    let text = if digits.len() >= len - 1 {
-        format!("{digits}\0")
+    if digits.len() >= len - 1 {
+        // As many digits as fit, then NUL (when there is room).
+        let n = digits.len().min(len);
+        field[..n].copy_from_slice(&digits[..n]);
+        if n < len {
+            field[n] = 0;
+        }
     } else {
-        format!("{digits:0>width$} \0", width = len - 2)
-    };
-    let bytes = text.as_bytes();
-    let n = bytes.len().min(len);
-    field[..n].copy_from_slice(&bytes[..n]);
+        let width = len - 2;
+        field[..width].fill(b'0');
+        field[width - digits.len()..width].copy_from_slice(digits);
+        field[width] = b' ';
+        field[width + 1] = 0;
+    }
 }
 
 /// Splits a long name into (prefix, name) at a `/`, if ustar allows it.
@@ -214,10 +240,14 @@ fn pax_record(out: &mut Vec<u8>, key: &str, value: &str) {
     // "<len> <key>=<value>\n", where <len> counts its own digits.
     let base = key.len() + value.len() + 3;
     let mut len = base + 1;
-    while len != base + len.to_string().len() {
-        len = base + len.to_string().len();
+    while len != base + u64_text(len as u64).len() {
+        len = base + u64_text(len as u64).len();
     }
-    out.extend_from_slice(format!("{len} {key}={value}\n").as_bytes());
+    out.extend_from_slice(
+        [&u64_text(len as u64), " ", key, "=", value, "\n"]
+            .concat()
+            .as_bytes(),
+    );
 }
 
 /// A header block with the fields node-tar sets; name and prefix as given.
@@ -292,16 +322,16 @@ fn encode_header(h: &TarHeader) -> Result<Vec<u8>, SdkError> {
         pax_record(&mut pax, "linkpath", linkname);
     }
     if size > MAX_OCTAL_12 {
-        pax_record(&mut pax, "size", &size.to_string());
+        pax_record(&mut pax, "size", &u64_text(size));
     }
     if h.uid > MAX_OCTAL_8 {
-        pax_record(&mut pax, "uid", &h.uid.to_string());
+        pax_record(&mut pax, "uid", &u64_text(h.uid));
     }
     if h.gid > MAX_OCTAL_8 {
-        pax_record(&mut pax, "gid", &h.gid.to_string());
+        pax_record(&mut pax, "gid", &u64_text(h.gid));
     }
     if h.mtime > MAX_OCTAL_12 {
-        pax_record(&mut pax, "mtime", &h.mtime.to_string());
+        pax_record(&mut pax, "mtime", &u64_text(h.mtime));
     }
     let mut out = Vec::with_capacity(3 * BLOCK);
     if !pax.is_empty() {
@@ -311,7 +341,7 @@ fn encode_header(h: &TarHeader) -> Result<Vec<u8>, SdkError> {
             .rsplit('/')
             .next()
             .unwrap_or("entry");
-        let pax_name = truncate_utf8(&format!("PaxHeader/{base}"), NAME_LEN).to_string();
+        let pax_name = truncate_utf8(&["PaxHeader/", base].concat(), NAME_LEN).to_string();
         let pax_header = TarHeader {
             path: pax_name.clone(),
             kind: TarKind::File {

@@ -12,8 +12,8 @@ use crate::http::{HttpRequest, HttpResponse, Method, TransportError};
 use crate::machine::{Machine, Step};
 use crate::prelude::*;
 use crate::retry::{Jitter, RetryPolicy};
-use novita_template_json::parse_bytes;
 use novita_template_json::shape::Encode;
+use novita_template_json::{parse_bytes, u64_text};
 
 /// Media types offered to the registry, in the official order.
 pub const MANIFEST_ACCEPT: &str = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json";
@@ -140,23 +140,30 @@ impl RegistryRead {
     fn origin(&self) -> String {
         match &self.target.base_url {
             Some(base) => base.trim_end_matches('/').to_string(),
-            None => format!("https://{}", self.target.host),
+            None => ["https://", &self.target.host].concat(),
         }
     }
 
     fn token_url(&self) -> String {
-        let scope = format!("repository:{}:pull", self.target.repository);
         let (origin, service) = if self.target.host == "ghcr.io" {
-            ("https://ghcr.io".to_string(), "ghcr.io")
+            ("https://ghcr.io", "ghcr.io")
         } else {
-            ("https://auth.docker.io".to_string(), "registry.docker.io")
+            ("https://auth.docker.io", "registry.docker.io")
         };
         let origin = self
             .target
             .base_url
             .as_deref()
-            .map_or(origin, |b| b.trim_end_matches('/').to_string());
-        format!("{origin}/token?service={service}&scope={scope}")
+            .map_or(origin, |b| b.trim_end_matches('/'));
+        [
+            origin,
+            "/token?service=",
+            service,
+            "&scope=repository:",
+            &self.target.repository,
+            ":pull",
+        ]
+        .concat()
     }
 
     fn get(&self, url: String, with_accept: bool) -> HttpRequest {
@@ -199,19 +206,25 @@ impl RegistryRead {
                 r
             }
             Stage::Manifest(reference) => self.get(
-                format!(
-                    "{}/v2/{}/manifests/{reference}",
-                    self.origin(),
-                    self.target.repository
-                ),
+                [
+                    &self.origin(),
+                    "/v2/",
+                    &self.target.repository,
+                    "/manifests/",
+                    reference,
+                ]
+                .concat(),
                 true,
             ),
             Stage::Config(digest) => self.get(
-                format!(
-                    "{}/v2/{}/blobs/{digest}",
-                    self.origin(),
-                    self.target.repository
-                ),
+                [
+                    &self.origin(),
+                    "/v2/",
+                    &self.target.repository,
+                    "/blobs/",
+                    digest,
+                ]
+                .concat(),
                 true,
             ),
             Stage::Finished(_) => unreachable_finished(),
@@ -242,7 +255,7 @@ impl RegistryRead {
                 if let Some(token) =
                     json(r).and_then(|v| v.get("token")?.as_str().map(str::to_string))
                 {
-                    self.authorization = Some(format!("Bearer {token}"));
+                    self.authorization = Some(["Bearer ", &token].concat());
                 }
             }
             let first = self.target.reference.clone();
@@ -272,11 +285,11 @@ impl RegistryRead {
         };
         let Some(body) = json(&response) else {
             return self.fail(
-                format!("{}: the registry's reply is not JSON", self.target.image),
+                [&self.target.image, ": the registry's reply is not JSON"].concat(),
                 false,
             );
         };
-        match self.stage.clone() {
+        match self.stage {
             Stage::Manifest(_) => {
                 if let Some(list) = body.get("manifests").and_then(Json::as_array) {
                     match pick_amd64(list) {
@@ -292,16 +305,15 @@ impl RegistryRead {
                 {
                     Some(d) => self.advance(Stage::Config(d.to_string()), now_ms),
                     None => self.fail(
-                        format!("{}: manifest names no config blob", self.target.image),
+                        [&self.target.image, ": manifest names no config blob"].concat(),
                         false,
                     ),
                 }
             }
             Stage::Config(_) => {
-                let config = body.get("config").cloned().unwrap_or(Json::Null);
+                let config = |key: &str| body.get("config").and_then(|c| c.get(key));
                 let strings = |key: &str| -> Vec<String> {
-                    config
-                        .get(key)
+                    config(key)
                         .and_then(Json::as_array)
                         .map_or_else(Vec::new, |a| {
                             a.iter()
@@ -309,8 +321,7 @@ impl RegistryRead {
                                 .collect()
                         })
                 };
-                let workdir = config
-                    .get("WorkingDir")
+                let workdir = config("WorkingDir")
                     .and_then(Json::as_str)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string);
@@ -330,16 +341,25 @@ impl RegistryRead {
         let library =
             self.target.host == DOCKER_HUB && self.target.repository.starts_with("library/");
         match r.status {
-            404 => (format!("no such image: the registry has no '{image}' (HTTP 404). Check spelling and case — repository names are case-sensitive"), true),
+            404 => (["no such image: the registry has no '", image, "' (HTTP 404). Check spelling and case — repository names are case-sensitive"].concat(), true),
             401 if library && self.target.basic_auth.is_none() => (
-                format!("no such image: Docker Hub has no official image '{image}' (HTTP 401). The `library/` namespace has no private repositories, so this is a typo rather than a permissions problem"),
+                ["no such image: Docker Hub has no official image '", image, "' (HTTP 401). The `library/` namespace has no private repositories, so this is a typo rather than a permissions problem"].concat(),
                 true,
             ),
             401 if library => (
-                format!("cannot read '{image}' (HTTP 401): either the credentials were rejected or there is no such image. Both answer alike here, so check the spelling and the case of the name, then the credentials"),
+                ["cannot read '", image, "' (HTTP 401): either the credentials were rejected or there is no such image. Both answer alike here, so check the spelling and the case of the name, then the credentials"].concat(),
                 false,
             ),
-            s => (format!("RegistryHttpError: HTTP {s} {}", r.status_text_or_reason()), false),
+            s => (
+                [
+                    "RegistryHttpError: HTTP ",
+                    &u64_text(u64::from(s)),
+                    " ",
+                    &r.status_text_or_reason(),
+                ]
+                .concat(),
+                false,
+            ),
         }
     }
 }
@@ -353,13 +373,9 @@ fn json(r: &HttpResponse) -> Option<Json> {
     parse_bytes(&r.body).ok()
 }
 
-fn platform(entry: &Json) -> (String, String, Option<String>) {
-    let p = entry.get("platform");
-    let get = |k: &str| {
-        p.and_then(|p| p.get(k))
-            .and_then(Json::as_str)
-            .map(str::to_string)
-    };
+/// `(os, architecture, variant)` of an index entry (`""` when absent).
+fn platform(entry: &Json) -> (&str, &str, Option<&str>) {
+    let get = |k: &str| entry.get("platform")?.get(k)?.as_str();
     (
         get("os").unwrap_or_default(),
         get("architecture").unwrap_or_default(),
@@ -369,31 +385,35 @@ fn platform(entry: &Json) -> (String, String, Option<String>) {
 
 fn pick_amd64(list: &[Json]) -> Option<String> {
     list.iter()
-        .find(|e| {
-            let (os, arch, _) = platform(e);
-            os == "linux" && arch == "amd64"
-        })
+        .find(|e| matches!(platform(e), ("linux", "amd64", _)))
         .and_then(|e| e.get("digest").and_then(Json::as_str).map(str::to_string))
 }
 
 fn no_amd64_message(image: &str, list: &[Json]) -> String {
-    let mut offers: Vec<String> = list
-        .iter()
-        .map(platform)
-        .filter(|(os, _, _)| os != "unknown")
-        .map(|(os, arch, variant)| match variant {
-            Some(v) => format!("{os}/{arch}/{v}"),
-            None => format!("{os}/{arch}"),
-        })
-        .collect();
-    offers.sort();
-    offers.dedup();
-    let offers = if offers.is_empty() {
-        String::new()
-    } else {
-        format!(" (offers {})", offers.join(", "))
-    };
-    format!("{image} has no linux/amd64 variant{offers}; sandboxes are amd64, so this image cannot be used")
+    // Sorted and without repeats, by insertion: an index lists a handful of platforms.
+    let mut offers: Vec<String> = Vec::new();
+    for (os, arch, variant) in list.iter().map(platform) {
+        if os == "unknown" {
+            continue;
+        }
+        let offer = match variant {
+            Some(v) => [os, "/", arch, "/", v].concat(),
+            None => [os, "/", arch].concat(),
+        };
+        if let Err(at) = offers.binary_search(&offer) {
+            offers.insert(at, offer);
+        }
+    }
+    let mut out = [image, " has no linux/amd64 variant"].concat();
+    for (i, offer) in offers.iter().enumerate() {
+        out.push_str(if i == 0 { " (offers " } else { ", " });
+        out.push_str(offer);
+    }
+    if !offers.is_empty() {
+        out.push(')');
+    }
+    out.push_str("; sandboxes are amd64, so this image cannot be used");
+    out
 }
 
 /// A registry read as a [`Machine`]: its result is an [`ImageConfigRead`]; it never

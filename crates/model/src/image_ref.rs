@@ -28,33 +28,28 @@ pub fn parse(image: &str) -> Result<ImageRef, SdkError> {
         ));
     }
     let mut rest = image.strip_prefix("docker.io/").unwrap_or(image);
-    let mut host = DOCKER_HUB_HOST.to_string();
+    let mut host = DOCKER_HUB_HOST;
     if let Some(slash) = rest.find('/') {
         let head = &rest[..slash];
         if head.contains('.') || head.contains(':') || head == "localhost" {
-            host = head.to_string();
+            host = head;
             rest = &rest[slash + 1..];
         }
     }
-    let (mut repository, reference, is_digest) = if let Some(at) = rest.find('@') {
-        (rest[..at].to_string(), rest[at + 1..].to_string(), true)
-    } else {
-        match rest.rfind(':') {
-            Some(colon) if !rest[colon + 1..].contains('/') => (
-                rest[..colon].to_string(),
-                rest[colon + 1..].to_string(),
-                false,
-            ),
-            _ => (rest.to_string(), "latest".to_string(), false),
-        }
+    let (repository, reference, is_digest) = match rest.find('@') {
+        Some(at) => (&rest[..at], &rest[at + 1..], true),
+        None => match rest.rfind(':') {
+            Some(colon) if !rest[colon + 1..].contains('/') => {
+                (&rest[..colon], &rest[colon + 1..], false)
+            }
+            _ => (rest, "latest", false),
+        },
     };
-    if host == DOCKER_HUB_HOST && !repository.contains('/') {
-        repository = format!("library/{repository}");
-    }
+    let library = host == DOCKER_HUB_HOST && !repository.contains('/');
     Ok(ImageRef {
-        host,
-        repository,
-        reference,
+        host: host.into(),
+        repository: [if library { "library/" } else { "" }, repository].concat(),
+        reference: reference.into(),
         is_digest,
     })
 }

@@ -8,9 +8,10 @@ use alloc::vec::Vec;
 
 use novita_template_error::SdkError;
 use novita_template_files::{
-    plan_copy, CopyContext, CopyPlan, HashPart, IgnoreSet, MemoryTree, TarKind, TarWriter,
+    plan_copy, CopyContext, CopyPlan, FileTree, HashPart, IgnoreSet, MemoryTree, TarEntryPlan,
+    TarKind,
 };
-use novita_template_json::{parse, Json};
+use novita_template_json::{parse, push_quoted, push_u64, Json};
 use wasm_bindgen::prelude::*;
 
 use crate::fs_host::{DiskTree, FsHost};
@@ -33,11 +34,11 @@ pub struct Copies {
     resolve_symlinks: Vec<bool>,
 }
 
-fn text_list(v: Option<&Json>) -> Vec<String> {
+fn text_list(v: Option<&Json>) -> Vec<&str> {
     v.and_then(Json::as_array)
-        .unwrap_or(&[])
+        .unwrap_or_default()
         .iter()
-        .filter_map(|s| s.as_str().map(String::from))
+        .filter_map(Json::as_str)
         .collect()
 }
 
@@ -62,81 +63,82 @@ impl Copies {
     /// `[path, size]` for a file whose bytes come next.
     #[wasm_bindgen(js_name = hashParts)]
     pub fn hash_parts(&self, i: usize) -> String {
-        let Some(plan) = self.plans.get(i) else {
-            return "[]".into();
-        };
-        let parts = plan
-            .hash_parts()
-            .into_iter()
-            .map(|p| match p {
-                HashPart::Text(t) => Json::Str(t),
+        let mut out = String::from("[");
+        for (k, part) in self
+            .plans
+            .get(i)
+            .map(CopyPlan::hash_parts)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if k > 0 {
+                out.push(',');
+            }
+            match part {
+                HashPart::Text(t) => push_quoted(&mut out, t),
                 HashPart::File { path, size } => {
-                    Json::Arr(alloc::vec![Json::str(path), Json::int(size as i64)])
+                    out.push('[');
+                    push_quoted(&mut out, path);
+                    out.push(',');
+                    push_u64(&mut out, *size);
+                    out.push(']');
                 }
-            })
-            .collect();
-        Json::Arr(parts).to_compact()
+            }
+        }
+        out.push(']');
+        out
     }
 
     /// The archive of COPY step `i`: `{"entries": [{path, size, file, pad}], "trailer"}`
     /// in order. After each entry's header ([`Copies::tar_header`]) a file's `size`
     /// bytes follow, then `pad` zero bytes; the archive ends with `trailer` zero bytes.
     pub fn entries(&self, i: usize) -> String {
-        let Some(plan) = self.plans.get(i) else {
-            return "{\"entries\":[],\"trailer\":1024}".into();
-        };
-        let entries = plan
-            .entries
-            .iter()
-            .filter_map(|e| {
-                let tar = e.tar.as_ref()?;
-                let size = match tar.kind {
-                    TarKind::File { size } => size,
-                    _ => 0,
-                };
-                let pad = (512 - size % 512) % 512;
-                Some(Json::Obj(alloc::vec![
-                    ("path".into(), Json::str(e.path.as_str())),
-                    ("size".into(), Json::int(size as i64)),
-                    (
-                        "file".into(),
-                        Json::Bool(matches!(tar.kind, TarKind::File { .. }))
-                    ),
-                    ("pad".into(), Json::int(pad as i64)),
-                ]))
-            })
-            .collect();
-        Json::Obj(alloc::vec![
-            ("entries".into(), Json::Arr(entries)),
-            ("trailer".into(), Json::int(1024)),
-        ])
-        .to_compact()
+        let mut out = String::from("{\"entries\":[");
+        for (j, (path, tar)) in self.archived(i).enumerate() {
+            let (size, file) = match tar.kind {
+                TarKind::File { size } => (size, "true"),
+                _ => (0, "false"),
+            };
+            out.push_str(if j == 0 { "{\"path\":" } else { ",{\"path\":" });
+            push_quoted(&mut out, path);
+            out.push_str(",\"size\":");
+            push_u64(&mut out, size);
+            out.push_str(",\"file\":");
+            out.push_str(file);
+            out.push_str(",\"pad\":");
+            push_u64(&mut out, (512 - size % 512) % 512);
+            out.push('}');
+        }
+        out.push_str("],\"trailer\":1024}");
+        out
     }
 
     /// The header bytes of archive entry `j` of COPY step `i` (as listed by
     /// [`Copies::entries`]), with the owner and time of the file on disk.
     #[wasm_bindgen(js_name = tarHeader)]
     pub fn tar_header(&self, i: usize, j: usize) -> Result<Vec<u8>, String> {
-        let Some(plan) = self.plans.get(i) else {
-            return Ok(Vec::new());
-        };
-        let Some(entry) = plan.entries.iter().filter(|e| e.tar.is_some()).nth(j) else {
-            return Ok(Vec::new());
-        };
-        let Some(tar) = &entry.tar else {
+        let Some((path, tar)) = self.archived(i).nth(j) else {
             return Ok(Vec::new());
         };
         let (uid, gid, mtime) = match &self.tree {
-            Tree::Disk(d) => d.owner(&entry.path, self.resolve_symlinks[i]),
+            Tree::Disk(d) => d.owner(path, self.resolve_symlinks[i]),
             Tree::Memory(_) => (0, 0, MEMORY_MTIME),
         };
-        let mut w = TarWriter::new(Vec::new());
-        w.begin(&tar.header(uid, gid, mtime)).map_err(thrown)?;
-        Ok(core::mem::take(w.sink_mut()))
+        tar.header(uid, gid, mtime).encode().map_err(thrown)
     }
 }
 
 impl Copies {
+    /// The archived entries of COPY step `i` (path and tar plan), in order.
+    fn archived(&self, i: usize) -> impl Iterator<Item = (&str, &TarEntryPlan)> {
+        self.plans
+            .get(i)
+            .map_or(&[][..], |p| &p.entries)
+            .iter()
+            .filter_map(|e| Some((e.path.as_str(), e.tar.as_ref()?)))
+    }
+
     fn plan(spec_json: &str, fs: Option<FsHost>) -> Result<Copies, SdkError> {
         let spec =
             parse(spec_json).map_err(|_| SdkError::error("copy: unreadable plan request"))?;
@@ -153,11 +155,12 @@ impl Copies {
             _ => {
                 let mut t = MemoryTree::new();
                 for f in spec.get("files").and_then(Json::as_array).unwrap_or(&[]) {
-                    let path = f.as_array().and_then(|a| a.first()?.as_str()).unwrap_or("");
-                    let size = f
-                        .as_array()
-                        .and_then(|a| a.get(1)?.as_integer())
-                        .unwrap_or(0)
+                    let pair = f.as_array().unwrap_or_default();
+                    let path = pair.first().and_then(Json::as_str).unwrap_or_default();
+                    let size = pair
+                        .get(1)
+                        .and_then(Json::as_integer)
+                        .unwrap_or_default()
                         .max(0);
                     t.add_file(path, size as u64)?;
                 }
@@ -181,11 +184,12 @@ impl Copies {
         {
             let text = |k: &str| c.get(k).and_then(Json::as_str).unwrap_or("");
             let follow = c.get("resolveSymlinks").and_then(Json::as_bool) == Some(true);
-            let plan = match &tree {
-                Tree::Disk(d) => plan_copy(d, text("src"), text("dest"), ctx, follow),
-                Tree::Memory(m) => plan_copy(m, text("src"), text("dest"), ctx, follow),
-            }
-            .map_err(|e| of_copy(e, i))?;
+            let files: &dyn FileTree = match &tree {
+                Tree::Disk(d) => d,
+                Tree::Memory(m) => m,
+            };
+            let plan = plan_copy(files, text("src"), text("dest"), ctx, follow)
+                .map_err(|e| of_copy(e, i))?;
             plans.push(plan);
             resolve.push(follow);
         }

@@ -20,20 +20,8 @@ mod fs_host;
 mod registry;
 mod sha256;
 
-#[cfg(feature = "wasm-runtime")]
-mod runtime {
-    //! The allocator and panic handler of the shipped module (see the core module's
-    //! `runtime.rs`). dlmalloc here: hashing large contexts allocates much, and
-    //! dlmalloc stays fast where a free-list allocator would slow down.
-
-    #[global_allocator]
-    static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
-
-    #[panic_handler]
-    fn panic(_: &core::panic::PanicInfo) -> ! {
-        core::arch::wasm32::unreachable()
-    }
-}
+#[cfg(any(test, feature = "wasm-runtime"))]
+mod runtime;
 
 pub use calls::Call;
 pub use copies::Copies;

@@ -2,7 +2,6 @@
 //! machine the face's driver runs like any other call.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 
 use novita_template_flow::http::{host_reply, ReplyKind};
@@ -38,18 +37,16 @@ impl RegistryRead {
                     error: Some(e.message.clone()),
                     unusable: Some(false),
                 };
-                let done = Step::Done(result.encode().unwrap_or(Json::Null));
                 return RegistryRead {
                     inner: None,
-                    decided: Some(done.to_json()),
+                    decided: Some(Step::Done(result.encode().unwrap_or(Json::Null)).to_json()),
                 };
             }
         };
         let basic_auth = match (text("username"), text("password")) {
-            (Some(u), Some(p)) => Some(format!(
-                "Basic {}",
-                base64::encode(format!("{u}:{p}").as_bytes())
-            )),
+            (Some(u), Some(p)) => {
+                Some(["Basic ", &base64::encode([u, ":", p].concat().as_bytes())].concat())
+            }
             _ => None,
         };
         let target = RegistryTarget {
