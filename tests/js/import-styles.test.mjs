@@ -3,6 +3,7 @@
 // <script type="module"> page (bundlers: bundlers.test.mjs), and gives the official
 // SDK's bytes in each.
 import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -56,6 +57,34 @@ Promise.resolve().then(() => scenario(api)).then((r) => { window.__result = r },
   const server = await serveStatic(dir)
   try {
     const { result } = await runPage(browser, `${server.url}/index.html`)
+    checkResult(result, expected)
+  } finally {
+    await server.close()
+  }
+})
+
+test('the /lazy entry: no wasm fetched at import, a clear error before init(), then everything works', async () => {
+  const dir = projectWithPackage('module')
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "novita-template-wasm/lazy": "./node_modules/novita-template-wasm/web/lazy.js" } }</script>
+<script type="module">
+import * as api from 'novita-template-wasm/lazy'
+${scenarioSource}
+const wasmBefore = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length
+let early
+try { api.Template() } catch (e) { early = e.message }
+api.init()
+  .then(() => scenario(api))
+  .then((r) => { window.__result = { ...r, wasmBefore, early } }, (e) => { window.__result = { failed: String(e) } })
+</script>`,
+  )
+  const server = await serveStatic(dir)
+  try {
+    const { result } = await runPage(browser, `${server.url}/index.html`)
+    assert.equal(result.wasmBefore, 0)
+    assert.match(result.early, /call 'await init\(\)' before using the package/)
     checkResult(result, expected)
   } finally {
     await server.close()
