@@ -113,6 +113,8 @@ export declare class LogEntryStart extends LogEntry {
 export declare class LogEntryEnd extends LogEntry {
   constructor(timestamp: Date, message: string)
 }
+/** A log message without its terminal colour codes (what `LogEntry.toString` prints). */
+export declare function stripAnsi(text: string): string
 /** An `onBuildLogs` callback printing `<elapsed> | <time> <LEVEL> <message>` lines. */
 export declare function defaultBuildLogger(options?: DefaultBuildLoggerOptions): (logEntry: LogEntry) => void
 

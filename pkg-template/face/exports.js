@@ -10,6 +10,8 @@ return {
   LogEntryStart,
   LogEntryEnd,
   Sandbox,
+  /** The text of a log message without its terminal colour codes. */
+  stripAnsi: (text) => call(() => core.stripAnsi(String(text))),
   ...helpers,
   ...errors,
 }

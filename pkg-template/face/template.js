@@ -166,7 +166,12 @@ async function runBuild(t, name, options, background) {
   const m = call(() => core.startBuild(t._m, encode([name, options]), environment(), background, Date.now(), Math.random()))
   let copies
   let prepareError
-  const prepare = async () => {
+  const prepare = async (step) => {
+    if (o.onBuildRequested) {
+      try { o.onBuildRequested({ templateId: step.templateId, buildId: step.buildId }) } catch (e) {
+        console.error('novita-template-wasm: onBuildRequested threw; the build goes on:', e)
+      }
+    }
     try {
       await readImageConfig(t, o.registryUrl, o.signal, (level, text) => m.log(level, text, Date.now()))
       let hashes

@@ -37,6 +37,7 @@ async function recorded(t, name, options = {}) {
     ...options,
     onBuildLogs: (e) => events.push({ log: e }),
     onBuildProgress: (p) => events.push({ progress: p }),
+    onBuildRequested: (b) => events.push({ requested: b }),
   })
   const outcome = await run.then((info) => ({ info }), (error) => ({ error }))
   return { ...outcome, events, progress: events.filter((e) => e.progress).map((e) => e.progress) }
@@ -61,6 +62,16 @@ test('progress: each step started and finished, in order, with its call, just be
   const i = events.findIndex((e) => e.progress?.step === '1' && e.progress.state === 'started')
   assert.ok(events[i + 1].log instanceof LogEntry)
   assert.match(events[i + 1].log.message, /\[builder 1\/4\] RUN pip install flask/)
+})
+
+test('onBuildRequested gives the ids as soon as the server created the build, before any step', async () => {
+  const { info, events } = await recorded(app('echo requested'), 'life-requested')
+  const requested = events.filter((e) => e.requested).map((e) => e.requested)
+  assert.deepEqual(requested, [{ templateId: info.templateId, buildId: info.buildId }])
+  // Right after the "Template created" entry, before the build is triggered.
+  const at = events.findIndex((e) => e.requested)
+  assert.match(events[at - 1].log.message, /^Template created with ID/)
+  assert.ok(events.slice(at).some((e) => e.log?.message === 'Starting building...'))
 })
 
 test('progress: an unchanged rebuild reports its steps cached', async () => {
@@ -106,9 +117,8 @@ test('cancel (default): the client stops, the build goes on on the server, the e
   const { slow, c: conn } = await slowEmulator()
   t.after(() => slow.stop())
   const ac = new AbortController()
-  const t = app('sleep 5').runCmd('sleep 6')
   let ids
-  const run = Template.build(t, 'life-cancel', {
+  const run = Template.build(app('sleep 5').runCmd('sleep 6'), 'life-cancel', {
     ...conn,
     signal: ac.signal,
     onBuildLogs: (e) => {

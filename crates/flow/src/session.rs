@@ -60,6 +60,10 @@ novita_template_json::shape! {
         /// Receives each step's progress as it starts and ends (`build` only).
         #[ts = "(progress: BuildProgress) => void"]
         pub on_build_progress: Option<JsFunction> = "onBuildProgress",
+        /// Called once the server has created the build, before files are hashed and
+        /// uploaded: its ids, for a console to show and link the build at once.
+        #[ts = "(build: { templateId: string; buildId: string }) => void"]
+        pub on_build_requested: Option<JsFunction> = "onBuildRequested",
         /// Progress of hashing and archiving each COPY source, for a progress bar (at
         /// most every 100 ms).
         #[ts = "(progress: UploadProgress) => void"]
