@@ -30,23 +30,42 @@ pub fn js_tag(v: &Json) -> Option<&str> {
     }
 }
 
-/// How a value failed to decode: where (a path such as `tags[0]` or `headers.x`), what
-/// was expected (`a string`) and what came (`number`).
+/// How a value failed to decode (see [`MismatchDetails`]). Boxed: one pointer, so the
+/// `Result` of every decoder stays as small as its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mismatch {
+pub struct Mismatch(Box<MismatchDetails>);
+
+/// Where a value failed to decode (a path such as `tags[0]` or `headers.x`), what was
+/// expected (`a string`) and what came (`number`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MismatchDetails {
     pub path: String,
     pub expected: &'static str,
     pub got: String,
 }
 
+impl core::ops::Deref for Mismatch {
+    type Target = MismatchDetails;
+    fn deref(&self) -> &MismatchDetails {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Mismatch {
+    fn deref_mut(&mut self) -> &mut MismatchDetails {
+        &mut self.0
+    }
+}
+
 impl Mismatch {
     /// A mismatch of `v` itself.
+    #[inline(never)]
     pub fn of(expected: &'static str, v: Option<&Json>) -> Mismatch {
-        Mismatch {
+        Mismatch(Box::new(MismatchDetails {
             path: String::new(),
             expected,
             got: describe(v),
-        }
+        }))
     }
 
     /// The same mismatch seen from the object holding it under `key`.
