@@ -565,6 +565,15 @@ pub fn member<T: Decode>(v: &Json, key: &str) -> Result<T, Mismatch> {
     T::decode_member(v.get(key)).map_err(|e| e.at_key(key))
 }
 
+/// Adds member `key` when it has a value (used by [`shape!`](crate::shape)): out of
+/// line, so each encoded member costs one call.
+#[inline(never)]
+pub fn put(members: &mut Vec<(String, Json)>, key: &str, v: Option<Json>) {
+    if let Some(v) = v {
+        members.push((String::from(key), v));
+    }
+}
+
 /// Refuses anything but a plain object (used by [`shape!`](crate::shape)).
 pub fn object<'a>(v: &'a Json, expected: &'static str) -> Result<&'a Json, Mismatch> {
     match v {
@@ -739,9 +748,7 @@ macro_rules! __shape_codec {
                     }
                 )?
                 $(
-                    if let ::core::option::Option::Some(v) = $crate::shape::Encode::encode(&self.$field) {
-                        members.push(($crate::__private::String::from($key), v));
-                    }
+                    $crate::shape::put(&mut members, $key, $crate::shape::Encode::encode(&self.$field));
                 )*
                 ::core::option::Option::Some($crate::Json::Obj(members))
             }
