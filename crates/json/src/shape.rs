@@ -565,6 +565,29 @@ pub fn member<T: Decode>(v: &Json, key: &str) -> Result<T, Mismatch> {
     T::decode_member(v.get(key)).map_err(|e| e.at_key(key))
 }
 
+/// Member `key` of object `v`, unless an earlier member failed; a failure is kept in
+/// `failed` and the default value stands in (used by [`shape!`](crate::shape)).
+pub fn field<T: Decode + Default>(v: &Json, key: &str, failed: &mut Option<Mismatch>) -> T {
+    if failed.is_none() {
+        match member(v, key) {
+            Ok(value) => return value,
+            Err(e) => *failed = Some(e),
+        }
+    }
+    T::default()
+}
+
+/// The inherited part of a shape (`extends`), as [`field`] reads a member.
+pub fn part<T: Decode + Default>(v: &Json, failed: &mut Option<Mismatch>) -> T {
+    if failed.is_none() {
+        match T::decode(v) {
+            Ok(value) => return value,
+            Err(e) => *failed = Some(e),
+        }
+    }
+    T::default()
+}
+
 /// Adds member `key` when it has a value (used by [`shape!`](crate::shape)): out of
 /// line, so each encoded member costs one call.
 #[inline(never)]
@@ -645,6 +668,9 @@ pub fn push_doc(out: &mut String, indent: &str, doc: &[&str]) {
 /// assert_eq!((o.name.as_str(), o.count.unwrap().integer()), ("a", Some(3)));
 /// let e = ExampleOptions::decode(&parse(r#"{"name":1}"#).unwrap()).unwrap_err();
 /// assert_eq!(e.message(), "`name` must be a string, got number");
+/// // Several bad members: the first one declared is reported.
+/// let e = ExampleOptions::decode(&parse(r#"{"name":1,"count":"3"}"#).unwrap()).unwrap_err();
+/// assert_eq!(e.message(), "`count` must be a finite number, got string");
 /// assert!(ExampleOptions::ts_declaration().contains("  count?: number\n"));
 ///
 /// shape! {
@@ -727,10 +753,18 @@ macro_rules! __shape_codec {
             const EXPECTED: &'static str = "an object";
             fn decode(v: &$crate::Json) -> ::core::result::Result<Self, $crate::shape::Mismatch> {
                 let v = $crate::shape::object(v, <Self as $crate::shape::Decode>::EXPECTED)?;
-                ::core::result::Result::Ok($name {
-                    $($pfield: <$parent as $crate::shape::Decode>::decode(v)?,)?
-                    $($field: $crate::shape::member(v, $key)?,)*
-                })
+                // One exit for a failure: no early return per member, each of which
+                // would drop the members decoded before it.
+                let mut failed = ::core::option::Option::None;
+                $(let $pfield = $crate::shape::part::<$parent>(v, &mut failed);)?
+                $(let $field = $crate::shape::field::<$ty>(v, $key, &mut failed);)*
+                match failed {
+                    ::core::option::Option::Some(e) => ::core::result::Result::Err(e),
+                    ::core::option::Option::None => ::core::result::Result::Ok($name {
+                        $($pfield,)?
+                        $($field,)*
+                    }),
+                }
             }
         }
     };
