@@ -137,11 +137,11 @@ impl HttpResponse {
 
     /// The status text, or the standard reason phrase when the server (or
     /// HTTP/2, which has none) left it empty.
-    pub fn status_text_or_reason(&self) -> String {
+    pub fn status_text_or_reason(&self) -> &str {
         if !self.status_text.trim().is_empty() {
-            return self.status_text.clone();
+            return &self.status_text;
         }
-        reason_phrase(self.status).to_string()
+        reason_phrase(self.status)
     }
 }
 
