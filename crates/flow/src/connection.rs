@@ -10,6 +10,7 @@ use core::fmt;
 use crate::http::is_secret_header;
 use novita_template_json::quote;
 use novita_template_json::shape::{Decode, Encode, JsSignal, Mismatch, Num, StrMap, Ts};
+use novita_template_json::text::{find_str, parse_u64};
 
 /// The SDK version the headers announce (the official SDK this crate mirrors).
 pub const SDK_VERSION: &str = "2.1.1";
@@ -217,7 +218,7 @@ fn is_loopback_host(host: &str) -> bool {
             !p.is_empty()
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+                && parse_u64(p).is_some_and(|n| n <= 255)
         })
 }
 
@@ -228,7 +229,7 @@ fn redact_userinfo(url: &str) -> String {
         Some(q) => format!("{}?<redacted>", &url[..q]),
         None => url.to_string(),
     };
-    if let Some(scheme_end) = url.find("://") {
+    if let Some(scheme_end) = find_str(&url, "://") {
         let rest = &url[scheme_end + 3..];
         let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
         if let Some(at) = rest[..authority_end].rfind('@') {
@@ -281,7 +282,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     if url.contains('\\') {
         return Err(bad("must not contain a backslash"));
     }
-    let Some(scheme_end) = url.find("://") else {
+    let Some(scheme_end) = find_str(url, "://") else {
         return Err(bad("is not an absolute http(s) URL"));
     };
     let scheme = url[..scheme_end].to_ascii_lowercase();
@@ -312,7 +313,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
         if !port.is_empty()
             && (port.len() > 5
                 || !port.bytes().all(|b| b.is_ascii_digit())
-                || port.parse::<u32>().map_or(true, |p| p > 65_535))
+                || parse_u64(port).map_or(true, |p| p > 65_535))
         {
             return Err(bad("has an invalid port"));
         }
@@ -379,7 +380,7 @@ impl ConnectionConfig {
                 "API URL cannot be empty",
             ));
         }
-        let has_scheme = trimmed.find("://").is_some_and(|i| {
+        let has_scheme = find_str(trimmed, "://").is_some_and(|i| {
             i > 0
                 && trimmed[..i]
                     .bytes()

@@ -10,6 +10,7 @@ use crate::prelude::*;
 
 use crate::endpoint::Endpoint;
 use crate::http::{HttpResponse, TransportError};
+use novita_template_json::text::utf8_lossy;
 use novita_template_json::{parse_bytes, quote, u64_text};
 
 /// Longest server-provided text (in characters) copied into an error message.
@@ -44,7 +45,7 @@ fn error_detail(body: &[u8]) -> Option<String> {
         },
         Ok(Json::Str(s)) => s,
         Ok(v) => v.to_compact(),
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
+        Err(_) => utf8_lossy(body).into_owned(),
     };
     Some(truncate_detail(&detail))
 }
@@ -64,8 +65,8 @@ pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> SdkErro
         ),
         // The official SDK prints `JSON.stringify(error)` for this call.
         Endpoint::GetTemplate if !response.body.is_empty() => {
-            let shown = compact_json(&response.body)
-                .unwrap_or_else(|| quote(&String::from_utf8_lossy(&response.body)));
+            let shown =
+                compact_json(&response.body).unwrap_or_else(|| quote(&utf8_lossy(&response.body)));
             (ErrorClass::BuildError, with_code(&truncate_detail(&shown)))
         }
         // Raw fetch: `body.message ?? JSON.stringify(body)`, or statusText for non-JSON.

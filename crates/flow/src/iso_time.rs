@@ -3,6 +3,7 @@
 //! IMF-fixdate form of an HTTP `Retry-After` header.
 
 use crate::prelude::*;
+use novita_template_json::text::{parse_i64, parse_u64};
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -168,8 +169,8 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
-    let day: u32 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
+    let day = u32::try_from(parse_u64(day)?).ok()?;
+    let year = parse_i64(year)?;
     if day == 0 || day > days_in_month(year, month) {
         return None;
     }
@@ -177,7 +178,7 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
     let [h, m, s] = hms.as_slice() else {
         return None;
     };
-    let (h, m, s): (i64, i64, i64) = (h.parse().ok()?, m.parse().ok()?, s.parse().ok()?);
+    let (h, m, s) = (parse_i64(h)?, parse_i64(m)?, parse_i64(s)?);
     if h > 23 || m > 59 || s > 60 {
         return None;
     }

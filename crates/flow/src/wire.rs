@@ -292,7 +292,7 @@ pub fn json_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Option<J
             format!(
                 "{}: invalid JSON in response: {}",
                 response.status,
-                truncate_detail(&String::from_utf8_lossy(&response.body))
+                truncate_detail(&novita_template_json::text::utf8_lossy(&response.body))
             ),
         )
         .with_status(response.status)
@@ -812,7 +812,10 @@ pub fn version_less_than(a: &str, b: &str) -> Option<bool> {
             Some((c, _)) => (c, true),
             None => (v, false),
         };
-        let parts: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
+        let parts: Option<Vec<u64>> = core
+            .split('.')
+            .map(novita_template_json::text::parse_u64)
+            .collect();
         let parts = parts.filter(|p| !p.is_empty() && p.len() <= 4)?;
         Some((parts, pre))
     }

@@ -16,6 +16,7 @@ extern crate alloc;
 
 mod parse;
 pub mod shape;
+pub mod text;
 mod value;
 mod write;
 

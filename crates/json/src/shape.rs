@@ -270,7 +270,7 @@ impl Num {
         if whole.starts_with('-') || !fraction.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let whole: u64 = whole.parse().ok()?;
+        let whole = crate::text::parse_u64(whole)?;
         whole.checked_add(u64::from(fraction.bytes().any(|b| b != b'0')))
     }
 

@@ -21,7 +21,7 @@ fn array_index(key: &str) -> Option<u32> {
     if key.len() > 1 && key.starts_with('0') {
         return None;
     }
-    let n: u64 = key.parse().ok()?;
+    let n = novita_template_json::text::parse_u64(key)?;
     if n < u32::MAX as u64 {
         Some(n as u32)
     } else {

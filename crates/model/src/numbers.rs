@@ -61,7 +61,7 @@ pub fn floor_digits(value: &Num) -> Option<String> {
     if exponent.starts_with('-') {
         return Some("0".into()); // JSON.stringify uses a negative exponent only below 1e-6
     }
-    let exponent: usize = exponent.parse().ok()?;
+    let exponent = usize::try_from(novita_template_json::text::parse_u64(exponent)?).ok()?;
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits = String::from(int_part);
     digits.extend(

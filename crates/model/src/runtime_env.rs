@@ -26,8 +26,8 @@ pub fn expandable_double_quote(value: &str) -> String {
     let escaped = value
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
-        .replace('`', "\\`")
-        .replace("$(", "\\$(");
+        .replace('`', "\\`");
+    let escaped = novita_template_json::text::replace_str(&escaped, "$(", "\\$(");
     format!("\"{escaped}\"")
 }
 

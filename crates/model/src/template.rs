@@ -14,6 +14,7 @@ use crate::registry::RegistryConfig;
 use crate::shell_quote::quote_word;
 use crate::source_path::validate_source;
 use novita_template_json::shape::Num;
+use novita_template_json::text::parse_u64;
 
 /// The image every template starts from.
 pub const DEFAULT_BASE_IMAGE: &str = "novita/base";
@@ -1206,7 +1207,7 @@ impl Template {
             }
             _ => {}
         }
-        let n: usize = step.trim().parse().ok()?;
+        let n = usize::try_from(parse_u64(step.trim())?).ok()?;
         if n == 0 {
             return Some(self.base_origin.clone());
         }
@@ -1229,7 +1230,7 @@ impl Template {
             "finalize" => return self.finalize_call,
             _ => {}
         }
-        let n: usize = step.trim().parse().ok()?;
+        let n = usize::try_from(parse_u64(step.trim())?).ok()?;
         self.instructions.get(n.checked_sub(1)?).map(|i| i.call)
     }
 
