@@ -99,16 +99,24 @@ fn paint(text: &str, open: &str, close: &str, color: ColorLevel) -> String {
     if color == ColorLevel::None {
         text.to_string()
     } else {
-        format!("\u{1b}[{open}m{text}\u{1b}[{close}m")
+        ["\u{1b}[", open, "m", text, "\u{1b}[", close, "m"].concat()
     }
 }
 
 /// An orange-ish hex colour at each chalk level.
 fn hex_open(rgb: (u8, u8, u8), ansi256: u8, basic: u8, color: ColorLevel) -> String {
     match color {
-        ColorLevel::TrueColor => format!("38;2;{};{};{}", rgb.0, rgb.1, rgb.2),
-        ColorLevel::Ansi256 => format!("38;5;{ansi256}"),
-        _ => basic.to_string(),
+        ColorLevel::TrueColor => [
+            "38;2;",
+            &u64_text(rgb.0.into()),
+            ";",
+            &u64_text(rgb.1.into()),
+            ";",
+            &u64_text(rgb.2.into()),
+        ]
+        .concat(),
+        ColorLevel::Ansi256 => ["38;5;", &u64_text(ansi256.into())].concat(),
+        _ => u64_text(basic.into()),
     }
 }
 
@@ -141,23 +149,30 @@ pub fn format_line(
     local_time: &str,
     color: ColorLevel,
 ) -> String {
-    format!(
-        "{} | {} {} {}\n",
-        format_elapsed(elapsed_ms),
-        paint(local_time, "2", "22", color),
-        level_label(&entry.level, color),
-        entry.message
-    )
+    [
+        &format_elapsed(elapsed_ms),
+        " | ",
+        &paint(local_time, "2", "22", color),
+        " ",
+        &level_label(&entry.level, color),
+        " ",
+        &entry.message,
+        "\n",
+    ]
+    .concat()
 }
 
 /// The spinner line for frame counter `frame` (already incremented):
 /// `<frame> Building <seconds>s\r`.
 pub fn spinner_line(frame: u64, elapsed_ms: f64) -> String {
     let glyph = SPINNER_FRAMES[(frame % SPINNER_FRAMES.len() as u64) as usize];
-    format!(
-        "{glyph} Building {}s\r",
-        to_fixed_1(elapsed_ms.max(0.0) / 1000.0)
-    )
+    [
+        glyph,
+        " Building ",
+        &to_fixed_1(elapsed_ms.max(0.0) / 1000.0),
+        "s\r",
+    ]
+    .concat()
 }
 
 /// What the host must do after [`BuildLoggerState::handle`].

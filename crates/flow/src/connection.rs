@@ -226,14 +226,14 @@ fn is_loopback_host(host: &str) -> bool {
 fn redact_userinfo(url: &str) -> String {
     // A query string may carry a token too: it is not echoed either.
     let url = match url.find('?') {
-        Some(q) => format!("{}?<redacted>", &url[..q]),
+        Some(q) => [&url[..q], "?<redacted>"].concat(),
         None => url.to_string(),
     };
     if let Some(scheme_end) = find_str(&url, "://") {
         let rest = &url[scheme_end + 3..];
         let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
         if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{}://<redacted>@{}", &url[..scheme_end], &rest[at + 1..]);
+            return [&url[..scheme_end], "://<redacted>@", &rest[at + 1..]].concat();
         }
     }
     url
@@ -247,10 +247,13 @@ fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError
     if name.is_empty() || !name.chars().all(token) {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!(
-                "{option}: header name {} is not a valid HTTP header name",
-                quote(name)
-            ),
+            [
+                option,
+                ": header name ",
+                &quote(name),
+                " is not a valid HTTP header name",
+            ]
+            .concat(),
         ));
     }
     if value
@@ -259,7 +262,11 @@ fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError
     {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!("{option}: the value contains a line break, NUL or a character an HTTP header cannot carry"),
+            [
+                option,
+                ": the value contains a line break, NUL or a character an HTTP header cannot carry",
+            ]
+            .concat(),
         ));
     }
     Ok(())
@@ -271,7 +278,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     let bad = |why: &str| {
         SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!("apiUrl \"{}\" {why}", redact_userinfo(url)),
+            ["apiUrl \"", &redact_userinfo(url), "\" ", why].concat(),
         )
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -370,7 +377,7 @@ impl ConnectionConfig {
             if debug {
                 "http://localhost:3000".to_string()
             } else {
-                format!("https://api.{domain}")
+                ["https://api.", &domain].concat()
             }
         });
         let trimmed = raw_url.trim();
@@ -389,7 +396,7 @@ impl ConnectionConfig {
         let mut api_url = if has_scheme {
             trimmed.to_string()
         } else {
-            format!("https://{trimmed}")
+            ["https://", trimmed].concat()
         };
         while api_url.ends_with('/') {
             api_url.pop();
@@ -417,7 +424,7 @@ impl ConnectionConfig {
             set_header(
                 &mut headers,
                 "User-Agent",
-                &format!("novita-sandbox-sdk-js/{SDK_VERSION}"),
+                &["novita-sandbox-sdk-js/", SDK_VERSION].concat(),
             );
         } else {
             remove_header(&mut headers, "User-Agent");
@@ -528,7 +535,7 @@ impl ConnectionConfig {
         if self.is_legacy_domain() {
             return Err(SdkError::new(
                 ErrorClass::BuildError,
-                format!("{feature} is not supported on legacy domains"),
+                [feature, " is not supported on legacy domains"].concat(),
             ));
         }
         Ok(())
@@ -574,7 +581,7 @@ impl ConnectionConfig {
             set_header(headers, "X-API-KEY", key);
         }
         if let Some(token) = &self.access_token {
-            set_header(headers, "Authorization", &format!("Bearer {token}"));
+            set_header(headers, "Authorization", &["Bearer ", token].concat());
         }
         for (k, v) in &self.headers {
             set_header(headers, k, v);

@@ -20,7 +20,13 @@ pub const MAX_DETAIL_CHARS: usize = 500;
 pub fn truncate_detail(text: &str) -> String {
     match text.char_indices().nth(MAX_DETAIL_CHARS) {
         None => text.to_string(),
-        Some((cut, _)) => format!("{}… ({} bytes in total)", &text[..cut], text.len()),
+        Some((cut, _)) => [
+            &text[..cut],
+            "… (",
+            &u64_text(text.len() as u64),
+            " bytes in total)",
+        ]
+        .concat(),
     }
 }
 
@@ -121,21 +127,19 @@ pub fn error_from_transport(
     match error {
         TransportError::Aborted => SdkError::new(ErrorClass::AbortError, "The request was aborted"),
         TransportError::Timeout => {
-            let after = timeout_ms
-                .map(|ms| format!(" after {ms} ms"))
-                .unwrap_or_default();
-            SdkError::new(
-                ErrorClass::TimeoutError,
-                format!("Request timed out{after}"),
-            )
+            let message = match timeout_ms {
+                Some(ms) => ["Request timed out after ", &u64_text(ms), " ms"].concat(),
+                None => "Request timed out".into(),
+            };
+            SdkError::new(ErrorClass::TimeoutError, message)
         }
         TransportError::Network(msg) if endpoint == Endpoint::FileUpload => SdkError::new(
             ErrorClass::FileUploadError,
-            format!("Failed to upload file: {}", truncate_detail(msg)),
+            ["Failed to upload file: ", &truncate_detail(msg)].concat(),
         ),
         TransportError::Network(msg) => SdkError::new(
             ErrorClass::NetworkError,
-            format!("Network error: {}", truncate_detail(msg)),
+            ["Network error: ", &truncate_detail(msg)].concat(),
         ),
     }
 }

@@ -67,16 +67,14 @@ impl ListOptions {
             .integer()
             .filter(|p| *p < 1_000_000_000_000_000)
             .ok_or_else(|| {
-                SdkError::invalid(format!(
-                    "page must be a whole number (got {})",
-                    page_text.text()
-                ))
+                SdkError::invalid(
+                    ["page must be a whole number (got ", page_text.text(), ")"].concat(),
+                )
             })?;
         let limit = limit_text.integer().ok_or_else(|| {
-            SdkError::invalid(format!(
-                "limit must be a whole number (got {})",
-                limit_text.text()
-            ))
+            SdkError::invalid(
+                ["limit must be a whole number (got ", limit_text.text(), ")"].concat(),
+            )
         })?;
         Ok(ListParams {
             template_type,

@@ -138,10 +138,14 @@ impl BuildConfig {
             match t.integer() {
                 Some(ms) if ms > 0 => self.deadline_ms = Some(ms as u64),
                 _ => {
-                    let mut e = SdkError::invalid(format!(
-                        "option `timeoutMs` must be a whole number of milliseconds > 0 (got {})",
-                        t.text()
-                    ));
+                    let mut e = SdkError::invalid(
+                        [
+                            "option `timeoutMs` must be a whole number of milliseconds > 0 (got ",
+                            t.text(),
+                            ")",
+                        ]
+                        .concat(),
+                    );
                     e.set_field("argument", Json::str("timeoutMs"));
                     return Err(e);
                 }
@@ -464,7 +468,7 @@ impl BuildSession {
             session.finish(Err(e), now_ms);
             return session;
         }
-        let mut message = format!("Requesting build for template: {}", session.name);
+        let mut message = ["Requesting build for template: ", &session.name].concat();
         if let Some(tags) = session.tags.as_ref().filter(|t| !t.is_empty()) {
             message.push_str(" with tags ");
             message.push_str(&tags.join(", "));
@@ -768,11 +772,12 @@ impl BuildSession {
         match &op.request {
             Some(r) => {
                 let path = r.path_and_query();
-                format!(
-                    "{} {}",
+                [
                     r.method.as_str(),
-                    path.split('?').next().unwrap_or(path)
-                )
+                    " ",
+                    path.split('?').next().unwrap_or(path),
+                ]
+                .concat()
             }
             None => "file upload".to_string(),
         }
@@ -783,7 +788,14 @@ impl BuildSession {
         if self.template_id.is_empty() {
             return String::new();
         }
-        format!(" (template {}, build {})", self.template_id, self.build_id)
+        [
+            " (template ",
+            &self.template_id,
+            ", build ",
+            &self.build_id,
+            ")",
+        ]
+        .concat()
     }
 
     /// "it reached step 3 of 9 (runCmd(\"make\"))", or where it stood before the steps.
@@ -791,7 +803,16 @@ impl BuildSession {
         if let Some((index, total, description)) =
             self.tracker.as_ref().and_then(|t| t.position_now())
         {
-            return format!("it reached step {index} of {total} ({description})");
+            return [
+                "it reached step ",
+                &u64_text(index),
+                " of ",
+                &u64_text(total),
+                " (",
+                description,
+                ")",
+            ]
+            .concat();
         }
         match self.phase {
             Phase::RequestBuild => "it was still being requested".into(),
@@ -810,11 +831,15 @@ impl BuildSession {
         };
         let mut e = SdkError::new(
             ErrorClass::TemplateBuildTimeoutError,
-            format!(
-                "The build did not finish within {limit} ms: {}{goes_on}{}",
-                self.how_far(),
-                self.ids_text()
-            ),
+            [
+                "The build did not finish within ",
+                &u64_text(limit),
+                " ms: ",
+                &self.how_far(),
+                goes_on,
+                &self.ids_text(),
+            ]
+            .concat(),
         );
         if let Some((index, total, description)) =
             self.tracker.as_ref().and_then(|t| t.position_now())
@@ -875,19 +900,26 @@ impl BuildSession {
             ServerBuild::NotStarted if self.template_id.is_empty() => {
                 "no build was started on the server".to_string()
             }
-            ServerBuild::NotStarted => {
-                format!("the build was never started, so nothing runs on the server{ids}")
-            }
-            ServerBuild::Continues => format!(
-                "the build goes on on the server{ids}: the API has no cancel; {}",
-                self.how_far()
-            ),
-            ServerBuild::Deleted => format!(
-                "its template {}, which this build created, was deleted",
-                self.template_id
-            ),
+            ServerBuild::NotStarted => [
+                "the build was never started, so nothing runs on the server",
+                &ids,
+            ]
+            .concat(),
+            ServerBuild::Continues => [
+                "the build goes on on the server",
+                &ids,
+                ": the API has no cancel; ",
+                &self.how_far(),
+            ]
+            .concat(),
+            ServerBuild::Deleted => [
+                "its template ",
+                &self.template_id,
+                ", which this build created, was deleted",
+            ]
+            .concat(),
         };
-        let mut message = format!("The build was aborted: {what}");
+        let mut message = ["The build was aborted: ", &what].concat();
         if let Some(note) = note {
             message.push_str(" (");
             message.push_str(note);
@@ -920,18 +952,19 @@ impl BuildSession {
                 &mut self.jitter,
                 now_ms,
             ) {
-                let why = match &result {
-                    Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
-                    Err(TransportError::Timeout) => "timed out".to_string(),
-                    Err(TransportError::Network(m)) => truncate_detail(m),
-                    Err(TransportError::Aborted) => "aborted".to_string(),
-                };
-                let message = format!(
-                    "Retrying {} in {delay} ms (attempt {} of {}): {why}",
-                    Self::describe(op),
-                    op.attempts.made() + 1,
-                    self.config.retry.max_attempts
-                );
+                let message = [
+                    "Retrying ",
+                    &Self::describe(op),
+                    " in ",
+                    &u64_text(delay),
+                    " ms (attempt ",
+                    &u64_text((op.attempts.made() + 1).into()),
+                    " of ",
+                    &u64_text(self.config.retry.max_attempts.into()),
+                    "): ",
+                    &outcome_text(&result),
+                ]
+                .concat();
                 self.logs.push_back(LogEntry::new(now_ms, "debug", message));
                 return;
             }
@@ -973,10 +1006,13 @@ impl BuildSession {
                 self.reply_tags = reply.tags;
                 self.logs.push_back(LogEntry::info(
                     now_ms,
-                    format!(
-                        "Template created with ID: {}, Build ID: {}",
-                        self.template_id, self.build_id
-                    ),
+                    [
+                        "Template created with ID: ",
+                        &self.template_id,
+                        ", Build ID: ",
+                        &self.build_id,
+                    ]
+                    .concat(),
                 ));
                 self.phase = Phase::AwaitSteps;
             }
@@ -1009,7 +1045,7 @@ impl BuildSession {
                     let src = self.copies[slot].copy.src.clone();
                     self.logs.push_back(LogEntry::info(
                         now_ms,
-                        format!("Skipping upload of '{src}', already cached"),
+                        ["Skipping upload of '", &src, "', already cached"].concat(),
                     ));
                     self.copies[slot].done = true;
                     self.after_copy_progress(now_ms);
@@ -1035,7 +1071,7 @@ impl BuildSession {
                 state.done = true;
                 let src = state.copy.src.clone();
                 self.logs
-                    .push_back(LogEntry::info(now_ms, format!("Uploaded '{src}'")));
+                    .push_back(LogEntry::info(now_ms, ["Uploaded '", &src, "'"].concat()));
                 self.after_copy_progress(now_ms);
             }
         }
@@ -1080,16 +1116,15 @@ impl BuildSession {
         result: &Result<HttpResponse, TransportError>,
         now_ms: f64,
     ) {
-        let why = match result {
-            Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
-            Err(TransportError::Timeout) => "timed out".to_string(),
-            Err(TransportError::Network(m)) => truncate_detail(m),
-            Err(TransportError::Aborted) => "aborted".to_string(),
-        };
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
-            format!("The build trigger got no clear answer ({why}); asking the server whether the build started"),
+            [
+                "The build trigger got no clear answer (",
+                &outcome_text(result),
+                "); asking the server whether the build started",
+            ]
+            .concat(),
         ));
         let req = wire::build_status(
             &self.config.connection,
@@ -1150,7 +1185,7 @@ impl BuildSession {
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
-            format!("The build had started (status {status})"),
+            ["The build had started (status ", &status, ")"].concat(),
         ));
         self.on_trigger(Ok(HttpResponse::accepted()), now_ms);
         if self.phase == Phase::Polling {
@@ -1342,10 +1377,11 @@ impl BuildSession {
         let builds = match outcome.and_then(|r| wire::parse_template_builds(&r)) {
             Ok(b) => b,
             Err(e) => {
-                let note = format!(
-                    "whether to delete the template could not be checked: {}",
-                    e.message
-                );
+                let note = [
+                    "whether to delete the template could not be checked: ",
+                    &e.message,
+                ]
+                .concat();
                 let state = if self.triggered {
                     ServerBuild::Continues
                 } else {
@@ -1391,7 +1427,7 @@ impl BuildSession {
                 } else {
                     ServerBuild::NotStarted
                 };
-                let note = format!("deleting its template failed: {}", e.message);
+                let note = ["deleting its template failed: ", &e.message].concat();
                 self.abort_error(state, Some(&note))
             }
         };
@@ -1456,5 +1492,15 @@ impl Machine for BuildSession {
 
     fn abort(&mut self, _now_ms: f64) {
         BuildSession::abort(self);
+    }
+}
+
+/// What a failed attempt got, for log lines: `503 Service Unavailable`, `timed out`.
+fn outcome_text(result: &Result<HttpResponse, TransportError>) -> String {
+    match result {
+        Ok(r) => [&u64_text(r.status.into()), " ", r.status_text_or_reason()].concat(),
+        Err(TransportError::Timeout) => "timed out".to_string(),
+        Err(TransportError::Network(m)) => truncate_detail(m),
+        Err(TransportError::Aborted) => "aborted".to_string(),
     }
 }
