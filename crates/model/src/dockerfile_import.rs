@@ -292,7 +292,7 @@ impl Template {
         }
         t.finish_dockerfile_base(
             &base_image,
-            format!("fromDockerfile(FROM {})", lit(&base_image)),
+            ["fromDockerfile(FROM ", &lit(&base_image), ")"].concat(),
         );
         *self = t;
         Ok(DockerfileImport {

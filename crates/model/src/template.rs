@@ -4,7 +4,7 @@
 //! Every method validates all of its arguments before it changes anything, so a
 //! rejected call leaves the template as it was.
 
-use crate::call_description::{call, lit, lit_num, lit_one_or_list, lit_opts};
+use crate::call_description::{call_lit, CallText};
 use crate::instruction::{Instruction, InstructionKind};
 use crate::js_object::JsObject;
 use crate::numbers::{file_mode, integer_in, octal, pad_octal};
@@ -195,10 +195,6 @@ fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> 
     Ok(())
 }
 
-fn optional_lit(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(lit)
-}
-
 /// A mode as the call was written, `0o755` (an invalid one never gets this far).
 fn mode_lit(mode: &Option<Num>) -> Option<String> {
     let m = mode.as_ref()?;
@@ -206,10 +202,6 @@ fn mode_lit(mode: &Option<Num>) -> Option<String> {
         Some(n) if (0..=0o7777).contains(&n) => format!("0o{}", octal(n as u32)),
         _ => m.text().to_string(),
     })
-}
-
-fn flag_lit(v: bool) -> Option<String> {
-    v.then(|| "true".to_string())
 }
 
 impl Template {
@@ -386,16 +378,17 @@ impl Template {
         inherit_config: Option<bool>,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromImage: image")?;
-        let origin = call(
-            "fromImage",
-            vec![
-                Some(lit(image)),
-                credentials
-                    .as_ref()
-                    .map(|c| format!("{{ username: {}, password: \"***\" }}", lit(&c.username))),
-                inherit_config.map(|b| format!("{{ inheritConfig: {b} }}")),
-            ],
-        );
+        let mut c = CallText::new("fromImage");
+        c.lit(image);
+        if let Some(creds) = &credentials {
+            c.opt_lit("username", Some(&creds.username))
+                .opt_raw("password", Some("\"***\""));
+        }
+        let origin = c
+            .end_options()
+            .opt_bool("inheritConfig", inherit_config)
+            .end_options()
+            .finish();
         self.set_image_base(image, credentials, inherit_config, origin);
         Ok(self)
     }
@@ -431,7 +424,7 @@ impl Template {
             require_non_empty(v, &format!("{method}: variant"))?;
         }
         let image = format!("{prefix}{}", variant.unwrap_or(default));
-        let origin = call(method, vec![variant.map(lit)]);
+        let origin = CallText::new(method).lit_opt(variant).finish();
         self.set_image_base(&image, None, None, origin);
         Ok(self)
     }
@@ -472,7 +465,7 @@ impl Template {
         require_non_empty(template, "fromTemplate: template")?;
         self.base_template = Some(template.to_string());
         self.base_image = None;
-        self.after_base(call("fromTemplate", vec![Some(lit(template))]));
+        self.after_base(call_lit("fromTemplate", template));
         Ok(self)
     }
 
@@ -490,10 +483,10 @@ impl Template {
         credentials: AccessKeyCredentials,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromAWSRegistry: image")?;
-        let origin = call(
-            "fromAWSRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromAWSRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         let AccessKeyCredentials {
             access_key_id,
             secret_access_key,
@@ -519,10 +512,10 @@ impl Template {
         service_account_json: &str,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromGCPRegistry: image")?;
-        let origin = call(
-            "fromGCPRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromGCPRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         self.set_registry_base(
             image,
             RegistryConfig::Gcp {
@@ -540,10 +533,10 @@ impl Template {
         credentials: OciCredentials,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromOCIRegistry: image")?;
-        let origin = call(
-            "fromOCIRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromOCIRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         let OciCredentials {
             tenancy_ocid,
             user_ocid,
@@ -572,10 +565,10 @@ impl Template {
         credentials: AccessKeyCredentials,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromHuaweiCloudRegistry: image")?;
-        let origin = call(
-            "fromHuaweiCloudRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromHuaweiCloudRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         let AccessKeyCredentials {
             access_key_id,
             secret_access_key,
@@ -624,13 +617,11 @@ impl Template {
             require_non_empty(u, "runCmd: user")?;
         }
         let joined: Vec<&str> = commands.iter().map(|c| c.as_ref()).collect();
-        let origin = call(
-            "runCmd",
-            vec![
-                Some(lit_one_or_list(commands)),
-                lit_opts(&[("user", user.map(lit))]),
-            ],
-        );
+        let origin = CallText::new("runCmd")
+            .list(commands)
+            .opt_lit("user", user)
+            .end_options()
+            .finish();
         self.push_run(joined.join(" && "), user, origin);
         Ok(self)
     }
@@ -638,7 +629,7 @@ impl Template {
     /// `setWorkdir(path)`.
     pub fn set_workdir(&mut self, workdir: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(workdir, "setWorkdir: workdir")?;
-        let origin = call("setWorkdir", vec![Some(lit(workdir))]);
+        let origin = call_lit("setWorkdir", workdir);
         self.push(InstructionKind::Workdir, vec![workdir.to_string()], origin);
         Ok(self)
     }
@@ -646,7 +637,7 @@ impl Template {
     /// `setUser(user)`.
     pub fn set_user(&mut self, user: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(user, "setUser: user")?;
-        let origin = call("setUser", vec![Some(lit(user))]);
+        let origin = call_lit("setUser", user);
         self.push(InstructionKind::User, vec![user.to_string()], origin);
         Ok(self)
     }
@@ -669,14 +660,11 @@ impl Template {
         for (k, v) in envs {
             obj.insert(k.as_ref(), v.as_ref());
         }
-        let origin = {
-            let inner: Vec<String> = obj
-                .entries()
-                .iter()
-                .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
-                .collect();
-            format!("setEnvs({{ {} }})", inner.join(", "))
-        };
+        let mut origin = CallText::new("setEnvs");
+        for (k, v) in obj.entries() {
+            origin.entry(k, v);
+        }
+        let origin = origin.end_options().finish();
         self.set_envs_object(&obj, origin);
         Ok(self)
     }
@@ -749,19 +737,15 @@ impl Template {
     }
 
     fn copy_origin(src: &[String], dest: &str, o: &CopyOptions) -> String {
-        call(
-            "copy",
-            vec![
-                Some(lit_one_or_list(src)),
-                Some(lit(dest)),
-                lit_opts(&[
-                    ("forceUpload", o.force_upload.map(|b| b.to_string())),
-                    ("user", optional_lit(&o.user)),
-                    ("mode", mode_lit(&o.mode)),
-                    ("resolveSymlinks", o.resolve_symlinks.map(|b| b.to_string())),
-                ]),
-            ],
-        )
+        CallText::new("copy")
+            .list(src)
+            .lit(dest)
+            .opt_bool("forceUpload", o.force_upload)
+            .opt_lit("user", o.user.as_deref())
+            .opt_raw("mode", mode_lit(&o.mode).as_deref())
+            .opt_bool("resolveSymlinks", o.resolve_symlinks)
+            .end_options()
+            .finish()
     }
 
     /// `copy(src | src[], dest, options)`: one COPY per source. Sources are checked as
@@ -791,10 +775,12 @@ impl Template {
             )?);
         }
         for (item, mode) in items.iter().zip(modes) {
-            let origin = format!(
-                "copyItems(... {})",
-                Self::copy_origin(&item.src, &item.dest, &item.options)
-            );
+            let origin = [
+                "copyItems(... ",
+                &Self::copy_origin(&item.src, &item.dest, &item.options),
+                ")",
+            ]
+            .concat();
             self.push_copies(&item.src, &item.dest, &item.options, mode, &origin);
         }
         Ok(self)
@@ -816,17 +802,13 @@ impl Template {
             words.push("-f".into());
         }
         words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
-        let origin = call(
-            "remove",
-            vec![
-                Some(lit_one_or_list(paths)),
-                lit_opts(&[
-                    ("force", flag_lit(options.force)),
-                    ("recursive", flag_lit(options.recursive)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("remove")
+            .list(paths)
+            .opt_flag("force", options.force)
+            .opt_flag("recursive", options.recursive)
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
         self.push_run(words.join(" "), options.user.as_deref(), origin);
         Ok(self)
     }
@@ -845,17 +827,13 @@ impl Template {
         if options.force {
             cmd.push_str(" -f");
         }
-        let origin = call(
-            "rename",
-            vec![
-                Some(lit(src)),
-                Some(lit(dest)),
-                lit_opts(&[
-                    ("force", flag_lit(options.force)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("rename")
+            .lit(src)
+            .lit(dest)
+            .opt_flag("force", options.force)
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
         self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
@@ -877,16 +855,12 @@ impl Template {
             words.push(format!("-m {}", pad_octal(mode)));
         }
         words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
-        let origin = call(
-            "makeDir",
-            vec![
-                Some(lit_one_or_list(paths)),
-                lit_opts(&[
-                    ("mode", mode_lit(&options.mode)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("makeDir")
+            .list(paths)
+            .opt_raw("mode", mode_lit(&options.mode).as_deref())
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
         self.push_run(words.join(" "), options.user.as_deref(), origin);
         Ok(self)
     }
@@ -907,17 +881,13 @@ impl Template {
         }
         words.push(quote_word(src));
         words.push(quote_word(dest));
-        let origin = call(
-            "makeSymlink",
-            vec![
-                Some(lit(src)),
-                Some(lit(dest)),
-                lit_opts(&[
-                    ("force", flag_lit(options.force)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("makeSymlink")
+            .lit(src)
+            .lit(dest)
+            .opt_flag("force", options.force)
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
         self.push_run(words.join(" "), options.user.as_deref(), origin);
         Ok(self)
     }
@@ -940,13 +910,11 @@ impl Template {
             Some(p) => words.extend(p.iter().map(|s| s.as_ref().to_string())),
             None => words.push(".".into()),
         }
-        let origin = call(
-            "pipInstall",
-            vec![
-                packages.map(lit_one_or_list),
-                lit_opts(&[("g", g.map(|b| b.to_string()))]),
-            ],
-        );
+        let origin = CallText::new("pipInstall")
+            .list_opt(packages)
+            .opt_bool("g", g)
+            .end_options()
+            .finish();
         self.push_run(words.join(" "), global.then_some("root"), origin);
         Ok(self)
     }
@@ -972,13 +940,12 @@ impl Template {
         if let Some(p) = packages {
             words.extend(p.iter().map(|s| s.as_ref().to_string()));
         }
-        let origin = call(
-            method,
-            vec![
-                packages.map(lit_one_or_list),
-                lit_opts(&[("g", flag_lit(options.g)), ("dev", flag_lit(options.dev))]),
-            ],
-        );
+        let origin = CallText::new(method)
+            .list_opt(packages)
+            .opt_flag("g", options.g)
+            .opt_flag("dev", options.dev)
+            .end_options()
+            .finish();
         self.push_run(words.join(" "), options.g.then_some("root"), origin);
         Ok(self)
     }
@@ -1015,19 +982,12 @@ impl Template {
             if options.fix_missing { "--fix-missing " } else { "" },
             list.join(" ")
         );
-        let origin = call(
-            "aptInstall",
-            vec![
-                Some(lit_one_or_list(packages)),
-                lit_opts(&[
-                    (
-                        "noInstallRecommends",
-                        flag_lit(options.no_install_recommends),
-                    ),
-                    ("fixMissing", flag_lit(options.fix_missing)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("aptInstall")
+            .list(packages)
+            .opt_flag("noInstallRecommends", options.no_install_recommends)
+            .opt_flag("fixMissing", options.fix_missing)
+            .end_options()
+            .finish();
         self.push_run(cmd, Some("root"), origin);
         Ok(self)
     }
@@ -1042,7 +1002,7 @@ impl Template {
         }
         require_list(servers, "addMcpServer: servers")?;
         let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
-        let origin = call("addMcpServer", vec![Some(lit_one_or_list(servers))]);
+        let origin = CallText::new("addMcpServer").list(servers).finish();
         self.push_run(
             format!("mcp-gateway pull {}", list.join(" ")),
             Some("root"),
@@ -1081,18 +1041,14 @@ impl Template {
         if let Some(p) = path {
             words.push(quote_word(p));
         }
-        let origin = call(
-            "gitClone",
-            vec![
-                Some(lit(url)),
-                path.map(lit),
-                lit_opts(&[
-                    ("branch", optional_lit(&options.branch)),
-                    ("depth", options.depth.as_ref().map(lit_num)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("gitClone")
+            .lit(url)
+            .lit_opt(path)
+            .opt_lit("branch", options.branch.as_deref())
+            .opt_raw("depth", options.depth.as_ref().map(Num::text))
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
         self.push_run(words.join(" "), options.user.as_deref(), origin);
         Ok(self)
     }
@@ -1108,10 +1064,10 @@ impl Template {
         if let Some(r) = ready_cmd {
             require_non_empty(r, "setStartCmd: readyCommand")?;
         }
-        let origin = call(
-            "setStartCmd",
-            vec![Some(lit(start_cmd)), ready_cmd.map(lit)],
-        );
+        let origin = CallText::new("setStartCmd")
+            .lit(start_cmd)
+            .lit_opt(ready_cmd)
+            .finish();
         self.start_cmd = Some(start_cmd.to_string());
         self.ready_cmd = ready_cmd.map(str::to_string);
         self.finalize_origin = Some(origin);
@@ -1123,7 +1079,7 @@ impl Template {
     pub fn set_ready_cmd(&mut self, ready_cmd: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(ready_cmd, "setReadyCmd: readyCommand")?;
         self.ready_cmd = Some(ready_cmd.to_string());
-        self.finalize_origin = Some(call("setReadyCmd", vec![Some(lit(ready_cmd))]));
+        self.finalize_origin = Some(call_lit("setReadyCmd", ready_cmd));
         self.finalize_call = Some(self.current_call);
         Ok(self)
     }
@@ -1151,10 +1107,7 @@ impl Template {
         devcontainer_directory: &str,
     ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaDevContainerPrebuild")?;
-        let origin = call(
-            "betaDevContainerPrebuild",
-            vec![Some(lit(devcontainer_directory))],
-        );
+        let origin = call_lit("betaDevContainerPrebuild", devcontainer_directory);
         self.push_run(
             format!(
                 "devcontainer build --workspace-folder {}",
@@ -1181,10 +1134,7 @@ impl Template {
         self.start_cmd = Some(start);
         self.ready_cmd = Some(ready);
         self.finalize_call = Some(self.current_call);
-        self.finalize_origin = Some(call(
-            "betaSetDevContainerStart",
-            vec![Some(lit(devcontainer_directory))],
-        ));
+        self.finalize_origin = Some(call_lit("betaSetDevContainerStart", devcontainer_directory));
         Ok(self)
     }
 
