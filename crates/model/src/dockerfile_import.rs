@@ -57,11 +57,18 @@ fn words_of(ins: &RawInstruction, takes_flags: bool) -> Words {
 }
 
 fn describe(ins: &RawInstruction) -> String {
-    let mut text = format!("{} {}", ins.keyword, ins.official.join(" "));
+    let mut text = [&ins.keyword, " ", &ins.official.join(" ")].concat();
     if text.chars().count() > 80 {
         text = text.chars().take(77).collect::<String>() + "...";
     }
-    format!("fromDockerfile (line {}: {})", ins.line, text.trim_end())
+    [
+        "fromDockerfile (line ",
+        &u64_text(ins.line as u64),
+        ": ",
+        text.trim_end(),
+        ")",
+    ]
+    .concat()
 }
 
 /// `Array.prototype.join(" ")` over a parsed JSON array, with JavaScript's element
@@ -70,7 +77,7 @@ fn js_join(items: &[Json], sep: &str) -> String {
     fn to_js_string(v: &Json) -> String {
         match v {
             Json::Null => String::new(),
-            Json::Bool(b) => b.to_string(),
+            Json::Bool(b) => String::from(if *b { "true" } else { "false" }),
             Json::Num(n) => novita_template_json::js_number_string(n),
             Json::Str(s) => s.clone(),
             Json::Arr(a) => js_join(a, ","),
@@ -276,7 +283,7 @@ impl Template {
                         t.finalize_call = Some(t.current_call);
                     }
                 }
-                other => warnings.push(format!("Unsupported instruction: {other}")),
+                other => warnings.push(["Unsupported instruction: ", other].concat()),
             }
         }
         if !user_changed {

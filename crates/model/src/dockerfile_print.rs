@@ -15,33 +15,28 @@ pub fn to_dockerfile(t: &Template) -> Result<String, SdkError> {
     let Some(base) = t.base_image() else {
         return Err(SdkError::error("No base image specified for template"));
     };
-    let mut out = format!("FROM {base}\n");
+    let mut out = ["FROM ", base, "\n"].concat();
     for i in t.instructions() {
         let arg = |n: usize| i.args.get(n).map(String::as_str).unwrap_or("undefined");
         match i.kind {
-            InstructionKind::Run => out.push_str(&format!("RUN {}\n", arg(0))),
-            InstructionKind::Copy => out.push_str(&format!("COPY {} {}\n", arg(0), arg(1))),
+            InstructionKind::Run => out.push_str(&["RUN ", arg(0), "\n"].concat()),
+            InstructionKind::Copy => out.push_str(&["COPY ", arg(0), " ", arg(1), "\n"].concat()),
             InstructionKind::Env => {
-                let pairs: Vec<String> = i
-                    .args
-                    .chunks(2)
-                    .map(|p| {
-                        format!(
-                            "{}={}",
-                            p[0],
-                            p.get(1).map(String::as_str).unwrap_or("undefined")
-                        )
-                    })
-                    .collect();
-                out.push_str(&format!("ENV {}\n", pairs.join(" ")));
+                out.push_str("ENV ");
+                for (n, p) in i.args.chunks(2).enumerate() {
+                    let value = p.get(1).map(String::as_str).unwrap_or("undefined");
+                    let space = if n > 0 { " " } else { "" };
+                    out.push_str(&[space, &p[0], "=", value].concat());
+                }
+                out.push('\n');
             }
             InstructionKind::Workdir | InstructionKind::User => {
-                out.push_str(&format!("{} {}\n", i.kind.as_str(), i.args.join(" ")));
+                out.push_str(&[i.kind.as_str(), " ", &i.args.join(" "), "\n"].concat());
             }
         }
     }
     if let Some(start) = t.start_cmd().filter(|s| !s.is_empty()) {
-        out.push_str(&format!("ENTRYPOINT {start}\n"));
+        out.push_str(&["ENTRYPOINT ", start, "\n"].concat());
     }
     Ok(out)
 }

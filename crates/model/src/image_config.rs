@@ -44,7 +44,7 @@ fn shell_quote_arg(value: &str) -> String {
     if bare {
         value.to_string()
     } else {
-        format!("'{}'", value.replace('\'', "'\\''"))
+        ["'", &value.replace('\'', "'\\''"), "'"].concat()
     }
 }
 
@@ -82,10 +82,13 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
             .iter()
             .any(|i| i.kind == InstructionKind::Workdir)
         {
-            let origin = format!(
-                "{} (WORKDIR {wd} inherited from the image config)",
-                t.base_origin()
-            );
+            let origin = [
+                t.base_origin(),
+                " (WORKDIR ",
+                wd,
+                " inherited from the image config)",
+            ]
+            .concat();
             t.instructions.push(Instruction {
                 kind: InstructionKind::Workdir,
                 args: vec![wd.to_string()],
@@ -103,10 +106,13 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
             if t.ready_cmd.is_none() {
                 t.ready_cmd = Some(crate::ready_cmd::SLEEP_20.to_string());
             }
-            t.finalize_origin = Some(format!(
-                "{} (start command inherited from the image config)",
-                t.base_origin()
-            ));
+            t.finalize_origin = Some(
+                [
+                    t.base_origin(),
+                    " (start command inherited from the image config)",
+                ]
+                .concat(),
+            );
             t.finalize_call = t.base_call;
         }
     }

@@ -10,9 +10,16 @@ use novita_template_json::shape::Num;
 pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, SdkError> {
     match value.integer() {
         Some(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(SdkError::invalid(format!(
-            "{what} must be an integer between {min} and {max}"
-        ))),
+        _ => Err(SdkError::invalid(
+            [
+                what,
+                " must be an integer between ",
+                &i64_text(min),
+                " and ",
+                &i64_text(max),
+            ]
+            .concat(),
+        )),
     }
 }
 
@@ -20,10 +27,17 @@ pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, Sd
 pub fn file_mode(value: &Num, what: &str) -> Result<u32, SdkError> {
     match value.integer() {
         Some(n) if (0..=0o7777).contains(&n) => Ok(n as u32),
-        _ => Err(SdkError::invalid(format!(
-            "{what} must be an integer between 0 and 0o7777"
-        ))),
+        _ => Err(SdkError::invalid(
+            [what, " must be an integer between 0 and 0o7777"].concat(),
+        )),
     }
+}
+
+/// The decimal text of `n`.
+pub fn i64_text(n: i64) -> String {
+    let mut s = String::new();
+    novita_template_json::push_i64(&mut s, n);
+    s
 }
 
 /// `mode.toString(8)`.

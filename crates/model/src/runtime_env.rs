@@ -28,31 +28,43 @@ pub fn expandable_double_quote(value: &str) -> String {
         .replace('"', "\\\"")
         .replace('`', "\\`");
     let escaped = novita_template_json::text::replace_str(&escaped, "$(", "\\$(");
-    format!("\"{escaped}\"")
+    ["\"", &escaped, "\""].concat()
 }
 
 /// The script for the settable variables, lines joined by `\n`, no trailing newline.
 pub fn runtime_env_script(vars: &[(&str, &str)]) -> String {
     let mut lines: Vec<String> = vec![
         "set -e".into(),
-        format!(": > {PROFILE_PATH}"),
-        format!(": > {ENVIRONMENT_PATH}"),
+        [": > ", PROFILE_PATH].concat(),
+        [": > ", ENVIRONMENT_PATH].concat(),
     ];
     for (name, value) in vars {
-        lines.push(format!("v={}", expandable_double_quote(value)));
-        lines.push(format!("export {name}=\"$v\""));
-        lines.push(format!(
-            "printf \"export {name}='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> {PROFILE_PATH}"
-        ));
+        lines.push(["v=", &expandable_double_quote(value)].concat());
+        lines.push(["export ", name, "=\"$v\""].concat());
+        lines.push(
+            [
+                "printf \"export ",
+                name,
+                "='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> ",
+                PROFILE_PATH,
+            ]
+            .concat(),
+        );
         lines.push("case \"$v\" in".into());
         lines.push("  *'\"'*) v= ;;".into());
         lines.push("esac".into());
-        lines.push(format!(
-            "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '{name}=%s\\n' \"$v\" >> {ENVIRONMENT_PATH}"
-        ));
+        lines.push(
+            [
+                "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '",
+                name,
+                "=%s\\n' \"$v\" >> ",
+                ENVIRONMENT_PATH,
+            ]
+            .concat(),
+        );
         lines.push("true".into());
     }
-    lines.push(format!("chmod 0644 {PROFILE_PATH} {ENVIRONMENT_PATH}"));
+    lines.push(["chmod 0644 ", PROFILE_PATH, " ", ENVIRONMENT_PATH].concat());
     lines.join("\n")
 }
 
@@ -67,9 +79,19 @@ pub fn runtime_env_command(envs: &JsObject) -> Option<String> {
         return None;
     }
     let b64 = base64::encode(runtime_env_script(&usable).as_bytes());
-    Some(format!(
-        "echo {b64} | base64 -d > {SCRIPT_PATH} && sh {SCRIPT_PATH} && rm -f {SCRIPT_PATH}"
-    ))
+    Some(
+        [
+            "echo ",
+            &b64,
+            " | base64 -d > ",
+            SCRIPT_PATH,
+            " && sh ",
+            SCRIPT_PATH,
+            " && rm -f ",
+            SCRIPT_PATH,
+        ]
+        .concat(),
+    )
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub fn quote_word(word: &str) -> String {
     if word.chars().all(is_safe) {
         return word.to_string();
     }
-    format!("'{}'", word.replace('\'', "'\"'\"'"))
+    ["'", &word.replace('\'', "'\"'\"'"), "'"].concat()
 }
 
 #[cfg(test)]

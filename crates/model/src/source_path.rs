@@ -29,15 +29,27 @@ fn normalize_relative(path: &str) -> String {
 /// Rejects absolute sources and sources that escape the context directory.
 pub fn validate_source(src: &str) -> Result<(), SdkError> {
     if src.starts_with('/') {
-        return Err(SdkError::new(ErrorClass::TemplateError, format!(
-            "Invalid source path \"{src}\": absolute paths are not allowed. Use a relative path within the context directory."
-        )));
+        return Err(SdkError::new(
+            ErrorClass::TemplateError,
+            [
+                "Invalid source path \"",
+                src,
+                "\": absolute paths are not allowed. Use a relative path within the context directory.",
+            ]
+            .concat(),
+        ));
     }
     let normalized = normalize_relative(src);
     if normalized == ".." || normalized.starts_with("../") {
-        return Err(SdkError::new(ErrorClass::TemplateError, format!(
-            "Invalid source path \"{src}\": path escapes the context directory. The path must stay within the context directory."
-        )));
+        return Err(SdkError::new(
+            ErrorClass::TemplateError,
+            [
+                "Invalid source path \"",
+                src,
+                "\": path escapes the context directory. The path must stay within the context directory.",
+            ]
+            .concat(),
+        ));
     }
     Ok(())
 }

@@ -168,9 +168,9 @@ impl Default for Template {
 
 pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        Err(SdkError::invalid(format!(
-            "{what} must be a non-empty string"
-        )))
+        Err(SdkError::invalid(
+            [what, " must be a non-empty string"].concat(),
+        ))
     } else {
         Ok(())
     }
@@ -178,16 +178,16 @@ pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError>
 
 fn require_user(user: &Option<String>, method: &str) -> Result<(), SdkError> {
     match user {
-        Some(u) => require_non_empty(u, &format!("{method}: user")),
+        Some(u) => require_non_empty(u, &[method, ": user"].concat()),
         None => Ok(()),
     }
 }
 
 fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> {
     if items.is_empty() {
-        return Err(SdkError::invalid(format!(
-            "{what} must contain at least one non-empty string"
-        )));
+        return Err(SdkError::invalid(
+            [what, " must contain at least one non-empty string"].concat(),
+        ));
     }
     for item in items {
         require_non_empty(item.as_ref(), what)?;
@@ -199,7 +199,7 @@ fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> 
 fn mode_lit(mode: &Option<Num>) -> Option<String> {
     let m = mode.as_ref()?;
     Some(match m.integer() {
-        Some(n) if (0..=0o7777).contains(&n) => format!("0o{}", octal(n as u32)),
+        Some(n) if (0..=0o7777).contains(&n) => ["0o", &octal(n as u32)].concat(),
         _ => m.text().to_string(),
     })
 }
@@ -421,9 +421,9 @@ impl Template {
         default: &str,
     ) -> Result<&mut Self, SdkError> {
         if let Some(v) = variant {
-            require_non_empty(v, &format!("{method}: variant"))?;
+            require_non_empty(v, &[method, ": variant"].concat())?;
         }
-        let image = format!("{prefix}{}", variant.unwrap_or(default));
+        let image = [prefix, variant.unwrap_or(default)].concat();
         let origin = CallText::new(method).lit_opt(variant).finish();
         self.set_image_base(&image, None, None, origin);
         Ok(self)
@@ -689,18 +689,18 @@ impl Template {
         method: &str,
     ) -> Result<String, SdkError> {
         if src.is_empty() {
-            return Err(SdkError::invalid(format!(
-                "{method}: src must contain at least one path"
-            )));
+            return Err(SdkError::invalid(
+                [method, ": src must contain at least one path"].concat(),
+            ));
         }
         for s in src {
-            require_non_empty(s, &format!("{method}: src"))?;
+            require_non_empty(s, &[method, ": src"].concat())?;
             validate_source(s)?;
         }
-        require_non_empty(dest, &format!("{method}: dest"))?;
+        require_non_empty(dest, &[method, ": dest"].concat())?;
         require_user(&options.user, method)?;
         let mode = match &options.mode {
-            Some(m) => file_mode(m, &format!("{method}: mode"))?,
+            Some(m) => file_mode(m, &[method, ": mode"].concat())?,
             None => 0,
         };
         Ok(if mode == 0 {
@@ -823,7 +823,7 @@ impl Template {
         require_non_empty(src, "rename: src")?;
         require_non_empty(dest, "rename: dest")?;
         require_user(&options.user, "rename")?;
-        let mut cmd = format!("mv {} {}", quote_word(src), quote_word(dest));
+        let mut cmd = ["mv ", &quote_word(src), " ", &quote_word(dest)].concat();
         if options.force {
             cmd.push_str(" -f");
         }
@@ -852,7 +852,7 @@ impl Template {
         };
         let mut words = vec!["mkdir".to_string(), "-p".to_string()];
         if mode != 0 {
-            words.push(format!("-m {}", pad_octal(mode)));
+            words.push(["-m ", &pad_octal(mode)].concat());
         }
         words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
         let origin = CallText::new("makeDir")
@@ -928,7 +928,7 @@ impl Template {
         options: &PackageOptions,
     ) -> Result<&mut Self, SdkError> {
         if let Some(p) = packages {
-            require_list(p, &format!("{method}: packages"))?;
+            require_list(p, &[method, ": packages"].concat())?;
         }
         let mut words = vec![tool.to_string(), "install".to_string()];
         if options.g {
@@ -976,12 +976,21 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         require_list(packages, "aptInstall: packages")?;
         let list: Vec<&str> = packages.iter().map(|s| s.as_ref()).collect();
-        let cmd = format!(
-            "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y {}{}{}",
-            if options.no_install_recommends { "--no-install-recommends " } else { "" },
-            if options.fix_missing { "--fix-missing " } else { "" },
-            list.join(" ")
-        );
+        let cmd = [
+            "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y ",
+            if options.no_install_recommends {
+                "--no-install-recommends "
+            } else {
+                ""
+            },
+            if options.fix_missing {
+                "--fix-missing "
+            } else {
+                ""
+            },
+            &list.join(" "),
+        ]
+        .concat();
         let origin = CallText::new("aptInstall")
             .list(packages)
             .opt_flag("noInstallRecommends", options.no_install_recommends)
@@ -1004,7 +1013,7 @@ impl Template {
         let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
         let origin = CallText::new("addMcpServer").list(servers).finish();
         self.push_run(
-            format!("mcp-gateway pull {}", list.join(" ")),
+            ["mcp-gateway pull ", &list.join(" ")].concat(),
             Some("root"),
             origin,
         );
@@ -1032,11 +1041,11 @@ impl Template {
         require_user(&options.user, "gitClone")?;
         let mut words = vec!["git".to_string(), "clone".to_string(), quote_word(url)];
         if let Some(b) = &options.branch {
-            words.push(format!("--branch {}", quote_word(b)));
+            words.push(["--branch ", &quote_word(b)].concat());
             words.push("--single-branch".into());
         }
         if let Some(d) = depth {
-            words.push(format!("--depth {d}"));
+            words.push(["--depth ", &crate::numbers::i64_text(d)].concat());
         }
         if let Some(p) = path {
             words.push(quote_word(p));
@@ -1098,7 +1107,7 @@ impl Template {
                 "Devcontainers can only used in the devcontainer template",
             ));
         }
-        require_non_empty(dir, &format!("{method}: devcontainerDirectory"))
+        require_non_empty(dir, &[method, ": devcontainerDirectory"].concat())
     }
 
     /// `betaDevContainerPrebuild(dir)`: only on the `devcontainer` template.
@@ -1109,10 +1118,11 @@ impl Template {
         self.require_devcontainer(devcontainer_directory, "betaDevContainerPrebuild")?;
         let origin = call_lit("betaDevContainerPrebuild", devcontainer_directory);
         self.push_run(
-            format!(
-                "devcontainer build --workspace-folder {}",
-                quote_word(devcontainer_directory)
-            ),
+            [
+                "devcontainer build --workspace-folder ",
+                &quote_word(devcontainer_directory),
+            ]
+            .concat(),
             Some("root"),
             origin,
         );
@@ -1127,9 +1137,14 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaSetDevContainerStart")?;
         let dir = quote_word(devcontainer_directory);
-        let start = format!(
-            "sudo devcontainer up --workspace-folder {dir} && sudo /prepare-exec.sh {dir} | sudo tee /devcontainer.sh > /dev/null && sudo chmod +x /devcontainer.sh && sudo touch /devcontainer.up"
-        );
+        let start = [
+            "sudo devcontainer up --workspace-folder ",
+            &dir,
+            " && sudo /prepare-exec.sh ",
+            &dir,
+            " | sudo tee /devcontainer.sh > /dev/null && sudo chmod +x /devcontainer.sh && sudo touch /devcontainer.up",
+        ]
+        .concat();
         let ready = ready_cmd::wait_for_file("/devcontainer.up")?;
         self.start_cmd = Some(start);
         self.ready_cmd = Some(ready);
@@ -1189,7 +1204,7 @@ impl Template {
     /// the finalize step.
     pub fn step_descriptions(&self) -> (String, Vec<String>, String) {
         let mut steps: Vec<String> = self.instructions.iter().map(|i| i.origin.clone()).collect();
-        if let Some(extra) = self.step_origin(&format!("{}", steps.len() + 1)) {
+        if let Some(extra) = self.step_origin(&u64_text(steps.len() as u64 + 1)) {
             steps.push(extra);
         }
         let finalize = self.step_origin("finalize").unwrap_or_default();

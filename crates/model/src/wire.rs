@@ -34,10 +34,16 @@ pub fn trigger_body(t: &Template, files_hashes: Option<&[String]>) -> Result<Jso
     if let Some(h) = files_hashes {
         let copies = t.copy_count();
         if h.len() != copies {
-            return Err(SdkError::invalid(format!(
-                "toJSON: filesHashes has {} entries but the template has {copies} COPY steps",
-                h.len()
-            )));
+            return Err(SdkError::invalid(
+                [
+                    "toJSON: filesHashes has ",
+                    &u64_text(h.len() as u64),
+                    " entries but the template has ",
+                    &u64_text(copies as u64),
+                    " COPY steps",
+                ]
+                .concat(),
+            ));
         }
     }
     let mut hashes = files_hashes.map(|h| h.iter());
