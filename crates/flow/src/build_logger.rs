@@ -99,23 +99,22 @@ fn paint(text: &str, open: &str, close: &str, color: ColorLevel) -> String {
     if color == ColorLevel::None {
         text.to_string()
     } else {
-        ["\u{1b}[", open, "m", text, "\u{1b}[", close, "m"].concat()
+        novita_template_json::cat!("\u{1b}[", open, "m", text, "\u{1b}[", close, "m")
     }
 }
 
 /// An orange-ish hex colour at each chalk level.
 fn hex_open(rgb: (u8, u8, u8), ansi256: u8, basic: u8, color: ColorLevel) -> String {
     match color {
-        ColorLevel::TrueColor => [
+        ColorLevel::TrueColor => novita_template_json::cat!(
             "38;2;",
             &u64_text(rgb.0.into()),
             ";",
             &u64_text(rgb.1.into()),
             ";",
             &u64_text(rgb.2.into()),
-        ]
-        .concat(),
-        ColorLevel::Ansi256 => ["38;5;", &u64_text(ansi256.into())].concat(),
+        ),
+        ColorLevel::Ansi256 => novita_template_json::cat!("38;5;", &u64_text(ansi256.into())),
         _ => u64_text(basic.into()),
     }
 }
@@ -149,7 +148,7 @@ pub fn format_line(
     local_time: &str,
     color: ColorLevel,
 ) -> String {
-    [
+    novita_template_json::cat!(
         &format_elapsed(elapsed_ms),
         " | ",
         &paint(local_time, "2", "22", color),
@@ -158,21 +157,19 @@ pub fn format_line(
         " ",
         &entry.message,
         "\n",
-    ]
-    .concat()
+    )
 }
 
 /// The spinner line for frame counter `frame` (already incremented):
 /// `<frame> Building <seconds>s\r`.
 pub fn spinner_line(frame: u64, elapsed_ms: f64) -> String {
     let glyph = SPINNER_FRAMES[(frame % SPINNER_FRAMES.len() as u64) as usize];
-    [
+    novita_template_json::cat!(
         glyph,
         " Building ",
         &to_fixed_1(elapsed_ms.max(0.0) / 1000.0),
         "s\r",
-    ]
-    .concat()
+    )
 }
 
 /// What the host must do after [`BuildLoggerState::handle`].

@@ -46,9 +46,12 @@ pub fn signature(kind: &str) -> Option<(&'static str, usize)> {
 /// `"<method>: `<name>` must be a non-empty string"` unless `value` has text.
 pub fn non_empty(method: &str, name: &str, value: &str) -> Result<(), SdkError> {
     if value.trim().is_empty() {
-        return Err(SdkError::invalid(
-            [method, ": `", name, "` must be a non-empty string"].concat(),
-        ));
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": `",
+            name,
+            "` must be a non-empty string"
+        )));
     }
     Ok(())
 }
@@ -56,9 +59,10 @@ pub fn non_empty(method: &str, name: &str, value: &str) -> Result<(), SdkError> 
 /// One or more tags, none of them empty.
 pub fn tag_list(method: &str, tags: &[String]) -> Result<(), SdkError> {
     if tags.is_empty() || tags.iter().any(|t| t.trim().is_empty()) {
-        return Err(SdkError::invalid(
-            [method, ": `tags` must be one or more non-empty strings"].concat(),
-        ));
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": `tags` must be one or more non-empty strings"
+        )));
     }
     Ok(())
 }
@@ -176,13 +180,10 @@ pub fn build_status(
 ) -> Result<JsonCall, SdkError> {
     let method = "Template.getBuildStatus";
     if template_id.is_empty() || build_id.is_empty() {
-        return Err(SdkError::invalid(
-            [
-                method,
-                ": `templateId` and `buildId` are required (as returned by buildInBackground)",
-            ]
-            .concat(),
-        ));
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": `templateId` and `buildId` are required (as returned by buildInBackground)",
+        )));
     }
     config.reject_legacy(method)?;
     let parse = |r: &crate::http::HttpResponse, now_ms: f64| {

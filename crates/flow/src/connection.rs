@@ -226,14 +226,18 @@ fn is_loopback_host(host: &str) -> bool {
 fn redact_userinfo(url: &str) -> String {
     // A query string may carry a token too: it is not echoed either.
     let url = match url.find('?') {
-        Some(q) => [&url[..q], "?<redacted>"].concat(),
+        Some(q) => novita_template_json::cat!(&url[..q], "?<redacted>"),
         None => url.to_string(),
     };
     if let Some(scheme_end) = find_str(&url, "://") {
         let rest = &url[scheme_end + 3..];
         let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
         if let Some(at) = rest[..authority_end].rfind('@') {
-            return [&url[..scheme_end], "://<redacted>@", &rest[at + 1..]].concat();
+            return novita_template_json::cat!(
+                &url[..scheme_end],
+                "://<redacted>@",
+                &rest[at + 1..]
+            );
         }
     }
     url
@@ -247,13 +251,12 @@ fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError
     if name.is_empty() || !name.chars().all(token) {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            [
+            novita_template_json::cat!(
                 option,
                 ": header name ",
                 &quote(name),
                 " is not a valid HTTP header name",
-            ]
-            .concat(),
+            ),
         ));
     }
     if value
@@ -262,11 +265,10 @@ fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError
     {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            [
+            novita_template_json::cat!(
                 option,
                 ": the value contains a line break, NUL or a character an HTTP header cannot carry",
-            ]
-            .concat(),
+            ),
         ));
     }
     Ok(())
@@ -278,7 +280,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     let bad = |why: &str| {
         SdkError::new(
             ErrorClass::InvalidArgumentError,
-            ["apiUrl \"", &redact_userinfo(url), "\" ", why].concat(),
+            novita_template_json::cat!("apiUrl \"", &redact_userinfo(url), "\" ", why),
         )
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -377,7 +379,7 @@ impl ConnectionConfig {
             if debug {
                 "http://localhost:3000".to_string()
             } else {
-                ["https://api.", &domain].concat()
+                novita_template_json::cat!("https://api.", &domain)
             }
         });
         let trimmed = raw_url.trim();
@@ -396,7 +398,7 @@ impl ConnectionConfig {
         let mut api_url = if has_scheme {
             trimmed.to_string()
         } else {
-            ["https://", trimmed].concat()
+            novita_template_json::cat!("https://", trimmed)
         };
         while api_url.ends_with('/') {
             api_url.pop();
@@ -424,7 +426,7 @@ impl ConnectionConfig {
             set_header(
                 &mut headers,
                 "User-Agent",
-                &["novita-sandbox-sdk-js/", SDK_VERSION].concat(),
+                &novita_template_json::cat!("novita-sandbox-sdk-js/", SDK_VERSION),
             );
         } else {
             remove_header(&mut headers, "User-Agent");
@@ -535,7 +537,7 @@ impl ConnectionConfig {
         if self.is_legacy_domain() {
             return Err(SdkError::new(
                 ErrorClass::BuildError,
-                [feature, " is not supported on legacy domains"].concat(),
+                novita_template_json::cat!(feature, " is not supported on legacy domains"),
             ));
         }
         Ok(())
@@ -581,7 +583,11 @@ impl ConnectionConfig {
             set_header(headers, "X-API-KEY", key);
         }
         if let Some(token) = &self.access_token {
-            set_header(headers, "Authorization", &["Bearer ", token].concat());
+            set_header(
+                headers,
+                "Authorization",
+                &novita_template_json::cat!("Bearer ", token),
+            );
         }
         for (k, v) in &self.headers {
             set_header(headers, k, v);

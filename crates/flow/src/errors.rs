@@ -20,13 +20,12 @@ pub const MAX_DETAIL_CHARS: usize = 500;
 pub fn truncate_detail(text: &str) -> String {
     match text.char_indices().nth(MAX_DETAIL_CHARS) {
         None => text.to_string(),
-        Some((cut, _)) => [
+        Some((cut, _)) => novita_template_json::cat!(
             &text[..cut],
             "… (",
             &u64_text(text.len() as u64),
             " bytes in total)",
-        ]
-        .concat(),
+        ),
     }
 }
 
@@ -62,12 +61,12 @@ pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> SdkErro
     let status = response.status;
     let detail = error_detail(&response.body);
     let code = u64_text(u64::from(status));
-    let with_code = |text: &str| [code.as_str(), ": ", text].concat();
+    let with_code = |text: &str| novita_template_json::cat!(code.as_str(), ": ", text);
     let reason = response.status_text_or_reason();
     let (class, message) = match endpoint {
         Endpoint::FileUpload => (
             ErrorClass::FileUploadError,
-            ["Failed to upload file: ", reason].concat(),
+            novita_template_json::cat!("Failed to upload file: ", reason),
         ),
         // The official SDK prints `JSON.stringify(error)` for this call.
         Endpoint::GetTemplate if !response.body.is_empty() => {
@@ -89,21 +88,19 @@ pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> SdkErro
             match status {
                 401 => (
                     ErrorClass::AuthenticationError,
-                    [
+                    novita_template_json::cat!(
                         "Unauthorized, please check your credentials.",
                         suffix,
                         detail,
-                    ]
-                    .concat(),
+                    ),
                 ),
                 429 => (
                     ErrorClass::RateLimitError,
-                    [
+                    novita_template_json::cat!(
                         "Rate limit exceeded, please try again later",
                         suffix,
                         detail,
-                    ]
-                    .concat(),
+                    ),
                 ),
                 _ if detail.is_empty() => (endpoint.error_class(), with_code(reason)),
                 _ => (endpoint.error_class(), with_code(detail)),
@@ -128,18 +125,20 @@ pub fn error_from_transport(
         TransportError::Aborted => SdkError::new(ErrorClass::AbortError, "The request was aborted"),
         TransportError::Timeout => {
             let message = match timeout_ms {
-                Some(ms) => ["Request timed out after ", &u64_text(ms), " ms"].concat(),
+                Some(ms) => {
+                    novita_template_json::cat!("Request timed out after ", &u64_text(ms), " ms")
+                }
                 None => "Request timed out".into(),
             };
             SdkError::new(ErrorClass::TimeoutError, message)
         }
         TransportError::Network(msg) if endpoint == Endpoint::FileUpload => SdkError::new(
             ErrorClass::FileUploadError,
-            ["Failed to upload file: ", &truncate_detail(msg)].concat(),
+            novita_template_json::cat!("Failed to upload file: ", &truncate_detail(msg)),
         ),
         TransportError::Network(msg) => SdkError::new(
             ErrorClass::NetworkError,
-            ["Network error: ", &truncate_detail(msg)].concat(),
+            novita_template_json::cat!("Network error: ", &truncate_detail(msg)),
         ),
     }
 }

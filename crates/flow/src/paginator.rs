@@ -67,14 +67,18 @@ impl ListOptions {
             .integer()
             .filter(|p| *p < 1_000_000_000_000_000)
             .ok_or_else(|| {
-                SdkError::invalid(
-                    ["page must be a whole number (got ", page_text.text(), ")"].concat(),
-                )
+                SdkError::invalid(novita_template_json::cat!(
+                    "page must be a whole number (got ",
+                    page_text.text(),
+                    ")"
+                ))
             })?;
         let limit = limit_text.integer().ok_or_else(|| {
-            SdkError::invalid(
-                ["limit must be a whole number (got ", limit_text.text(), ")"].concat(),
-            )
+            SdkError::invalid(novita_template_json::cat!(
+                "limit must be a whole number (got ",
+                limit_text.text(),
+                ")"
+            ))
         })?;
         Ok(ListParams {
             template_type,

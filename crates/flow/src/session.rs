@@ -138,14 +138,11 @@ impl BuildConfig {
             match t.integer() {
                 Some(ms) if ms > 0 => self.deadline_ms = Some(ms as u64),
                 _ => {
-                    let mut e = SdkError::invalid(
-                        [
-                            "option `timeoutMs` must be a whole number of milliseconds > 0 (got ",
-                            t.text(),
-                            ")",
-                        ]
-                        .concat(),
-                    );
+                    let mut e = SdkError::invalid(novita_template_json::cat!(
+                        "option `timeoutMs` must be a whole number of milliseconds > 0 (got ",
+                        t.text(),
+                        ")",
+                    ));
                     e.set_field("argument", Json::str("timeoutMs"));
                     return Err(e);
                 }
@@ -468,7 +465,8 @@ impl BuildSession {
             session.finish(Err(e), now_ms);
             return session;
         }
-        let mut message = ["Requesting build for template: ", &session.name].concat();
+        let mut message =
+            novita_template_json::cat!("Requesting build for template: ", &session.name);
         if let Some(tags) = session.tags.as_ref().filter(|t| !t.is_empty()) {
             message.push_str(" with tags ");
             message.push_str(&tags.join(", "));
@@ -772,12 +770,11 @@ impl BuildSession {
         match &op.request {
             Some(r) => {
                 let path = r.path_and_query();
-                [
+                novita_template_json::cat!(
                     r.method.as_str(),
                     " ",
                     path.split('?').next().unwrap_or(path),
-                ]
-                .concat()
+                )
             }
             None => "file upload".to_string(),
         }
@@ -788,14 +785,13 @@ impl BuildSession {
         if self.template_id.is_empty() {
             return String::new();
         }
-        [
+        novita_template_json::cat!(
             " (template ",
             &self.template_id,
             ", build ",
             &self.build_id,
             ")",
-        ]
-        .concat()
+        )
     }
 
     /// "it reached step 3 of 9 (runCmd(\"make\"))", or where it stood before the steps.
@@ -803,7 +799,7 @@ impl BuildSession {
         if let Some((index, total, description)) =
             self.tracker.as_ref().and_then(|t| t.position_now())
         {
-            return [
+            return novita_template_json::cat!(
                 "it reached step ",
                 &u64_text(index),
                 " of ",
@@ -811,8 +807,7 @@ impl BuildSession {
                 " (",
                 description,
                 ")",
-            ]
-            .concat();
+            );
         }
         match self.phase {
             Phase::RequestBuild => "it was still being requested".into(),
@@ -831,15 +826,14 @@ impl BuildSession {
         };
         let mut e = SdkError::new(
             ErrorClass::TemplateBuildTimeoutError,
-            [
+            novita_template_json::cat!(
                 "The build did not finish within ",
                 &u64_text(limit),
                 " ms: ",
                 &self.how_far(),
                 goes_on,
                 &self.ids_text(),
-            ]
-            .concat(),
+            ),
         );
         if let Some((index, total, description)) =
             self.tracker.as_ref().and_then(|t| t.position_now())
@@ -900,26 +894,23 @@ impl BuildSession {
             ServerBuild::NotStarted if self.template_id.is_empty() => {
                 "no build was started on the server".to_string()
             }
-            ServerBuild::NotStarted => [
+            ServerBuild::NotStarted => novita_template_json::cat!(
                 "the build was never started, so nothing runs on the server",
                 &ids,
-            ]
-            .concat(),
-            ServerBuild::Continues => [
+            ),
+            ServerBuild::Continues => novita_template_json::cat!(
                 "the build goes on on the server",
                 &ids,
                 ": the API has no cancel; ",
                 &self.how_far(),
-            ]
-            .concat(),
-            ServerBuild::Deleted => [
+            ),
+            ServerBuild::Deleted => novita_template_json::cat!(
                 "its template ",
                 &self.template_id,
                 ", which this build created, was deleted",
-            ]
-            .concat(),
+            ),
         };
-        let mut message = ["The build was aborted: ", &what].concat();
+        let mut message = novita_template_json::cat!("The build was aborted: ", &what);
         if let Some(note) = note {
             message.push_str(" (");
             message.push_str(note);
@@ -952,7 +943,7 @@ impl BuildSession {
                 &mut self.jitter,
                 now_ms,
             ) {
-                let message = [
+                let message = novita_template_json::cat!(
                     "Retrying ",
                     &Self::describe(op),
                     " in ",
@@ -963,8 +954,7 @@ impl BuildSession {
                     &u64_text(self.config.retry.max_attempts.into()),
                     "): ",
                     &outcome_text(&result),
-                ]
-                .concat();
+                );
                 self.logs.push_back(LogEntry::new(now_ms, "debug", message));
                 return;
             }
@@ -1006,13 +996,12 @@ impl BuildSession {
                 self.reply_tags = reply.tags;
                 self.logs.push_back(LogEntry::info(
                     now_ms,
-                    [
+                    novita_template_json::cat!(
                         "Template created with ID: ",
                         &self.template_id,
                         ", Build ID: ",
                         &self.build_id,
-                    ]
-                    .concat(),
+                    ),
                 ));
                 self.phase = Phase::AwaitSteps;
             }
@@ -1045,7 +1034,11 @@ impl BuildSession {
                     let src = self.copies[slot].copy.src.clone();
                     self.logs.push_back(LogEntry::info(
                         now_ms,
-                        ["Skipping upload of '", &src, "', already cached"].concat(),
+                        novita_template_json::cat!(
+                            "Skipping upload of '",
+                            &src,
+                            "', already cached"
+                        ),
                     ));
                     self.copies[slot].done = true;
                     self.after_copy_progress(now_ms);
@@ -1070,8 +1063,10 @@ impl BuildSession {
                 };
                 state.done = true;
                 let src = state.copy.src.clone();
-                self.logs
-                    .push_back(LogEntry::info(now_ms, ["Uploaded '", &src, "'"].concat()));
+                self.logs.push_back(LogEntry::info(
+                    now_ms,
+                    novita_template_json::cat!("Uploaded '", &src, "'"),
+                ));
                 self.after_copy_progress(now_ms);
             }
         }
@@ -1119,12 +1114,11 @@ impl BuildSession {
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
-            [
+            novita_template_json::cat!(
                 "The build trigger got no clear answer (",
                 &outcome_text(result),
                 "); asking the server whether the build started",
-            ]
-            .concat(),
+            ),
         ));
         let req = wire::build_status(
             &self.config.connection,
@@ -1185,7 +1179,7 @@ impl BuildSession {
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
-            ["The build had started (status ", &status, ")"].concat(),
+            novita_template_json::cat!("The build had started (status ", &status, ")"),
         ));
         self.on_trigger(Ok(HttpResponse::accepted()), now_ms);
         if self.phase == Phase::Polling {
@@ -1377,11 +1371,10 @@ impl BuildSession {
         let builds = match outcome.and_then(|r| wire::parse_template_builds(&r)) {
             Ok(b) => b,
             Err(e) => {
-                let note = [
+                let note = novita_template_json::cat!(
                     "whether to delete the template could not be checked: ",
                     &e.message,
-                ]
-                .concat();
+                );
                 let state = if self.triggered {
                     ServerBuild::Continues
                 } else {
@@ -1427,7 +1420,7 @@ impl BuildSession {
                 } else {
                     ServerBuild::NotStarted
                 };
-                let note = ["deleting its template failed: ", &e.message].concat();
+                let note = novita_template_json::cat!("deleting its template failed: ", &e.message);
                 self.abort_error(state, Some(&note))
             }
         };
@@ -1498,7 +1491,9 @@ impl Machine for BuildSession {
 /// What a failed attempt got, for log lines: `503 Service Unavailable`, `timed out`.
 fn outcome_text(result: &Result<HttpResponse, TransportError>) -> String {
     match result {
-        Ok(r) => [&u64_text(r.status.into()), " ", r.status_text_or_reason()].concat(),
+        Ok(r) => {
+            novita_template_json::cat!(&u64_text(r.status.into()), " ", r.status_text_or_reason())
+        }
         Err(TransportError::Timeout) => "timed out".to_string(),
         Err(TransportError::Network(m)) => truncate_detail(m),
         Err(TransportError::Aborted) => "aborted".to_string(),

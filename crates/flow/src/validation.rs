@@ -19,32 +19,29 @@ fn shown(value: &str) -> String {
 
 fn check_token(option: &str, value: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        return Err(invalid([option, " must not be empty"].concat()));
+        return Err(invalid(novita_template_json::cat!(
+            option,
+            " must not be empty"
+        )));
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid(
-            [
-                option,
-                " ",
-                &shown(value),
-                " must not contain whitespace or control characters",
-            ]
-            .concat(),
-        ));
+        return Err(invalid(novita_template_json::cat!(
+            option,
+            " ",
+            &shown(value),
+            " must not contain whitespace or control characters",
+        )));
     }
     let len = value.chars().count();
     if len > MAX_NAME_LEN {
-        return Err(invalid(
-            [
-                option,
-                " must be at most ",
-                &u64_text(MAX_NAME_LEN as u64),
-                " characters long (got ",
-                &u64_text(len as u64),
-                ")",
-            ]
-            .concat(),
-        ));
+        return Err(invalid(novita_template_json::cat!(
+            option,
+            " must be at most ",
+            &u64_text(MAX_NAME_LEN as u64),
+            " characters long (got ",
+            &u64_text(len as u64),
+            ")",
+        )));
     }
     Ok(())
 }
@@ -61,19 +58,18 @@ pub fn validate_name(name: &str) -> Result<(), SdkError> {
     check_token("name", name)?;
     let parts: Vec<&str> = name.split(':').collect();
     if parts.len() > 2 {
-        return Err(invalid(
-            ["name ", &shown(name), " may contain at most one ':'"].concat(),
-        ));
+        return Err(invalid(novita_template_json::cat!(
+            "name ",
+            &shown(name),
+            " may contain at most one ':'"
+        )));
     }
     if parts.iter().any(|p| p.is_empty()) {
-        return Err(invalid(
-            [
-                "name ",
-                &shown(name),
-                " must have text on both sides of ':' (name:tag)",
-            ]
-            .concat(),
-        ));
+        return Err(invalid(novita_template_json::cat!(
+            "name ",
+            &shown(name),
+            " must have text on both sides of ':' (name:tag)",
+        )));
     }
     Ok(())
 }
@@ -81,7 +77,10 @@ pub fn validate_name(name: &str) -> Result<(), SdkError> {
 /// Each tag: non-empty, no whitespace or control characters, bounded length.
 pub fn validate_tags(option: &str, tags: &[String]) -> Result<(), SdkError> {
     for (i, tag) in tags.iter().enumerate() {
-        check_token(&[option, "[", &u64_text(i as u64), "]"].concat(), tag)?;
+        check_token(
+            &novita_template_json::cat!(option, "[", &u64_text(i as u64), "]"),
+            tag,
+        )?;
     }
     Ok(())
 }
@@ -93,9 +92,12 @@ pub fn positive_integer(option: &str, value: Option<&Num>, default: u32) -> Resu
     };
     match v.integer() {
         Some(n) if n >= 1 && n <= i64::from(u32::MAX) => Ok(n as u32),
-        _ => Err(invalid(
-            [option, " must be a positive integer (got ", v.text(), ")"].concat(),
-        )),
+        _ => Err(invalid(novita_template_json::cat!(
+            option,
+            " must be a positive integer (got ",
+            v.text(),
+            ")"
+        ))),
     }
 }
 

@@ -207,7 +207,7 @@ pub fn list_templates(
 ) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
-        url: [
+        url: novita_template_json::cat!(
             &config.api_url,
             "/v2/templates?template_type=",
             &enc(template_type),
@@ -215,8 +215,7 @@ pub fn list_templates(
             &u64_text(page),
             "&limit=",
             &u64_text(limit),
-        ]
-        .concat(),
+        ),
         headers: config.raw_headers(),
         body: None,
         timeout_ms: config.request_timeout_ms,
@@ -312,12 +311,11 @@ pub fn json_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Option<J
     parse_bytes(&response.body).map(Some).map_err(|_| {
         SdkError::new(
             endpoint.error_class(),
-            [
+            novita_template_json::cat!(
                 &u64_text(response.status.into()),
                 ": invalid JSON in response: ",
                 &truncate_detail(&novita_template_json::text::utf8_lossy(&response.body)),
-            ]
-            .concat(),
+            ),
         )
         .with_status(response.status)
     })
@@ -333,7 +331,7 @@ fn required_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Json, Sd
 fn malformed(endpoint: Endpoint, what: &str) -> SdkError {
     SdkError::new(
         endpoint.error_class(),
-        ["Invalid response from the server: ", what].concat(),
+        novita_template_json::cat!("Invalid response from the server: ", what),
     )
 }
 
@@ -350,7 +348,8 @@ fn str_field(v: &Json, key: &str) -> Option<String> {
 }
 
 fn required_str(endpoint: Endpoint, v: &Json, key: &str) -> Result<String, SdkError> {
-    str_field(v, key).ok_or_else(|| malformed(endpoint, &["missing ", key].concat()))
+    str_field(v, key)
+        .ok_or_else(|| malformed(endpoint, &novita_template_json::cat!("missing ", key)))
 }
 
 /// A number field as its text, `0` when absent or not a number (`?? 0` in the official SDK).
@@ -861,7 +860,7 @@ impl SandboxCreated {
     /// `sandboxID`, or `sandboxID-clientID` on legacy domains.
     pub fn sandbox_id_for(&self, legacy_domain: bool) -> String {
         match (&self.client_id, legacy_domain) {
-            (Some(client), true) => [&self.sandbox_id, "-", client].concat(),
+            (Some(client), true) => novita_template_json::cat!(&self.sandbox_id, "-", client),
             _ => self.sandbox_id.clone(),
         }
     }

@@ -337,7 +337,7 @@ impl<T: Ts> Ts for Vec<T> {
     fn ts() -> String {
         let inner = T::ts();
         if inner.contains(' ') {
-            ["(", &inner, ")[]"].concat()
+            crate::cat!("(", &inner, ")[]")
         } else {
             inner + "[]"
         }

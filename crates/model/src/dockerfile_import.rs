@@ -57,18 +57,17 @@ fn words_of(ins: &RawInstruction, takes_flags: bool) -> Words {
 }
 
 fn describe(ins: &RawInstruction) -> String {
-    let mut text = [&ins.keyword, " ", &ins.official.join(" ")].concat();
+    let mut text = novita_template_json::cat!(&ins.keyword, " ", &ins.official.join(" "));
     if text.chars().count() > 80 {
         text = text.chars().take(77).collect::<String>() + "...";
     }
-    [
+    novita_template_json::cat!(
         "fromDockerfile (line ",
         &u64_text(ins.line as u64),
         ": ",
         text.trim_end(),
         ")",
-    ]
-    .concat()
+    )
 }
 
 /// `Array.prototype.join(" ")` over a parsed JSON array, with JavaScript's element
@@ -283,7 +282,10 @@ impl Template {
                         t.finalize_call = Some(t.current_call);
                     }
                 }
-                other => warnings.push(["Unsupported instruction: ", other].concat()),
+                other => warnings.push(novita_template_json::cat!(
+                    "Unsupported instruction: ",
+                    other
+                )),
             }
         }
         if !user_changed {
@@ -299,7 +301,7 @@ impl Template {
         }
         t.finish_dockerfile_base(
             &base_image,
-            ["fromDockerfile(FROM ", &lit(&base_image), ")"].concat(),
+            novita_template_json::cat!("fromDockerfile(FROM ", &lit(&base_image), ")"),
         );
         *self = t;
         Ok(DockerfileImport {

@@ -44,7 +44,7 @@ fn shell_quote_arg(value: &str) -> String {
     if bare {
         value.to_string()
     } else {
-        ["'", &value.replace('\'', "'\\''"), "'"].concat()
+        novita_template_json::cat!("'", &value.replace('\'', "'\\''"), "'")
     }
 }
 
@@ -82,13 +82,12 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
             .iter()
             .any(|i| i.kind == InstructionKind::Workdir)
         {
-            let origin = [
+            let origin = novita_template_json::cat!(
                 t.base_origin(),
                 " (WORKDIR ",
                 wd,
                 " inherited from the image config)",
-            ]
-            .concat();
+            );
             t.instructions.push(Instruction {
                 kind: InstructionKind::Workdir,
                 args: vec![wd.to_string()],
@@ -106,13 +105,10 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
             if t.ready_cmd.is_none() {
                 t.ready_cmd = Some(crate::ready_cmd::SLEEP_20.to_string());
             }
-            t.finalize_origin = Some(
-                [
-                    t.base_origin(),
-                    " (start command inherited from the image config)",
-                ]
-                .concat(),
-            );
+            t.finalize_origin = Some(novita_template_json::cat!(
+                t.base_origin(),
+                " (start command inherited from the image config)",
+            ));
             t.finalize_call = t.base_call;
         }
     }

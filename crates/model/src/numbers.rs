@@ -10,16 +10,13 @@ use novita_template_json::shape::Num;
 pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, SdkError> {
     match value.integer() {
         Some(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(SdkError::invalid(
-            [
-                what,
-                " must be an integer between ",
-                &i64_text(min),
-                " and ",
-                &i64_text(max),
-            ]
-            .concat(),
-        )),
+        _ => Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be an integer between ",
+            &i64_text(min),
+            " and ",
+            &i64_text(max),
+        ))),
     }
 }
 
@@ -27,9 +24,10 @@ pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, Sd
 pub fn file_mode(value: &Num, what: &str) -> Result<u32, SdkError> {
     match value.integer() {
         Some(n) if (0..=0o7777).contains(&n) => Ok(n as u32),
-        _ => Err(SdkError::invalid(
-            [what, " must be an integer between 0 and 0o7777"].concat(),
-        )),
+        _ => Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be an integer between 0 and 0o7777"
+        ))),
     }
 }
 

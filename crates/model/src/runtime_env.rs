@@ -28,43 +28,45 @@ pub fn expandable_double_quote(value: &str) -> String {
         .replace('"', "\\\"")
         .replace('`', "\\`");
     let escaped = novita_template_json::text::replace_str(&escaped, "$(", "\\$(");
-    ["\"", &escaped, "\""].concat()
+    novita_template_json::cat!("\"", &escaped, "\"")
 }
 
 /// The script for the settable variables, lines joined by `\n`, no trailing newline.
 pub fn runtime_env_script(vars: &[(&str, &str)]) -> String {
     let mut lines: Vec<String> = vec![
         "set -e".into(),
-        [": > ", PROFILE_PATH].concat(),
-        [": > ", ENVIRONMENT_PATH].concat(),
+        novita_template_json::cat!(": > ", PROFILE_PATH),
+        novita_template_json::cat!(": > ", ENVIRONMENT_PATH),
     ];
     for (name, value) in vars {
-        lines.push(["v=", &expandable_double_quote(value)].concat());
-        lines.push(["export ", name, "=\"$v\""].concat());
-        lines.push(
-            [
-                "printf \"export ",
-                name,
-                "='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> ",
-                PROFILE_PATH,
-            ]
-            .concat(),
-        );
+        lines.push(novita_template_json::cat!(
+            "v=",
+            &expandable_double_quote(value)
+        ));
+        lines.push(novita_template_json::cat!("export ", name, "=\"$v\""));
+        lines.push(novita_template_json::cat!(
+            "printf \"export ",
+            name,
+            "='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> ",
+            PROFILE_PATH,
+        ));
         lines.push("case \"$v\" in".into());
         lines.push("  *'\"'*) v= ;;".into());
         lines.push("esac".into());
-        lines.push(
-            [
-                "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '",
-                name,
-                "=%s\\n' \"$v\" >> ",
-                ENVIRONMENT_PATH,
-            ]
-            .concat(),
-        );
+        lines.push(novita_template_json::cat!(
+            "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '",
+            name,
+            "=%s\\n' \"$v\" >> ",
+            ENVIRONMENT_PATH,
+        ));
         lines.push("true".into());
     }
-    lines.push(["chmod 0644 ", PROFILE_PATH, " ", ENVIRONMENT_PATH].concat());
+    lines.push(novita_template_json::cat!(
+        "chmod 0644 ",
+        PROFILE_PATH,
+        " ",
+        ENVIRONMENT_PATH
+    ));
     lines.join("\n")
 }
 
@@ -79,19 +81,16 @@ pub fn runtime_env_command(envs: &JsObject) -> Option<String> {
         return None;
     }
     let b64 = base64::encode(runtime_env_script(&usable).as_bytes());
-    Some(
-        [
-            "echo ",
-            &b64,
-            " | base64 -d > ",
-            SCRIPT_PATH,
-            " && sh ",
-            SCRIPT_PATH,
-            " && rm -f ",
-            SCRIPT_PATH,
-        ]
-        .concat(),
-    )
+    Some(novita_template_json::cat!(
+        "echo ",
+        &b64,
+        " | base64 -d > ",
+        SCRIPT_PATH,
+        " && sh ",
+        SCRIPT_PATH,
+        " && rm -f ",
+        SCRIPT_PATH,
+    ))
 }
 
 #[cfg(test)]

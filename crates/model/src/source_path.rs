@@ -31,24 +31,22 @@ pub fn validate_source(src: &str) -> Result<(), SdkError> {
     if src.starts_with('/') {
         return Err(SdkError::new(
             ErrorClass::TemplateError,
-            [
+            novita_template_json::cat!(
                 "Invalid source path \"",
                 src,
                 "\": absolute paths are not allowed. Use a relative path within the context directory.",
-            ]
-            .concat(),
+            ),
         ));
     }
     let normalized = normalize_relative(src);
     if normalized == ".." || normalized.starts_with("../") {
         return Err(SdkError::new(
             ErrorClass::TemplateError,
-            [
+            novita_template_json::cat!(
                 "Invalid source path \"",
                 src,
                 "\": path escapes the context directory. The path must stay within the context directory.",
-            ]
-            .concat(),
+            ),
         ));
     }
     Ok(())

@@ -168,9 +168,10 @@ impl Default for Template {
 
 pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        Err(SdkError::invalid(
-            [what, " must be a non-empty string"].concat(),
-        ))
+        Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be a non-empty string"
+        )))
     } else {
         Ok(())
     }
@@ -178,16 +179,17 @@ pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError>
 
 fn require_user(user: &Option<String>, method: &str) -> Result<(), SdkError> {
     match user {
-        Some(u) => require_non_empty(u, &[method, ": user"].concat()),
+        Some(u) => require_non_empty(u, &novita_template_json::cat!(method, ": user")),
         None => Ok(()),
     }
 }
 
 fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> {
     if items.is_empty() {
-        return Err(SdkError::invalid(
-            [what, " must contain at least one non-empty string"].concat(),
-        ));
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must contain at least one non-empty string"
+        )));
     }
     for item in items {
         require_non_empty(item.as_ref(), what)?;
@@ -199,7 +201,7 @@ fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> 
 fn mode_lit(mode: &Option<Num>) -> Option<String> {
     let m = mode.as_ref()?;
     Some(match m.integer() {
-        Some(n) if (0..=0o7777).contains(&n) => ["0o", &octal(n as u32)].concat(),
+        Some(n) if (0..=0o7777).contains(&n) => novita_template_json::cat!("0o", &octal(n as u32)),
         _ => m.text().to_string(),
     })
 }
@@ -421,9 +423,9 @@ impl Template {
         default: &str,
     ) -> Result<&mut Self, SdkError> {
         if let Some(v) = variant {
-            require_non_empty(v, &[method, ": variant"].concat())?;
+            require_non_empty(v, &novita_template_json::cat!(method, ": variant"))?;
         }
-        let image = [prefix, variant.unwrap_or(default)].concat();
+        let image = novita_template_json::cat!(prefix, variant.unwrap_or(default));
         let origin = CallText::new(method).lit_opt(variant).finish();
         self.set_image_base(&image, None, None, origin);
         Ok(self)
@@ -689,18 +691,19 @@ impl Template {
         method: &str,
     ) -> Result<String, SdkError> {
         if src.is_empty() {
-            return Err(SdkError::invalid(
-                [method, ": src must contain at least one path"].concat(),
-            ));
+            return Err(SdkError::invalid(novita_template_json::cat!(
+                method,
+                ": src must contain at least one path"
+            )));
         }
         for s in src {
-            require_non_empty(s, &[method, ": src"].concat())?;
+            require_non_empty(s, &novita_template_json::cat!(method, ": src"))?;
             validate_source(s)?;
         }
-        require_non_empty(dest, &[method, ": dest"].concat())?;
+        require_non_empty(dest, &novita_template_json::cat!(method, ": dest"))?;
         require_user(&options.user, method)?;
         let mode = match &options.mode {
-            Some(m) => file_mode(m, &[method, ": mode"].concat())?,
+            Some(m) => file_mode(m, &novita_template_json::cat!(method, ": mode"))?,
             None => 0,
         };
         Ok(if mode == 0 {
@@ -775,12 +778,11 @@ impl Template {
             )?);
         }
         for (item, mode) in items.iter().zip(modes) {
-            let origin = [
+            let origin = novita_template_json::cat!(
                 "copyItems(... ",
                 &Self::copy_origin(&item.src, &item.dest, &item.options),
                 ")",
-            ]
-            .concat();
+            );
             self.push_copies(&item.src, &item.dest, &item.options, mode, &origin);
         }
         Ok(self)
@@ -823,7 +825,7 @@ impl Template {
         require_non_empty(src, "rename: src")?;
         require_non_empty(dest, "rename: dest")?;
         require_user(&options.user, "rename")?;
-        let mut cmd = ["mv ", &quote_word(src), " ", &quote_word(dest)].concat();
+        let mut cmd = novita_template_json::cat!("mv ", &quote_word(src), " ", &quote_word(dest));
         if options.force {
             cmd.push_str(" -f");
         }
@@ -852,7 +854,7 @@ impl Template {
         };
         let mut words = vec!["mkdir".to_string(), "-p".to_string()];
         if mode != 0 {
-            words.push(["-m ", &pad_octal(mode)].concat());
+            words.push(novita_template_json::cat!("-m ", &pad_octal(mode)));
         }
         words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
         let origin = CallText::new("makeDir")
@@ -928,7 +930,7 @@ impl Template {
         options: &PackageOptions,
     ) -> Result<&mut Self, SdkError> {
         if let Some(p) = packages {
-            require_list(p, &[method, ": packages"].concat())?;
+            require_list(p, &novita_template_json::cat!(method, ": packages"))?;
         }
         let mut words = vec![tool.to_string(), "install".to_string()];
         if options.g {
@@ -976,7 +978,7 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         require_list(packages, "aptInstall: packages")?;
         let list: Vec<&str> = packages.iter().map(|s| s.as_ref()).collect();
-        let cmd = [
+        let cmd = novita_template_json::cat!(
             "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y ",
             if options.no_install_recommends {
                 "--no-install-recommends "
@@ -989,8 +991,7 @@ impl Template {
                 ""
             },
             &list.join(" "),
-        ]
-        .concat();
+        );
         let origin = CallText::new("aptInstall")
             .list(packages)
             .opt_flag("noInstallRecommends", options.no_install_recommends)
@@ -1013,7 +1014,7 @@ impl Template {
         let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
         let origin = CallText::new("addMcpServer").list(servers).finish();
         self.push_run(
-            ["mcp-gateway pull ", &list.join(" ")].concat(),
+            novita_template_json::cat!("mcp-gateway pull ", &list.join(" ")),
             Some("root"),
             origin,
         );
@@ -1041,11 +1042,14 @@ impl Template {
         require_user(&options.user, "gitClone")?;
         let mut words = vec!["git".to_string(), "clone".to_string(), quote_word(url)];
         if let Some(b) = &options.branch {
-            words.push(["--branch ", &quote_word(b)].concat());
+            words.push(novita_template_json::cat!("--branch ", &quote_word(b)));
             words.push("--single-branch".into());
         }
         if let Some(d) = depth {
-            words.push(["--depth ", &crate::numbers::i64_text(d)].concat());
+            words.push(novita_template_json::cat!(
+                "--depth ",
+                &crate::numbers::i64_text(d)
+            ));
         }
         if let Some(p) = path {
             words.push(quote_word(p));
@@ -1107,7 +1111,10 @@ impl Template {
                 "Devcontainers can only used in the devcontainer template",
             ));
         }
-        require_non_empty(dir, &[method, ": devcontainerDirectory"].concat())
+        require_non_empty(
+            dir,
+            &novita_template_json::cat!(method, ": devcontainerDirectory"),
+        )
     }
 
     /// `betaDevContainerPrebuild(dir)`: only on the `devcontainer` template.
@@ -1118,11 +1125,10 @@ impl Template {
         self.require_devcontainer(devcontainer_directory, "betaDevContainerPrebuild")?;
         let origin = call_lit("betaDevContainerPrebuild", devcontainer_directory);
         self.push_run(
-            [
+            novita_template_json::cat!(
                 "devcontainer build --workspace-folder ",
                 &quote_word(devcontainer_directory),
-            ]
-            .concat(),
+            ),
             Some("root"),
             origin,
         );
@@ -1137,14 +1143,13 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaSetDevContainerStart")?;
         let dir = quote_word(devcontainer_directory);
-        let start = [
+        let start = novita_template_json::cat!(
             "sudo devcontainer up --workspace-folder ",
             &dir,
             " && sudo /prepare-exec.sh ",
             &dir,
             " | sudo tee /devcontainer.sh > /dev/null && sudo chmod +x /devcontainer.sh && sudo touch /devcontainer.up",
-        ]
-        .concat();
+        );
         let ready = ready_cmd::wait_for_file("/devcontainer.up")?;
         self.start_cmd = Some(start);
         self.ready_cmd = Some(ready);

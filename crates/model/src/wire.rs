@@ -34,16 +34,13 @@ pub fn trigger_body(t: &Template, files_hashes: Option<&[String]>) -> Result<Jso
     if let Some(h) = files_hashes {
         let copies = t.copy_count();
         if h.len() != copies {
-            return Err(SdkError::invalid(
-                [
-                    "toJSON: filesHashes has ",
-                    &u64_text(h.len() as u64),
-                    " entries but the template has ",
-                    &u64_text(copies as u64),
-                    " COPY steps",
-                ]
-                .concat(),
-            ));
+            return Err(SdkError::invalid(novita_template_json::cat!(
+                "toJSON: filesHashes has ",
+                &u64_text(h.len() as u64),
+                " entries but the template has ",
+                &u64_text(copies as u64),
+                " COPY steps",
+            )));
         }
     }
     let mut hashes = files_hashes.map(|h| h.iter());
