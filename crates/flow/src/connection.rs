@@ -247,7 +247,26 @@ fn redact_userinfo(url: &str) -> String {
 /// NUL or characters beyond Latin-1 (what `fetch` accepts), so a bad key or
 /// header fails here, at once and typed, not as a network error after retries.
 fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError> {
-    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    let token = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '!' | '#'
+                    | '$'
+                    | '%'
+                    | '&'
+                    | '\''
+                    | '*'
+                    | '+'
+                    | '-'
+                    | '.'
+                    | '^'
+                    | '_'
+                    | '`'
+                    | '|'
+                    | '~'
+            )
+    };
     if name.is_empty() || !name.chars().all(token) {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
@@ -288,7 +307,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     }
     // WHATWG URL parsers read `\` as `/` in http(s) URLs: `http://a.com\@127.0.0.1`
     // goes to a.com. Refused rather than second-guessed.
-    if url.contains('\\') {
+    if url.as_bytes().contains(&b'\\') {
         return Err(bad("must not contain a backslash"));
     }
     let Some(scheme_end) = find_str(url, "://") else {
@@ -300,7 +319,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     }
     let rest = &url[scheme_end + 3..];
     let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    if authority.contains('@') {
+    if authority.as_bytes().contains(&b'@') {
         return Err(bad(
             "must not contain credentials (user:password@); pass apiKey or accessToken instead",
         ));

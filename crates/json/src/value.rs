@@ -130,7 +130,8 @@ pub fn js_number_string(text: &str) -> String {
         }
         return s;
     }
-    if text.contains(['e', 'E']) || !text.contains('.') {
+    let has = |b: u8| text.as_bytes().contains(&b);
+    if has(b'e') || has(b'E') || !has(b'.') {
         return String::from(text);
     }
     String::from(text.trim_end_matches('0').trim_end_matches('.'))

@@ -119,7 +119,7 @@ fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
             }
         }
         2 => {
-            if a[0].contains('=') && a[1].contains('=') {
+            if a[0].as_bytes().contains(&b'=') && a[1].as_bytes().contains(&b'=') {
                 for w in a {
                     if let Some((k, v)) = split(w) {
                         set(&mut vars, &k, &v);
@@ -130,7 +130,7 @@ fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
             }
         }
         _ => {
-            if keyword == "ENV" && !a[0].contains('=') {
+            if keyword == "ENV" && !a[0].as_bytes().contains(&b'=') {
                 // Legacy `ENV key value words...`: the official SDK drops it entirely.
                 let value: Vec<String> = a[1..].iter().map(|w| clean(w)).collect();
                 let k = clean(&a[0]);

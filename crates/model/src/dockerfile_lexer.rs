@@ -192,7 +192,7 @@ fn grouped_words(text: &str, escape: char) -> Option<Vec<String>> {
 /// outside quotes `\x` becomes `x` except `\$`, which is kept (variables are not
 /// expanded by the model). Words without quotes are returned unchanged.
 pub fn unquote(word: &str, escape: char) -> String {
-    if !word.contains(['"', '\'']) {
+    if !word.bytes().any(|b| b == b'"' || b == b'\'') {
         return word.to_string();
     }
     let chars: Vec<char> = word.chars().collect();
