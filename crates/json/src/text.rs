@@ -12,6 +12,19 @@ pub fn push(out: &mut String, s: &str) {
     out.push_str(s);
 }
 
+/// `items.join(separator)` (one small instance per item type instead of the
+/// standard library's general one).
+pub fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            push(&mut out, separator);
+        }
+        push(&mut out, item.as_ref());
+    }
+    out
+}
+
 /// The pieces (`&str`) joined, as `[a, b, …].concat()` gives them, in fewer wasm
 /// bytes: each piece is one call instead of a slot in an array built on the stack.
 #[macro_export]

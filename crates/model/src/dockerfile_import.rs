@@ -57,7 +57,11 @@ fn words_of(ins: &RawInstruction, takes_flags: bool) -> Words {
 }
 
 fn describe(ins: &RawInstruction) -> String {
-    let mut text = novita_template_json::cat!(&ins.keyword, " ", &ins.official.join(" "));
+    let mut text = novita_template_json::cat!(
+        &ins.keyword,
+        " ",
+        &novita_template_json::text::join(&ins.official, " ")
+    );
     if text.chars().count() > 80 {
         text = text.chars().take(77).collect::<String>() + "...";
     }
@@ -83,7 +87,7 @@ fn js_join(items: &[Json], sep: &str) -> String {
             Json::Obj(_) => "[object Object]".to_string(),
         }
     }
-    items.iter().map(to_js_string).collect::<Vec<_>>().join(sep)
+    novita_template_json::text::join(&items.iter().map(to_js_string).collect::<Vec<_>>(), sep)
 }
 
 /// ENV/ARG words to the variables object, following the official rules
@@ -135,7 +139,7 @@ fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
                 let value: Vec<String> = a[1..].iter().map(|w| clean(w)).collect();
                 let k = clean(&a[0]);
                 if !k.is_empty() {
-                    vars.insert(&k, &value.join(" "));
+                    vars.insert(&k, &novita_template_json::text::join(&value, " "));
                 }
             } else {
                 for w in a {
@@ -197,7 +201,7 @@ impl Template {
                 "RUN" => {
                     let w = words_of(ins, true);
                     if !w.args.is_empty() {
-                        t.run_cmd(&[w.args.join(" ")], None)?;
+                        t.run_cmd(&[novita_template_json::text::join(&w.args, " ")], None)?;
                         relabel_last(&mut t, &origin);
                     }
                 }
@@ -270,7 +274,7 @@ impl Template {
                 "CMD" | "ENTRYPOINT" => {
                     let w = words_of(ins, false);
                     if !w.args.is_empty() {
-                        let mut command = w.args.join(" ");
+                        let mut command = novita_template_json::text::join(&w.args, " ");
                         if let Ok(Json::Arr(items)) = novita_template_json::parse(&command) {
                             command = js_join(&items, " ");
                         }

@@ -40,7 +40,7 @@ pub fn to_dockerfile(t: &Template) -> Result<String, SdkError> {
                 out.push_str(&novita_template_json::cat!(
                     i.kind.as_str(),
                     " ",
-                    &i.args.join(" "),
+                    &novita_template_json::text::join(&i.args, " "),
                     "\n"
                 ));
             }

@@ -59,7 +59,7 @@ pub fn effective_start_cmd<S: AsRef<str>>(entrypoint: &[S], cmd: &[S]) -> Option
     if parts.is_empty() {
         None
     } else {
-        Some(parts.join(" "))
+        Some(novita_template_json::text::join(&parts, " "))
     }
 }
 

@@ -67,7 +67,7 @@ pub fn runtime_env_script(vars: &[(&str, &str)]) -> String {
         " ",
         ENVIRONMENT_PATH
     ));
-    lines.join("\n")
+    novita_template_json::text::join(&lines, "\n")
 }
 
 /// The RUN command of the runtime-env step, or `None` when no variable name is settable.

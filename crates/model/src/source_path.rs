@@ -22,7 +22,7 @@ fn normalize_relative(path: &str) -> String {
     if parts.is_empty() {
         ".".to_string()
     } else {
-        parts.join("/")
+        novita_template_json::text::join(&parts, "/")
     }
 }
 

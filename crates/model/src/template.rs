@@ -624,7 +624,11 @@ impl Template {
             .opt_lit("user", user)
             .end_options()
             .finish();
-        self.push_run(joined.join(" && "), user, origin);
+        self.push_run(
+            novita_template_json::text::join(&joined, " && "),
+            user,
+            origin,
+        );
         Ok(self)
     }
 
@@ -811,7 +815,11 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        self.push_run(
+            novita_template_json::text::join(&words, " "),
+            options.user.as_deref(),
+            origin,
+        );
         Ok(self)
     }
 
@@ -863,7 +871,11 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        self.push_run(
+            novita_template_json::text::join(&words, " "),
+            options.user.as_deref(),
+            origin,
+        );
         Ok(self)
     }
 
@@ -890,7 +902,11 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        self.push_run(
+            novita_template_json::text::join(&words, " "),
+            options.user.as_deref(),
+            origin,
+        );
         Ok(self)
     }
 
@@ -917,7 +933,11 @@ impl Template {
             .opt_bool("g", g)
             .end_options()
             .finish();
-        self.push_run(words.join(" "), global.then_some("root"), origin);
+        self.push_run(
+            novita_template_json::text::join(&words, " "),
+            global.then_some("root"),
+            origin,
+        );
         Ok(self)
     }
 
@@ -948,7 +968,11 @@ impl Template {
             .opt_flag("dev", options.dev)
             .end_options()
             .finish();
-        self.push_run(words.join(" "), options.g.then_some("root"), origin);
+        self.push_run(
+            novita_template_json::text::join(&words, " "),
+            options.g.then_some("root"),
+            origin,
+        );
         Ok(self)
     }
 
@@ -990,7 +1014,7 @@ impl Template {
             } else {
                 ""
             },
-            &list.join(" "),
+            &novita_template_json::text::join(&list, " "),
         );
         let origin = CallText::new("aptInstall")
             .list(packages)
@@ -1014,7 +1038,10 @@ impl Template {
         let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
         let origin = CallText::new("addMcpServer").list(servers).finish();
         self.push_run(
-            novita_template_json::cat!("mcp-gateway pull ", &list.join(" ")),
+            novita_template_json::cat!(
+                "mcp-gateway pull ",
+                &novita_template_json::text::join(&list, " ")
+            ),
             Some("root"),
             origin,
         );
@@ -1062,7 +1089,11 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        self.push_run(
+            novita_template_json::text::join(&words, " "),
+            options.user.as_deref(),
+            origin,
+        );
         Ok(self)
     }
 
