@@ -480,18 +480,19 @@ fn parse_log_entries(e: Endpoint, value: &Json) -> Result<Vec<ServerLogEntry>, S
     let items = value
         .as_array()
         .ok_or_else(|| malformed(e, "logEntries is not an array"))?;
-    items
-        .iter()
-        .map(|item| {
-            as_object(e, item).map_err(|_| malformed(e, "a log entry is not an object"))?;
-            Ok(ServerLogEntry {
-                timestamp: str_field(item, "timestamp").unwrap_or_default(),
-                level: str_field(item, "level").unwrap_or_else(|| "info".into()),
-                message: str_field(item, "message").unwrap_or_default(),
-                step: str_field(item, "step"),
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if item.as_object().is_none() {
+            return Err(malformed(e, "a log entry is not an object"));
+        }
+        out.push(ServerLogEntry {
+            timestamp: str_field(item, "timestamp").unwrap_or_default(),
+            level: str_field(item, "level").unwrap_or_else(|| "info".into()),
+            message: str_field(item, "message").unwrap_or_default(),
+            step: str_field(item, "step"),
+        });
+    }
+    Ok(out)
 }
 
 pub fn parse_build_status(response: &HttpResponse) -> Result<BuildStatusReply, SdkError> {
@@ -630,17 +631,16 @@ pub fn parse_get_tags(response: &HttpResponse) -> Result<Vec<TemplateTagInfo>, S
     let items = value
         .as_array()
         .ok_or_else(|| malformed(e, "expected a JSON array"))?;
-    items
-        .iter()
-        .map(|item| {
-            as_object(e, item)?;
-            Ok(TemplateTagInfo {
-                tag: str_field(item, "tag").unwrap_or_default(),
-                build_id: str_field(item, "buildID").unwrap_or_default(),
-                created_at: Date(date_of(&str_field(item, "createdAt").unwrap_or_default())),
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        as_object(e, item)?;
+        out.push(TemplateTagInfo {
+            tag: str_field(item, "tag").unwrap_or_default(),
+            build_id: str_field(item, "buildID").unwrap_or_default(),
+            created_at: Date(date_of(&str_field(item, "createdAt").unwrap_or_default())),
+        });
+    }
+    Ok(out)
 }
 
 novita_template_json::shape! {
@@ -768,10 +768,13 @@ pub fn parse_list_templates(
     let value = required_body(e, response)?;
     let v = as_object(e, &value)?;
     let templates = match v.get("templates") {
-        Some(Json::Arr(items)) => items
-            .iter()
-            .map(|t| as_object(e, t).map(|m| to_template_info(m, Some(template_type))))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Json::Arr(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for t in items {
+                out.push(to_template_info(as_object(e, t)?, Some(template_type)));
+            }
+            out
+        }
         // Absent or null: an empty page, as the official SDK reads it.
         None | Some(Json::Null) => Vec::new(),
         Some(_) => return Err(malformed(e, "templates is not an array")),

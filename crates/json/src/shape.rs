@@ -315,11 +315,11 @@ impl<T: Decode> Decode for Vec<T> {
         let items = v
             .as_array()
             .ok_or_else(|| Mismatch::of(Self::EXPECTED, Some(v)))?;
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| T::decode(item).map_err(|e| e.at_index(i)))
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::decode(item).map_err(|e| e.at_index(i))?);
+        }
+        Ok(out)
     }
 }
 
