@@ -744,8 +744,9 @@ impl BuildSession {
             let failed_step = result.as_ref().err().and_then(|e| e.step.clone());
             let failed = result.is_err() && self.triggered;
             if self.triggered {
-                self.progress
-                    .extend(tracker.on_end(failed_step.as_deref(), failed, now_ms));
+                for p in tracker.on_end(failed_step.as_deref(), failed, now_ms) {
+                    self.progress.push_back(p);
+                }
             }
         }
         if self.started {
@@ -1269,11 +1270,9 @@ impl BuildSession {
         for entry in &reply.log_entries {
             let e = entry.to_log_entry(now_ms);
             if let Some(tracker) = &mut self.tracker {
-                self.progress.extend(tracker.on_entry(
-                    entry.step.as_deref(),
-                    &e.message,
-                    e.timestamp_ms,
-                ));
+                for p in tracker.on_entry(entry.step.as_deref(), &e.message, e.timestamp_ms) {
+                    self.progress.push_back(p);
+                }
             }
             if self.recent.len() == RECENT_ENTRIES {
                 self.recent.pop_front();
@@ -1345,23 +1344,18 @@ impl BuildSession {
     /// `reason` and a `hint`; the server's message stays the error's message.
     fn explain(&self, error: &mut SdkError) {
         let step = error.step.clone();
-        let tail: Vec<&str> = {
-            let of_step: Vec<&str> = self
-                .recent
-                .iter()
-                .filter(|(s, _)| step.is_some() && *s == step)
-                .map(|(_, m)| m.as_str())
-                .collect();
-            let lines = if of_step.is_empty() {
-                self.recent.iter().map(|(_, m)| m.as_str()).collect()
-            } else {
-                of_step
-            };
-            let skip = lines.len().saturating_sub(LOG_TAIL_LINES);
-            lines.into_iter().skip(skip).collect()
-        };
-        error.set_field("logTail", Json::strs(&tail));
-        if let Some(cause) = explain_failure(&error.message, &tail) {
+        // The failing step's lines, or every recent line when none is the step's.
+        let of_step = |s: &Option<String>| step.is_some() && *s == step;
+        let any_of_step = self.recent.iter().any(|(s, _)| of_step(s));
+        let mut lines: Vec<&str> = Vec::new();
+        for (s, m) in &self.recent {
+            if !any_of_step || of_step(s) {
+                lines.push(m);
+            }
+        }
+        let tail = &lines[lines.len().saturating_sub(LOG_TAIL_LINES)..];
+        error.set_field("logTail", Json::strs(tail));
+        if let Some(cause) = explain_failure(&error.message, tail) {
             error.set_field("reason", Json::str(cause.reason));
             error.set_field("hint", Json::str(cause.hint));
         }
