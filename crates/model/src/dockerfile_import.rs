@@ -161,14 +161,16 @@ impl Template {
     pub fn from_dockerfile(&mut self, content: &str) -> Result<DockerfileImport, SdkError> {
         let instructions = lex(content);
         let escape = escape_of(content);
-        let froms: Vec<&RawInstruction> = instructions
-            .iter()
-            .filter(|i| i.keyword == "FROM")
-            .collect();
-        if froms.len() > 1 {
-            return Err(SdkError::error("Multi-stage Dockerfiles are not supported"));
+        let mut from = None;
+        for i in &instructions {
+            if i.keyword == "FROM" {
+                if from.is_some() {
+                    return Err(SdkError::error("Multi-stage Dockerfiles are not supported"));
+                }
+                from = Some(i);
+            }
         }
-        let Some(from) = froms.first() else {
+        let Some(from) = from else {
             return Err(SdkError::error(
                 "Dockerfile must contain a FROM instruction",
             ));
@@ -215,10 +217,10 @@ impl Template {
                                 s.to_string()
                             }
                         };
-                        let srcs: Vec<String> = w.args[..w.args.len() - 1]
-                            .iter()
-                            .map(|s| clean(s))
-                            .collect();
+                        let mut srcs = Vec::with_capacity(w.args.len() - 1);
+                        for s in &w.args[..w.args.len() - 1] {
+                            srcs.push(clean(s));
+                        }
                         let dest = clean(&w.args[w.args.len() - 1]);
                         let user = w
                             .flags
