@@ -341,7 +341,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
         if !port.is_empty()
             && (port.len() > 5
                 || !port.bytes().all(|b| b.is_ascii_digit())
-                || parse_u64(port).map_or(true, |p| p > 65_535))
+                || parse_u64(port).is_none_or(|p| p > 65_535))
         {
             return Err(bad("has an invalid port"));
         }

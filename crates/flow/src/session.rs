@@ -469,7 +469,7 @@ impl BuildSession {
             novita_template_json::cat!("Requesting build for template: ", &session.name);
         if let Some(tags) = session.tags.as_ref().filter(|t| !t.is_empty()) {
             message.push_str(" with tags ");
-            message.push_str(&novita_template_json::text::join(&tags, ", "));
+            message.push_str(&novita_template_json::text::join(tags, ", "));
         }
         session.logs.push_back(LogEntry::info(now_ms, message));
         let req = wire::request_build(
