@@ -211,10 +211,9 @@ fn is_loopback_host(host: &str) -> bool {
     if host == "::1" {
         return true;
     }
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts[0] == "127"
-        && parts.iter().all(|p| {
+    host.split('.').count() == 4
+        && host.starts_with("127.")
+        && host.split('.').all(|p| {
             !p.is_empty()
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())

@@ -56,15 +56,14 @@ pub fn validate_name(name: &str) -> Result<(), SdkError> {
         ));
     }
     check_token("name", name)?;
-    let parts: Vec<&str> = name.split(':').collect();
-    if parts.len() > 2 {
+    if name.split(':').count() > 2 {
         return Err(invalid(novita_template_json::cat!(
             "name ",
             &shown(name),
             " may contain at most one ':'"
         )));
     }
-    if parts.iter().any(|p| p.is_empty()) {
+    if name.split(':').any(str::is_empty) {
         return Err(invalid(novita_template_json::cat!(
             "name ",
             &shown(name),
