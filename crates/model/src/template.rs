@@ -618,14 +618,13 @@ impl Template {
         if let Some(u) = user {
             require_non_empty(u, "runCmd: user")?;
         }
-        let joined: Vec<&str> = commands.iter().map(|c| c.as_ref()).collect();
         let origin = CallText::new("runCmd")
             .list(commands)
             .opt_lit("user", user)
             .end_options()
             .finish();
         self.push_run(
-            novita_template_json::text::join(&joined, " && "),
+            novita_template_json::text::join(commands, " && "),
             user,
             origin,
         );
@@ -1001,7 +1000,6 @@ impl Template {
         options: &AptOptions,
     ) -> Result<&mut Self, SdkError> {
         require_list(packages, "aptInstall: packages")?;
-        let list: Vec<&str> = packages.iter().map(|s| s.as_ref()).collect();
         let cmd = novita_template_json::cat!(
             "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y ",
             if options.no_install_recommends {
@@ -1014,7 +1012,7 @@ impl Template {
             } else {
                 ""
             },
-            &novita_template_json::text::join(&list, " "),
+            &novita_template_json::text::join(packages, " "),
         );
         let origin = CallText::new("aptInstall")
             .list(packages)
@@ -1035,12 +1033,11 @@ impl Template {
             ));
         }
         require_list(servers, "addMcpServer: servers")?;
-        let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
         let origin = CallText::new("addMcpServer").list(servers).finish();
         self.push_run(
             novita_template_json::cat!(
                 "mcp-gateway pull ",
-                &novita_template_json::text::join(&list, " ")
+                &novita_template_json::text::join(servers, " ")
             ),
             Some("root"),
             origin,
