@@ -197,6 +197,22 @@ fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> 
     Ok(())
 }
 
+/// Appends each word after a space, as it is.
+fn push_words<S: AsRef<str>>(cmd: &mut String, words: &[S]) {
+    for w in words {
+        cmd.push(' ');
+        cmd.push_str(w.as_ref());
+    }
+}
+
+/// Appends each word after a space, quoted for the shell when it needs it.
+fn push_quoted_words<S: AsRef<str>>(cmd: &mut String, words: &[S]) {
+    for w in words {
+        cmd.push(' ');
+        cmd.push_str(&quote_word(w.as_ref()));
+    }
+}
+
 /// A mode as the call was written, `0o755` (an invalid one never gets this far).
 fn mode_lit(mode: &Option<Num>) -> Option<String> {
     let m = mode.as_ref()?;
@@ -799,14 +815,14 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         require_list(paths, "remove: path")?;
         require_user(&options.user, "remove")?;
-        let mut words = vec!["rm".to_string()];
+        let mut cmd = String::from("rm");
         if options.recursive {
-            words.push("-r".into());
+            cmd.push_str(" -r");
         }
         if options.force {
-            words.push("-f".into());
+            cmd.push_str(" -f");
         }
-        words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
+        push_quoted_words(&mut cmd, paths);
         let origin = CallText::new("remove")
             .list(paths)
             .opt_flag("force", options.force)
@@ -814,11 +830,7 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(
-            novita_template_json::text::join(&words, " "),
-            options.user.as_deref(),
-            origin,
-        );
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -859,22 +871,19 @@ impl Template {
             Some(m) => file_mode(m, "makeDir: mode")?,
             None => 0,
         };
-        let mut words = vec!["mkdir".to_string(), "-p".to_string()];
+        let mut cmd = String::from("mkdir -p");
         if mode != 0 {
-            words.push(novita_template_json::cat!("-m ", &pad_octal(mode)));
+            cmd.push_str(" -m ");
+            cmd.push_str(&pad_octal(mode));
         }
-        words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
+        push_quoted_words(&mut cmd, paths);
         let origin = CallText::new("makeDir")
             .list(paths)
             .opt_raw("mode", mode_lit(&options.mode).as_deref())
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(
-            novita_template_json::text::join(&words, " "),
-            options.user.as_deref(),
-            origin,
-        );
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -888,12 +897,11 @@ impl Template {
         require_non_empty(src, "makeSymlink: src")?;
         require_non_empty(dest, "makeSymlink: dest")?;
         require_user(&options.user, "makeSymlink")?;
-        let mut words = vec!["ln".to_string(), "-s".to_string()];
+        let mut cmd = String::from("ln -s");
         if options.force {
-            words.push("-f".into());
+            cmd.push_str(" -f");
         }
-        words.push(quote_word(src));
-        words.push(quote_word(dest));
+        push_quoted_words(&mut cmd, &[src, dest]);
         let origin = CallText::new("makeSymlink")
             .lit(src)
             .lit(dest)
@@ -901,11 +909,7 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(
-            novita_template_json::text::join(&words, " "),
-            options.user.as_deref(),
-            origin,
-        );
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -919,24 +923,20 @@ impl Template {
             require_list(p, "pipInstall: packages")?;
         }
         let global = g.unwrap_or(true);
-        let mut words = vec!["pip".to_string(), "install".to_string()];
+        let mut cmd = String::from("pip install");
         if !global {
-            words.push("--user".into());
+            cmd.push_str(" --user");
         }
         match packages {
-            Some(p) => words.extend(p.iter().map(|s| s.as_ref().to_string())),
-            None => words.push(".".into()),
+            Some(p) => push_words(&mut cmd, p),
+            None => cmd.push_str(" ."),
         }
         let origin = CallText::new("pipInstall")
             .list_opt(packages)
             .opt_bool("g", g)
             .end_options()
             .finish();
-        self.push_run(
-            novita_template_json::text::join(&words, " "),
-            global.then_some("root"),
-            origin,
-        );
+        self.push_run(cmd, global.then_some("root"), origin);
         Ok(self)
     }
 
@@ -951,15 +951,16 @@ impl Template {
         if let Some(p) = packages {
             require_list(p, &novita_template_json::cat!(method, ": packages"))?;
         }
-        let mut words = vec![tool.to_string(), "install".to_string()];
+        let mut cmd = novita_template_json::cat!(tool, " install");
         if options.g {
-            words.push("-g".into());
+            cmd.push_str(" -g");
         }
         if options.dev {
-            words.push(dev_flag.into());
+            cmd.push(' ');
+            cmd.push_str(dev_flag);
         }
         if let Some(p) = packages {
-            words.extend(p.iter().map(|s| s.as_ref().to_string()));
+            push_words(&mut cmd, p);
         }
         let origin = CallText::new(method)
             .list_opt(packages)
@@ -967,11 +968,7 @@ impl Template {
             .opt_flag("dev", options.dev)
             .end_options()
             .finish();
-        self.push_run(
-            novita_template_json::text::join(&words, " "),
-            options.g.then_some("root"),
-            origin,
-        );
+        self.push_run(cmd, options.g.then_some("root"), origin);
         Ok(self)
     }
 
@@ -1064,19 +1061,19 @@ impl Template {
             None => None,
         };
         require_user(&options.user, "gitClone")?;
-        let mut words = vec!["git".to_string(), "clone".to_string(), quote_word(url)];
+        let mut cmd = String::from("git clone");
+        push_quoted_words(&mut cmd, &[url]);
         if let Some(b) = &options.branch {
-            words.push(novita_template_json::cat!("--branch ", &quote_word(b)));
-            words.push("--single-branch".into());
+            cmd.push_str(" --branch");
+            push_quoted_words(&mut cmd, &[b]);
+            cmd.push_str(" --single-branch");
         }
         if let Some(d) = depth {
-            words.push(novita_template_json::cat!(
-                "--depth ",
-                &crate::numbers::i64_text(d)
-            ));
+            cmd.push_str(" --depth ");
+            cmd.push_str(&crate::numbers::i64_text(d));
         }
         if let Some(p) = path {
-            words.push(quote_word(p));
+            push_quoted_words(&mut cmd, &[p]);
         }
         let origin = CallText::new("gitClone")
             .lit(url)
@@ -1086,11 +1083,7 @@ impl Template {
             .opt_lit("user", options.user.as_deref())
             .end_options()
             .finish();
-        self.push_run(
-            novita_template_json::text::join(&words, " "),
-            options.user.as_deref(),
-            origin,
-        );
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
