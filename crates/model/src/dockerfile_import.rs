@@ -187,16 +187,57 @@ impl Template {
             ));
         }
 
-        let mut t = self.clone();
+        // The steps are recorded on the template itself; after an error, what they
+        // changed is put back (cheaper than working on a copy of the whole template).
+        let saved = (
+            self.instructions.len(),
+            self.envs.clone(),
+            self.start_cmd.clone(),
+            self.ready_cmd.clone(),
+            self.finalize_origin.clone(),
+            self.finalize_call,
+        );
+        match self.record_dockerfile(&instructions, escape) {
+            Ok(warnings) => {
+                self.finish_dockerfile_base(
+                    &base_image,
+                    novita_template_json::cat!("fromDockerfile(FROM ", &lit(&base_image), ")"),
+                );
+                Ok(DockerfileImport {
+                    base_image,
+                    warnings,
+                })
+            }
+            Err(e) => {
+                let (steps, envs, start_cmd, ready_cmd, finalize_origin, finalize_call) = saved;
+                self.instructions.truncate(steps);
+                self.envs = envs;
+                self.start_cmd = start_cmd;
+                self.ready_cmd = ready_cmd;
+                self.finalize_origin = finalize_origin;
+                self.finalize_call = finalize_call;
+                Err(e)
+            }
+        }
+    }
+
+    /// The steps of a Dockerfile's instructions (the body of `fromDockerfile`); the
+    /// warnings for the instructions skipped.
+    fn record_dockerfile(
+        &mut self,
+        instructions: &[RawInstruction],
+        escape: char,
+    ) -> Result<Vec<String>, SdkError> {
+        let t = self;
         let mut warnings = Vec::new();
         let mut user_changed = false;
         let mut workdir_changed = false;
         t.set_user("root")?;
-        relabel_last(&mut t, "fromDockerfile (implicit setUser(\"root\"))");
+        relabel_last(t, "fromDockerfile (implicit setUser(\"root\"))");
         t.set_workdir("/")?;
-        relabel_last(&mut t, "fromDockerfile (implicit setWorkdir(\"/\"))");
+        relabel_last(t, "fromDockerfile (implicit setWorkdir(\"/\"))");
 
-        for ins in &instructions {
+        for ins in instructions {
             let origin = describe(ins);
             match ins.keyword.as_str() {
                 "FROM" | "EXPOSE" | "VOLUME" => {}
@@ -204,7 +245,7 @@ impl Template {
                     let w = words_of(ins, true);
                     if !w.args.is_empty() {
                         t.run_cmd(&[novita_template_json::text::join(&w.args, " ")], None)?;
-                        relabel_last(&mut t, &origin);
+                        relabel_last(t, &origin);
                     }
                 }
                 "COPY" | "ADD" => {
@@ -251,7 +292,7 @@ impl Template {
                             dir.clone()
                         };
                         t.set_workdir(&dir)?;
-                        relabel_last(&mut t, &origin);
+                        relabel_last(t, &origin);
                     }
                     workdir_changed = true;
                 }
@@ -264,7 +305,7 @@ impl Template {
                             user.clone()
                         };
                         t.set_user(&user)?;
-                        relabel_last(&mut t, &origin);
+                        relabel_last(t, &origin);
                     }
                     user_changed = true;
                 }
@@ -296,24 +337,13 @@ impl Template {
         }
         if !user_changed {
             t.set_user("user")?;
-            relabel_last(&mut t, "fromDockerfile (implicit setUser(\"user\"))");
+            relabel_last(t, "fromDockerfile (implicit setUser(\"user\"))");
         }
         if !workdir_changed {
             t.set_workdir("/home/user")?;
-            relabel_last(
-                &mut t,
-                "fromDockerfile (implicit setWorkdir(\"/home/user\"))",
-            );
+            relabel_last(t, "fromDockerfile (implicit setWorkdir(\"/home/user\"))");
         }
-        t.finish_dockerfile_base(
-            &base_image,
-            novita_template_json::cat!("fromDockerfile(FROM ", &lit(&base_image), ")"),
-        );
-        *self = t;
-        Ok(DockerfileImport {
-            base_image,
-            warnings,
-        })
+        Ok(warnings)
     }
 }
 
