@@ -16,7 +16,7 @@ use crate::iso_time::parse_rfc3339_ms;
 use crate::log_entry::LogEntry;
 use crate::sandbox::SandboxOptions;
 use crate::uri_component::encode_uri_component as enc;
-use novita_template_json::shape::{Date, Encode, Num, OrNull};
+use novita_template_json::shape::{put, Date, Encode, Num, OrNull};
 use novita_template_json::{parse_bytes, push_quoted, push_u64};
 
 /// Default `cpuCount` of a build request.
@@ -250,12 +250,9 @@ pub fn create_sandbox(
     o: &SandboxOptions,
 ) -> Result<HttpRequest, SdkError> {
     let timeout_s = o.timeout_seconds()?;
-    let mut body = vec![("templateID".to_string(), Json::str(template_id))];
-    let mut opt = |key: &str, v: Option<Json>| {
-        if let Some(v) = v {
-            body.push((key.to_string(), v));
-        }
-    };
+    let mut body = Vec::with_capacity(13);
+    let mut opt = |key: &str, v: Option<Json>| put(&mut body, key, v);
+    opt("templateID", Some(Json::str(template_id)));
     opt("metadata", o.metadata.as_ref().and_then(Encode::encode));
     opt("mcp", o.mcp.clone());
     opt("envVars", o.envs.as_ref().and_then(Encode::encode));
