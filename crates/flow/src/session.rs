@@ -354,7 +354,7 @@ pub struct BuildSession {
     drain_result: Option<Result<(), SdkError>>,
     tracker: Option<ProgressTracker>,
     /// Recent server entries `(step, message)`, for a failure's log tail.
-    recent: VecDeque<(Option<String>, String)>,
+    recent: Vec<(Option<String>, String)>,
     /// Following a build started elsewhere ([`BuildSession::watch`]).
     watching: bool,
 }
@@ -409,7 +409,7 @@ impl BuildSession {
             drain_polls: 0,
             drain_result: None,
             tracker: None,
-            recent: VecDeque::new(),
+            recent: Vec::new(),
             watching: false,
         }
     }
@@ -1275,10 +1275,10 @@ impl BuildSession {
                 }
             }
             if self.recent.len() == RECENT_ENTRIES {
-                self.recent.pop_front();
+                // At most RECENT_ENTRIES moves: a Vec is enough (no third VecDeque).
+                self.recent.remove(0);
             }
-            self.recent
-                .push_back((entry.step.clone(), e.message.clone()));
+            self.recent.push((entry.step.clone(), e.message.clone()));
             self.logs.push_back(e);
         }
         self.logs_offset += count;
@@ -1311,7 +1311,7 @@ impl BuildSession {
                         let stripped = crate::ansi::strip_ansi(&e.message);
                         if !self.recent.iter().any(|(_, m)| *m == stripped) {
                             self.recent
-                                .push_back((e.step.clone().or(step.clone()), stripped));
+                                .push((e.step.clone().or(step.clone()), stripped));
                         }
                     }
                 }
