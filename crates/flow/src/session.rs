@@ -330,7 +330,8 @@ pub struct BuildSession {
     background: bool,
     phase: Phase,
     logs: VecDeque<LogEntry>,
-    progress: VecDeque<BuildProgress>,
+    /// Events not delivered yet: a few per step at most, so a Vec.
+    progress: Vec<BuildProgress>,
     outcome: Option<Result<BuildInfo, SdkError>>,
     started: bool,
     started_ms: f64,
@@ -388,7 +389,7 @@ impl BuildSession {
             background,
             phase: Phase::RequestBuild,
             logs: VecDeque::new(),
-            progress: VecDeque::new(),
+            progress: Vec::new(),
             outcome: None,
             started: false,
             started_ms: now_ms,
@@ -574,8 +575,8 @@ impl BuildSession {
                 }
             }
         }
-        if let Some(p) = self.progress.pop_front() {
-            return Action::Progress(p);
+        if !self.progress.is_empty() {
+            return Action::Progress(self.progress.remove(0));
         }
         if let Some(entry) = self.logs.pop_front() {
             return Action::Log(entry);
@@ -745,7 +746,7 @@ impl BuildSession {
             let failed = result.is_err() && self.triggered;
             if self.triggered {
                 for p in tracker.on_end(failed_step.as_deref(), failed, now_ms) {
-                    self.progress.push_back(p);
+                    self.progress.push(p);
                 }
             }
         }
@@ -1271,7 +1272,7 @@ impl BuildSession {
             let e = entry.to_log_entry(now_ms);
             if let Some(tracker) = &mut self.tracker {
                 for p in tracker.on_entry(entry.step.as_deref(), &e.message, e.timestamp_ms) {
-                    self.progress.push_back(p);
+                    self.progress.push(p);
                 }
             }
             if self.recent.len() == RECENT_ENTRIES {
