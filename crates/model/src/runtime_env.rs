@@ -33,50 +33,41 @@ pub fn expandable_double_quote(value: &str) -> String {
 
 /// The script for the settable variables, lines joined by `\n`, no trailing newline.
 pub fn runtime_env_script(vars: &[(&str, &str)]) -> String {
-    let mut lines: Vec<String> = vec![
-        "set -e".into(),
-        novita_template_json::cat!(": > ", PROFILE_PATH),
-        novita_template_json::cat!(": > ", ENVIRONMENT_PATH),
-    ];
+    // Lines joined by `\n`: each piece is appended in turn.
+    let mut out =
+        novita_template_json::cat!("set -e\n: > ", PROFILE_PATH, "\n: > ", ENVIRONMENT_PATH,);
+    let mut add = |pieces: &[&str]| {
+        out.push('\n');
+        for piece in pieces {
+            out.push_str(piece);
+        }
+    };
     for (name, value) in vars {
-        lines.push(novita_template_json::cat!(
-            "v=",
-            &expandable_double_quote(value)
-        ));
-        lines.push(novita_template_json::cat!("export ", name, "=\"$v\""));
-        lines.push(novita_template_json::cat!(
+        add(&["v=", &expandable_double_quote(value)]);
+        add(&["export ", name, "=\"$v\""]);
+        add(&[
             "printf \"export ",
             name,
             "='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> ",
             PROFILE_PATH,
-        ));
-        lines.push("case \"$v\" in".into());
-        lines.push("  *'\"'*) v= ;;".into());
-        lines.push("esac".into());
-        lines.push(novita_template_json::cat!(
+        ]);
+        add(&["case \"$v\" in\n  *'\"'*) v= ;;\nesac"]);
+        add(&[
             "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '",
             name,
             "=%s\\n' \"$v\" >> ",
             ENVIRONMENT_PATH,
-        ));
-        lines.push("true".into());
+        ]);
+        add(&["true"]);
     }
-    lines.push(novita_template_json::cat!(
-        "chmod 0644 ",
-        PROFILE_PATH,
-        " ",
-        ENVIRONMENT_PATH
-    ));
-    novita_template_json::text::join(&lines, "\n")
+    add(&["chmod 0644 ", PROFILE_PATH, " ", ENVIRONMENT_PATH]);
+    out
 }
 
 /// The RUN command of the runtime-env step, or `None` when no variable name is settable.
 pub fn runtime_env_command(envs: &JsObject) -> Option<String> {
-    let usable: Vec<(&str, &str)> = envs
-        .entries()
-        .into_iter()
-        .filter(|(k, _)| is_settable_name(k))
-        .collect();
+    let mut usable = envs.entries();
+    usable.retain(|(k, _)| is_settable_name(k));
     if usable.is_empty() {
         return None;
     }
