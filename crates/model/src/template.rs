@@ -177,9 +177,24 @@ pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError>
     }
 }
 
+/// `<method>: <arg> must be a non-empty string` unless `value` has text (the message
+/// is only built when it is needed).
+fn require_arg(value: &str, method: &str, arg: &str) -> Result<(), SdkError> {
+    if value.is_empty() {
+        Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": ",
+            arg,
+            " must be a non-empty string"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 fn require_user(user: &Option<String>, method: &str) -> Result<(), SdkError> {
     match user {
-        Some(u) => require_non_empty(u, &novita_template_json::cat!(method, ": user")),
+        Some(u) => require_arg(u, method, "user"),
         None => Ok(()),
     }
 }
@@ -439,7 +454,7 @@ impl Template {
         default: &str,
     ) -> Result<&mut Self, SdkError> {
         if let Some(v) = variant {
-            require_non_empty(v, &novita_template_json::cat!(method, ": variant"))?;
+            require_arg(v, method, "variant")?;
         }
         let image = novita_template_json::cat!(prefix, variant.unwrap_or(default));
         let origin = CallText::new(method).lit_opt(variant).finish();
@@ -716,10 +731,10 @@ impl Template {
             )));
         }
         for s in src {
-            require_non_empty(s, &novita_template_json::cat!(method, ": src"))?;
+            require_arg(s, method, "src")?;
             validate_source(s)?;
         }
-        require_non_empty(dest, &novita_template_json::cat!(method, ": dest"))?;
+        require_arg(dest, method, "dest")?;
         require_user(&options.user, method)?;
         let mode = match &options.mode {
             Some(m) => file_mode(m, &novita_template_json::cat!(method, ": mode"))?,
@@ -1132,10 +1147,7 @@ impl Template {
                 "Devcontainers can only used in the devcontainer template",
             ));
         }
-        require_non_empty(
-            dir,
-            &novita_template_json::cat!(method, ": devcontainerDirectory"),
-        )
+        require_arg(dir, method, "devcontainerDirectory")
     }
 
     /// `betaDevContainerPrebuild(dir)`: only on the `devcontainer` template.
