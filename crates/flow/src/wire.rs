@@ -671,7 +671,7 @@ novita_template_json::shape! {
 fn date_field(v: &Json, key: &str) -> Option<Date> {
     match v.get(key)? {
         Json::Str(s) if !s.is_empty() => Some(Date(date_of(s))),
-        Json::Num(t) => match novita_template_json::Json::Num(t.clone()).as_integer() {
+        n @ Json::Num(_) => match n.as_integer() {
             Some(0) => None,
             Some(ms) => Some(Date(ms as f64)),
             None => Some(Date(f64::NAN)),
