@@ -158,7 +158,7 @@ pub fn delay_seconds_ms(value: &str) -> Option<u64> {
     let seconds: u64 = if whole.len() > 9 {
         999_999_999
     } else {
-        whole.parse().ok()?
+        novita_template_json::text::parse_u64(whole)?
     };
     let mut millis = 0u64;
     for (i, b) in fraction.bytes().enumerate() {
