@@ -355,7 +355,7 @@ impl RegistryRead {
                     "RegistryHttpError: HTTP ",
                     &u64_text(u64::from(s)),
                     " ",
-                    &r.status_text_or_reason(),
+                    r.status_text_or_reason(),
                 ]
                 .concat(),
                 false,
