@@ -509,17 +509,21 @@ impl Template {
         self.after_base(origin);
     }
 
-    /// `fromAWSRegistry(image, {accessKeyId, secretAccessKey, region})`.
-    pub fn from_aws_registry(
+    /// The two registries that take `{accessKeyId, secretAccessKey, region}`.
+    fn access_key_base(
         &mut self,
+        method: &'static str,
         image: &str,
         credentials: AccessKeyCredentials,
+        config: fn(String, String, String) -> RegistryConfig,
     ) -> Result<&mut Self, SdkError> {
-        require_non_empty(image, "fromAWSRegistry: image")?;
-        let origin = CallText::new("fromAWSRegistry")
-            .lit(image)
-            .raw("{ ... }")
-            .finish();
+        if image.is_empty() {
+            return Err(SdkError::invalid(novita_template_json::cat!(
+                method,
+                ": image must be a non-empty string"
+            )));
+        }
+        let origin = CallText::new(method).lit(image).raw("{ ... }").finish();
         let AccessKeyCredentials {
             access_key_id,
             secret_access_key,
@@ -527,14 +531,28 @@ impl Template {
         } = credentials;
         self.set_registry_base(
             image,
-            RegistryConfig::Aws {
+            config(access_key_id, secret_access_key, region),
+            origin,
+        );
+        Ok(self)
+    }
+
+    /// `fromAWSRegistry(image, {accessKeyId, secretAccessKey, region})`.
+    pub fn from_aws_registry(
+        &mut self,
+        image: &str,
+        credentials: AccessKeyCredentials,
+    ) -> Result<&mut Self, SdkError> {
+        self.access_key_base(
+            "fromAWSRegistry",
+            image,
+            credentials,
+            |access_key_id, secret_access_key, region| RegistryConfig::Aws {
                 access_key_id,
                 secret_access_key,
                 region,
             },
-            origin,
-        );
-        Ok(self)
+        )
     }
 
     /// `fromGCPRegistry(image, {serviceAccountJSON})`, given the service-account JSON text
@@ -597,26 +615,16 @@ impl Template {
         image: &str,
         credentials: AccessKeyCredentials,
     ) -> Result<&mut Self, SdkError> {
-        require_non_empty(image, "fromHuaweiCloudRegistry: image")?;
-        let origin = CallText::new("fromHuaweiCloudRegistry")
-            .lit(image)
-            .raw("{ ... }")
-            .finish();
-        let AccessKeyCredentials {
-            access_key_id,
-            secret_access_key,
-            region,
-        } = credentials;
-        self.set_registry_base(
+        self.access_key_base(
+            "fromHuaweiCloudRegistry",
             image,
-            RegistryConfig::Huawei {
+            credentials,
+            |access_key_id, secret_access_key, region| RegistryConfig::Huawei {
                 access_key_id,
                 secret_access_key,
                 region,
             },
-            origin,
-        );
-        Ok(self)
+        )
     }
 
     /// Applies a parsed Dockerfile's base (the tail of official `fromDockerfile`).

@@ -278,3 +278,41 @@ fn every_builder_call_is_described_as_written() {
         assert_eq!((*what, origin.as_str()), (*want_what, *want));
     }
 }
+
+/// The two access-key registries share one path: each names its own method when the
+/// image is empty, and records its own registry type.
+#[test]
+fn access_key_registries_name_their_method() {
+    let keys = || AccessKeyCredentials {
+        access_key_id: "a".into(),
+        secret_access_key: "s".into(),
+        region: "r".into(),
+    };
+    let mut t = Template::default();
+    let aws = t
+        .from_aws_registry("", keys())
+        .err()
+        .expect("empty image refused");
+    assert_eq!(
+        aws.message,
+        "fromAWSRegistry: image must be a non-empty string"
+    );
+    let hw = t
+        .from_huawei_cloud_registry("", keys())
+        .err()
+        .expect("empty image refused");
+    assert_eq!(
+        hw.message,
+        "fromHuaweiCloudRegistry: image must be a non-empty string"
+    );
+    t.from_huawei_cloud_registry("hw/img", keys()).unwrap();
+    assert!(matches!(
+        t.registry_config(),
+        Some(RegistryConfig::Huawei { .. })
+    ));
+    t.from_aws_registry("aws/img", keys()).unwrap();
+    assert!(matches!(
+        t.registry_config(),
+        Some(RegistryConfig::Aws { .. })
+    ));
+}
