@@ -291,16 +291,14 @@ fn access_key_registries_name_their_method() {
     let mut t = Template::default();
     let aws = t
         .from_aws_registry("", keys())
-        .err()
-        .expect("empty image refused");
+        .expect_err("empty image refused");
     assert_eq!(
         aws.message,
         "fromAWSRegistry: image must be a non-empty string"
     );
     let hw = t
         .from_huawei_cloud_registry("", keys())
-        .err()
-        .expect("empty image refused");
+        .expect_err("empty image refused");
     assert_eq!(
         hw.message,
         "fromHuaweiCloudRegistry: image must be a non-empty string"
