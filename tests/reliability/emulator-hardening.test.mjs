@@ -165,7 +165,7 @@ test('body size limits: oversized JSON and uploads are refused (413 JSON), chunk
 })
 
 let uploadPath
-test('an oversized upload gets its 413 reply (8 tries on fresh connections)', { todo: 'bug: the emulator answers 413 to an oversized PUT and closes without reading the body; the client often sees EPIPE/ECONNRESET instead of the 413' }, async () => {
+test('an oversized upload gets its 413 reply (8 tries on fresh connections): the emulator reads the rest of the body (bounded) before it answers', async () => {
   const got = {}
   for (let i = 0; i < 8; i++) {
     const r = await raw('PUT', uploadPath, { body: Buffer.alloc(2 * 1024 * 1024 + 10), resetOk: true })

@@ -1,17 +1,15 @@
 // Helpers of the reliability suite: the package, the emulator (restartable on the
 // same port, with request logging), deadlines, a misbehaving HTTP server and the
 // artifact file. Every server listens on 127.0.0.1.
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startEmulator, stopProcess, killProcess } from '../js/support/emulator.mjs'
 
 export const here = dirname(fileURLToPath(import.meta.url))
 export const repoRoot = resolve(here, '../..')
-export const emulatorBin = process.env.NOVITA_EMULATOR_BIN || join(repoRoot, 'target/debug/novita-emulator')
 /** The built package; `REL_PKG_DIR` points elsewhere while developing (default `<repo>/pkg`). */
 export const pkgDir = process.env.REL_PKG_DIR ? resolve(process.env.REL_PKG_DIR) : join(repoRoot, 'pkg')
 export const pkgEntry = join(pkgDir, 'node/index.cjs')
@@ -27,44 +25,9 @@ export function loadOfficial() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-/**
- * Starts the emulator. `listen` defaults to `127.0.0.1:0`. Resolves with
- * `{ url, key, port, proc, requests(), stop(), kill() }` once it printed its two lines.
- * With `--log-requests` in `args`, `requests()` returns the parsed request lines.
- */
-export function spawnEmulator(args = [], { listen = '127.0.0.1:0', startMs = 15000 } = {}) {
-  const proc = spawn(emulatorBin, ['--listen', listen, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  const requestLines = []
-  createInterface({ input: proc.stderr }).on('line', (line) => {
-    const m = /^(GET|POST|PUT|DELETE|OPTIONS|HEAD|PATCH) (\S+) -> (\S+)/.exec(line)
-    if (m) requestLines.push({ method: m[1], path: m[2], status: m[3] })
-    else if (stderr.length < 20000) stderr += line + '\n'
-  })
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`emulator did not start within ${startMs} ms: ${stderr}`)) }, startMs)
-    const lines = []
-    proc.once('error', (e) => { clearTimeout(timer); reject(e) })
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited (${code}): ${stderr}`)) })
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      lines.push(line)
-      if (lines.length !== 2) return
-      clearTimeout(timer)
-      const url = /^listening on (http:\/\/\S+)$/.exec(lines[0])?.[1]
-      const key = /^api key: (\S+)$/.exec(lines[1])?.[1]
-      if (!url || !key) return reject(new Error(`unexpected emulator output: ${lines.join(' | ')}`))
-      proc.removeAllListeners('exit')
-      const port = Number(new URL(url).port)
-      resolve({
-        url, key, port, proc,
-        requests: () => requestLines.slice(),
-        stderr: () => stderr,
-        stop: () => stopProcess(proc),
-        kill: () => killProcess(proc),
-      })
-    })
-  })
-}
+/** The shared launcher (tests/js/support/emulator.mjs), under the name this suite uses. */
+export const spawnEmulator = startEmulator
+export { stopProcess, killProcess }
 
 /** Starts the emulator on `127.0.0.1:port`, retrying while the port is still taken (at most `tries`). */
 export async function respawnOnPort(port, args, tries = 20) {
@@ -78,24 +41,6 @@ export async function respawnOnPort(port, args, tries = 20) {
     }
   }
   throw last
-}
-
-export function stopProcess(proc) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const t = setTimeout(() => { proc.kill('SIGKILL'); resolve() }, 5000)
-    proc.once('exit', () => { clearTimeout(t); resolve() })
-    proc.kill('SIGTERM')
-  })
-}
-
-/** kill -9, resolved once the process is gone. */
-export function killProcess(proc) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    proc.once('exit', () => resolve())
-    proc.kill('SIGKILL')
-  })
 }
 
 /**

@@ -126,8 +126,9 @@ impl IntoResponse for ApiError {
             r.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        // The body of a refused upload or oversized request is left unread, so the
-        // connection cannot be reused: say so, or a client's next request on it fails.
+        // The body of a refused upload or oversized request is read only so far
+        // (`drain_then`), so the connection cannot be reused: say so, or a client's
+        // next request on it fails.
         if matches!(
             self.status,
             StatusCode::PAYLOAD_TOO_LARGE | StatusCode::LENGTH_REQUIRED
@@ -155,6 +156,33 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     }
 }
 
+/// How much of a refused body is read and thrown away before the refusal is sent, and
+/// for how long at most. A client that is still writing its body when the server
+/// closes sees a reset instead of the reply; reading the rest first (bounded) lets it
+/// read the 413.
+const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
+const DRAIN_MAX_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads and discards `body` until it ends, `DRAIN_MAX_BYTES` were read or
+/// `DRAIN_MAX_TIME` passed, then returns `refusal` (which says `Connection: close`).
+pub async fn drain_then(body: Body, refusal: ApiError) -> ApiError {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut read = 0u64;
+    let drain = async {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Some(data) = frame.data_ref() {
+                read += data.len() as u64;
+                if read > DRAIN_MAX_BYTES {
+                    break;
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_MAX_TIME, drain).await;
+    refusal
+}
+
 /// Reads a request body of at most `limit` bytes.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
     let too_large = || {
@@ -169,7 +197,7 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
         .and_then(|v| v.parse::<u64>().ok())
     {
         if len > limit as u64 {
-            return Err(too_large());
+            return Err(drain_then(body, too_large()).await);
         }
     }
     axum::body::to_bytes(body, limit).await.map_err(|e| {

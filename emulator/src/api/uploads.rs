@@ -97,13 +97,14 @@ pub async fn upload(
             )
         })?;
     if length > state.config.max_upload_bytes {
-        return Err(ApiError::new(
+        let refusal = ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the upload of {length} bytes is larger than the limit of {} bytes",
                 state.config.max_upload_bytes
             ),
-        ));
+        );
+        return Err(super::drain_then(body, refusal).await);
     }
     let temp = IncomingFile(
         state
