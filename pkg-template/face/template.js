@@ -78,8 +78,13 @@ class TemplateBase {
   /** Follows a build (from `buildInBackground`) to its end, with logs and progress. */
   static async waitForBuild(build, options) {
     const o = options || {}
-    const t = o.template instanceof TemplateBase ? o.template : undefined
-    const m = call(() => core.watchBuild(t && t._m.stepsJson(), encode([build, options]), environment(), Date.now(), Math.random()))
+    const t = o.template
+    if (t !== undefined && !(t instanceof TemplateBase)) {
+      throw new errors.InvalidArgumentError(`Template.waitForBuild: option \`template\` must be a template made with Template(), got ${describe(t)}`)
+    }
+    // The template crosses as its step list; the rest of the options as JSON.
+    const rest = t ? { ...o, template: undefined } : options
+    const m = call(() => core.watchBuild(t && t._m.stepsJson(), encode([build, rest]), environment(), Date.now(), Math.random()))
     try {
       return await drive(m, { signal: o.signal, log: o.onBuildLogs, progress: o.onBuildProgress })
     } catch (e) {

@@ -107,6 +107,23 @@ test('deadline: timeoutMs rejects with TemplateBuildTimeoutError saying how far 
   await assert.rejects(Template.waitForBuild(bg, { ...conn, timeoutMs: 300 }), TemplateBuildTimeoutError)
 })
 
+test('waitForBuild with the template reports each step with its call; a template option that is not a template is refused before any request', async () => {
+  const t = app('echo watched')
+  const bg = await Template.buildInBackground(t, 'life-watch-template', conn)
+  const progress = []
+  const result = await Template.waitForBuild(bg, { ...conn, template: t, onBuildProgress: (p) => progress.push(p) })
+  assert.equal(result.buildId, bg.buildId, 'resolves once the build is ready')
+  assert.ok(result.logsOffset > 0)
+  const finished = progress.filter((p) => p.state === 'finished').map((p) => p.step)
+  assert.deepEqual(finished, ['base', '1', '2', '3', '4', 'finalize'])
+  assert.equal(progress.find((p) => p.step === '2').description, 'runCmd("echo watched")')
+  assert.ok(progress.every((p) => p.total === 6), 'the total comes from the template')
+  await assert.rejects(
+    Template.waitForBuild(bg, { ...conn, template: { steps: [] } }),
+    (e) => e.name === 'InvalidArgumentError' && /option `template` must be a template made with Template\(\), got/.test(e.message),
+  )
+})
+
 /** An emulator whose steps take 500 ms: a build is still running when it is cancelled. */
 async function slowEmulator() {
   const slow = await startEmulator(['--step-ms', '500'])
