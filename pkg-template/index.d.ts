@@ -202,7 +202,7 @@ export interface ToJSONOptions {
 export type PlanOptions = BuildOptions
 
 /** A template being described, and the static API (`Template.build`, …). */
-export declare class TemplateBase implements TemplateFromImage, TemplateBuilder, TemplateFinal {
+export declare class TemplateBase {
   constructor(options?: TemplateOptions)
 
   /** What went wrong reading the base image's config, if it did. */
@@ -232,45 +232,10 @@ export declare class TemplateBase implements TemplateFromImage, TemplateBuilder,
   static get(templateId: string, options?: ConnectionOpts): Promise<TemplateInfo>
   static delete(templateId: string, options?: ConnectionOpts): Promise<boolean>
   static list(options?: TemplateListOpts): TemplatePaginator
-
-  fromDebianImage(variant?: string): TemplateBuilder
-  fromUbuntuImage(variant?: string): TemplateBuilder
-  fromPythonImage(version?: string): TemplateBuilder
-  fromNodeImage(variant?: string): TemplateBuilder
-  fromBunImage(variant?: string): TemplateBuilder
-  fromBaseImage(): TemplateBuilder
-  fromImage(baseImage: string, credentials?: { username: string; password: string }, options?: { inheritConfig?: boolean }): TemplateBuilder
-  fromTemplate(template: string): TemplateBuilder
-  fromDockerfile(dockerfileContentOrPath: string): TemplateBuilder
-  fromAWSRegistry(image: string, credentials: { accessKeyId: string; secretAccessKey: string; region: string }): TemplateBuilder
-  fromGCPRegistry(image: string, credentials: { serviceAccountJSON: object | string }): TemplateBuilder
-  fromOCIRegistry(image: string, credentials: { tenancyOcid: string; userOcid: string; fingerprint: string; privateKey: string; region: string }): TemplateBuilder
-  fromHuaweiCloudRegistry(image: string, credentials: { accessKeyId: string; secretAccessKey: string; region: string }): TemplateBuilder
-  skipCache(): this
-  copy(src: string | string[], dest: string, options?: { forceUpload?: boolean; user?: string; mode?: number; resolveSymlinks?: boolean }): TemplateBuilder
-  copyItems(items: CopyItem[]): TemplateBuilder
-  remove(path: string | string[], options?: { force?: boolean; recursive?: boolean; user?: string }): TemplateBuilder
-  rename(src: string, dest: string, options?: { force?: boolean; user?: string }): TemplateBuilder
-  makeDir(path: string | string[], options?: { mode?: number; user?: string }): TemplateBuilder
-  makeSymlink(src: string, dest: string, options?: { user?: string; force?: boolean }): TemplateBuilder
-  runCmd(command: string, options?: { user?: string }): TemplateBuilder
-  runCmd(commands: string[], options?: { user?: string }): TemplateBuilder
-  runCmd(commandOrCommands: string | string[], options?: { user?: string }): TemplateBuilder
-  setWorkdir(workdir: string): TemplateBuilder
-  setUser(user: string): TemplateBuilder
-  pipInstall(packages?: string | string[], options?: { g?: boolean }): TemplateBuilder
-  npmInstall(packages?: string | string[], options?: { g?: boolean; dev?: boolean }): TemplateBuilder
-  bunInstall(packages?: string | string[], options?: { g?: boolean; dev?: boolean }): TemplateBuilder
-  aptInstall(packages: string | string[], options?: { noInstallRecommends?: boolean; fixMissing?: boolean }): TemplateBuilder
-  addMcpServer(servers: McpServerName | McpServerName[]): TemplateBuilder
-  gitClone(url: string, path?: string, options?: { branch?: string; depth?: number; user?: string }): TemplateBuilder
-  setEnvs(envs: Record<string, string>): TemplateBuilder
-  setPatchCmd(cmd: string): TemplateBuilder
-  setStartCmd(startCommand: string, readyCommand: string | ReadyCmd): TemplateFinal
-  setReadyCmd(readyCommand: string | ReadyCmd): TemplateFinal
-  betaDevContainerPrebuild(devcontainerDirectory: string): TemplateBuilder
-  betaSetDevContainerStart(devcontainerDirectory: string): TemplateFinal
 }
+
+/** A template's instance methods: the base calls, then the steps (declaration merging). */
+export interface TemplateBase extends TemplateFromImage, TemplateBuilder, TemplateFinal {}
 
 /**
  * Starts a template definition: `Template().fromPythonImage('3.12').pipInstall([...])`.
