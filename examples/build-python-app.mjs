@@ -7,7 +7,7 @@ import { Template, Sandbox, defaultBuildLogger, waitForPort } from '../pkg/node/
 
 const here = dirname(fileURLToPath(import.meta.url))
 
-export async function buildPythonApp({ apiUrl, apiKey } = {}) {
+export async function buildPythonApp({ apiUrl, apiKey, registryUrl } = {}) {
   const template = Template({ fileContextPath: join(here, 'python-app') })
     .fromPythonImage('3.12')
     .copy('requirements.txt', '/home/user/app/')
@@ -23,7 +23,13 @@ export async function buildPythonApp({ apiUrl, apiKey } = {}) {
     apiUrl,
     apiKey,
     tags: ['v1', 'latest'],
+    // The emulator serves a small registry: python:3.12's ENV and CMD are inherited
+    // from it, offline (the real service needs none: Docker Hub is read directly).
+    registryUrl,
     onBuildLogs: defaultBuildLogger({ minLevel: 'info' }),
+    onBuildProgress: (p) => {
+      if (p.state !== 'started') console.log(`  step ${p.index}/${p.total} ${p.state}${p.cached ? ' (cached)' : ''} in ${p.durationMs} ms: ${p.description}`)
+    },
   })
   console.log('--- BuildInfo ---')
   console.log(build)

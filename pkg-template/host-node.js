@@ -1,6 +1,10 @@
 // The Node host (the `Host` contract of host.d.ts): the environment, files, stdout,
 // the on-demand module and uploads spooled to disk. Wrapped into CommonJS by the
 // build script, which passes `loadExtras` (a synchronous require of that module).
+/**
+ * @param {() => import('./host').Extras} loadExtras
+ * @returns {import('./host').Host}
+ */
 function createHost(loadExtras) {
   'use strict'
   const fs = require('node:fs')
@@ -9,9 +13,10 @@ function createHost(loadExtras) {
   const zlib = require('node:zlib')
   const crypto = require('node:crypto')
   const CHUNK = 4 * 1024 * 1024
-  let buffer // one read buffer for every file: memory stays flat however large the context
+  /** @type {Buffer | undefined} one read buffer for every file: memory stays flat however large the context */
+  let buffer
 
-  /** The context directory's view the on-demand module walks (`FsHost`). */
+  /** @type {import('./host').FsHost} The context directory's view the on-demand module walks. */
   const fsHost = {
     listDir(p) {
       try {
@@ -48,6 +53,7 @@ function createHost(loadExtras) {
       os: ({ linux: 'Linux', darwin: 'OS X', win32: 'Windows' })[os.platform()] || 'unknown',
     },
     env() {
+      /** @type {Record<string, string>} */
       const out = {}
       for (const k of ['NOVITA_API_KEY', 'NOVITA_ACCESS_TOKEN', 'NOVITA_DOMAIN', 'NOVITA_DEBUG', 'NOVITA_API_URL']) {
         if (process.env[k] !== undefined) out[k] = process.env[k]
@@ -90,7 +96,7 @@ function createHost(loadExtras) {
         /** `size` bytes of `rel`, in chunks of one shared buffer (consumed before the next read). */
         async read(root, rel, size, onChunk) {
           buffer ??= Buffer.allocUnsafe(CHUNK)
-          const fd = fs.openSync(path.join(root, rel), 'r')
+          const fd = fs.openSync(path.join(String(root), rel), 'r')
           let at = 0
           try {
             while (at < size) {
@@ -109,7 +115,6 @@ function createHost(loadExtras) {
 
     /** The on-demand module (loaded at the first call; Node loads it synchronously). */
     extras: () => Promise.resolve(loadExtras()),
-    extrasSync: () => loadExtras(),
     /** Node's native SHA-256 (several times faster than one compiled to wasm). */
     sha256() {
       const h = crypto.createHash('sha256')
@@ -126,13 +131,13 @@ function createHost(loadExtras) {
       const gzip = zlib.createGzip({ level: zlib.constants.Z_BEST_SPEED })
       gzip.pipe(out)
       const closed = new Promise((resolve, reject) => {
-        out.on('close', resolve)
+        out.on('close', () => resolve(undefined))
         out.on('error', reject)
         gzip.on('error', reject)
       })
       return {
         // Copied: the caller's chunk (the shared read buffer) is reused at once.
-        write: (chunk) => (gzip.write(Buffer.from(chunk)) ? undefined : new Promise((r) => gzip.once('drain', r))),
+        write: (chunk) => (gzip.write(Buffer.from(chunk)) ? undefined : new Promise((r) => gzip.once('drain', () => r(undefined)))),
         async finish() {
           gzip.end()
           await closed
@@ -147,6 +152,7 @@ function createHost(loadExtras) {
     },
     /** PUT the spooled archive; resolves with a reply as `send` gives it (never rejects). */
     uploadSpool(url, spooled, timeoutMs, signal) {
+      const file = String(spooled.path)
       const target = new URL(url)
       const lib = target.protocol === 'https:' ? require('node:https') : require('node:http')
       const failed = (kind, why) => ({ kind, status: 0, statusText: why, headers: '', body: new Uint8Array(0) })
@@ -157,7 +163,7 @@ function createHost(loadExtras) {
           settled = true
           clearTimeout(timer)
           if (signal) signal.removeEventListener('abort', onAbort)
-          fs.rmSync(path.dirname(spooled.path), { recursive: true, force: true })
+          fs.rmSync(path.dirname(file), { recursive: true, force: true })
           resolve(reply)
         }
         const req = lib.request(target, { method: 'PUT', headers: { 'content-length': String(spooled.size) } }, (res) => {
@@ -176,8 +182,8 @@ function createHost(loadExtras) {
           if (signal.aborted) return onAbort()
           signal.addEventListener('abort', onAbort, { once: true })
         }
-        req.on('error', (e) => done(failed(1, String(e.message || e) + (e.code ? ` (${e.code})` : ''))))
-        fs.createReadStream(spooled.path).on('error', (e) => { req.destroy(); done(failed(4, String(e.message || e))) }).pipe(req)
+        req.on('error', (/** @type {NodeJS.ErrnoException} */ e) => done(failed(1, String(e.message || e) + (e.code ? ` (${e.code})` : ''))))
+        fs.createReadStream(file).on('error', (e) => { req.destroy(); done(failed(4, String(e.message || e))) }).pipe(req)
       })
     },
 

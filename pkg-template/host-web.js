@@ -1,8 +1,13 @@
 // The browser host (the `Host` contract of host.d.ts): no file system and no
 // environment; output through the console; uploads gzipped by CompressionStream.
 // `loadExtras` (from the entry) loads the on-demand module on first use.
+/**
+ * @param {() => Promise<import('./host').Extras>} loadExtras
+ * @returns {import('./host').Host}
+ */
 function createHost(loadExtras) {
   'use strict'
+  /** @type {Promise<import('./host').Extras> | undefined} */
   let extras
   return {
     info: { kind: 'browser' },

@@ -18,7 +18,7 @@ module() { # <cargo package> <crate file name> <module name>
   for target in web nodejs; do
     dir=$out/$([ $target = web ] && echo web || echo node)
     wasm-bindgen --target $target --out-dir "$dir" --out-name "$3" "$release/$2.wasm"
-    node_modules/.bin/wasm-opt -Oz "$dir/$3_bg.wasm" -o "$dir/$3_bg.wasm"
+    node_modules/.bin/wasm-opt -Oz --converge "$dir/$3_bg.wasm" -o "$dir/$3_bg.wasm"
   done
 }
 

@@ -40,7 +40,7 @@ process.on('SIGTERM', stop)
 
 console.log(`emulator: ${emulator.url} (API key ${apiKey})\n`)
 try {
-  await buildPythonApp({ apiUrl: emulator.url, apiKey })
+  await buildPythonApp({ apiUrl: emulator.url, apiKey, registryUrl: `${emulator.url}/registry` })
 } catch (e) {
   console.error(`demo build failed: ${e.name}: ${e.message}`)
 }

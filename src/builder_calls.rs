@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use novita_template_error::SdkError;
 use novita_template_json::shape::{Num, OneOrMany};
-use novita_template_json::Json;
+use novita_template_json::{cat, u64_text, Json};
 use novita_template_model::{dockerfile, Template};
 
 use crate::builder_options::*;
@@ -117,7 +117,7 @@ pub(crate) fn apply(t: &mut Template, args: &Args) -> Result<Vec<String>, SdkErr
             let items: Vec<Json> = a.required(0, "items")?;
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let label = alloc::format!("copyItems[{i}]");
+                let label = cat!("copyItems[", &u64_text(i as u64), "]");
                 let item: CopyItem = crate::interop::decode_options(&label, item)?;
                 out.push(item.into());
             }
@@ -202,7 +202,7 @@ pub(crate) fn apply(t: &mut Template, args: &Args) -> Result<Vec<String>, SdkErr
             for (k, v) in envs {
                 let Some(v) = v.as_str() else {
                     let got = novita_template_json::shape::describe(Some(v));
-                    let what = alloc::format!("the value of `{k}` must be a string, got {got}");
+                    let what = cat!("the value of `", k, "` must be a string, got ", &got);
                     return Err(invalid(a.method(), "envs", &what));
                 };
                 pairs.push((k.as_str(), v));

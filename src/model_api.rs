@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use novita_template_error::SdkError;
-use novita_template_json::{parse, Json};
+use novita_template_json::{cat, parse, Json};
 use novita_template_model::image_config::{self, env_from_config_entries, ImageConfig};
 use novita_template_model::{dockerfile, wire, InstructionKind, Template};
 use wasm_bindgen::prelude::*;
@@ -140,9 +140,10 @@ impl Model {
             return "null".into();
         };
         if browser && registry_url.is_none() {
-            let why = alloc::format!(
-                "Not reading {}'s config: browsers cannot read public registries (CORS). Pass registryUrl (a proxy, or the emulator's <apiUrl>/registry) to inherit the image's ENV, WORKDIR and start command.",
-                request.image
+            let why = cat!(
+                "Not reading ",
+                &request.image,
+                "'s config: browsers cannot read public registries (CORS). Pass registryUrl (a proxy, or the emulator's <apiUrl>/registry) to inherit the image's ENV, WORKDIR and start command.",
             );
             self.template.record_image_config_failure(&why, None);
             return Json::Obj(alloc::vec![("skip".into(), Json::str(why))]).to_compact();
@@ -188,7 +189,13 @@ impl Model {
         let unusable = v.get("unusable").and_then(Json::as_bool);
         self.template.record_image_config_failure(error, unusable);
         let image = self.template.base_image().unwrap_or("the base image");
-        alloc::format!("Could not read {image}: {error}. The template will build without the environment, working directory and start command the image declares.")
+        cat!(
+            "Could not read ",
+            image,
+            ": ",
+            error,
+            ". The template will build without the environment, working directory and start command the image declares.",
+        )
     }
 
     /// `TemplateBase.imageConfigFailure(t)`: `{error, unusable?}` or `null`.

@@ -15,6 +15,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use novita_template_json::shape::put;
 use novita_template_json::Json;
 
 /// The JavaScript error classes, in the order of the face's table.
@@ -173,18 +174,25 @@ impl SdkError {
 
     /// `{"class": <index>, "message": …, "step"?, "status"?, …fields}` for the face.
     pub fn to_json(&self) -> Json {
-        let mut members = alloc::vec![
-            ("class".into(), Json::int(self.class.index() as i64)),
-            ("message".into(), Json::str(self.message.as_str())),
-        ];
-        if let Some(step) = &self.step {
-            members.push(("step".into(), Json::str(step.as_str())));
-        }
-        if let Some(status) = self.status {
-            members.push(("status".into(), Json::int(i64::from(status))));
-        }
+        let mut members = Vec::with_capacity(4 + self.fields.len());
+        put(
+            &mut members,
+            "class",
+            Some(Json::int(self.class.index() as i64)),
+        );
+        put(
+            &mut members,
+            "message",
+            Some(Json::str(self.message.as_str())),
+        );
+        put(&mut members, "step", self.step.as_deref().map(Json::str));
+        put(
+            &mut members,
+            "status",
+            self.status.map(|s| Json::int(i64::from(s))),
+        );
         for (k, v) in &self.fields {
-            members.push(((*k).into(), v.clone()));
+            put(&mut members, k, Some(v.clone()));
         }
         Json::Obj(members)
     }

@@ -100,11 +100,15 @@ fn options_error(method: &str, v: &Json, m: Mismatch) -> SdkError {
         invalid(
             method,
             "",
-            &["options must be an object, got ", &describe(Some(v))].concat(),
+            &novita_template_json::cat!("options must be an object, got ", &describe(Some(v))),
         )
     } else {
         let argument = top_level(&m.path).to_string();
-        invalid(method, &argument, &["option ", &m.message()].concat())
+        invalid(
+            method,
+            &argument,
+            &novita_template_json::cat!("option ", &m.message()),
+        )
     }
 }
 

@@ -99,16 +99,23 @@ fn paint(text: &str, open: &str, close: &str, color: ColorLevel) -> String {
     if color == ColorLevel::None {
         text.to_string()
     } else {
-        format!("\u{1b}[{open}m{text}\u{1b}[{close}m")
+        novita_template_json::cat!("\u{1b}[", open, "m", text, "\u{1b}[", close, "m")
     }
 }
 
 /// An orange-ish hex colour at each chalk level.
 fn hex_open(rgb: (u8, u8, u8), ansi256: u8, basic: u8, color: ColorLevel) -> String {
     match color {
-        ColorLevel::TrueColor => format!("38;2;{};{};{}", rgb.0, rgb.1, rgb.2),
-        ColorLevel::Ansi256 => format!("38;5;{ansi256}"),
-        _ => basic.to_string(),
+        ColorLevel::TrueColor => novita_template_json::cat!(
+            "38;2;",
+            &u64_text(rgb.0.into()),
+            ";",
+            &u64_text(rgb.1.into()),
+            ";",
+            &u64_text(rgb.2.into()),
+        ),
+        ColorLevel::Ansi256 => novita_template_json::cat!("38;5;", &u64_text(ansi256.into())),
+        _ => u64_text(basic.into()),
     }
 }
 
@@ -141,12 +148,15 @@ pub fn format_line(
     local_time: &str,
     color: ColorLevel,
 ) -> String {
-    format!(
-        "{} | {} {} {}\n",
-        format_elapsed(elapsed_ms),
-        paint(local_time, "2", "22", color),
-        level_label(&entry.level, color),
-        entry.message
+    novita_template_json::cat!(
+        &format_elapsed(elapsed_ms),
+        " | ",
+        &paint(local_time, "2", "22", color),
+        " ",
+        &level_label(&entry.level, color),
+        " ",
+        &entry.message,
+        "\n",
     )
 }
 
@@ -154,9 +164,11 @@ pub fn format_line(
 /// `<frame> Building <seconds>s\r`.
 pub fn spinner_line(frame: u64, elapsed_ms: f64) -> String {
     let glyph = SPINNER_FRAMES[(frame % SPINNER_FRAMES.len() as u64) as usize];
-    format!(
-        "{glyph} Building {}s\r",
-        to_fixed_1(elapsed_ms.max(0.0) / 1000.0)
+    novita_template_json::cat!(
+        glyph,
+        " Building ",
+        &to_fixed_1(elapsed_ms.max(0.0) / 1000.0),
+        "s\r",
     )
 }
 

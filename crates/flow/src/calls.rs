@@ -46,8 +46,11 @@ pub fn signature(kind: &str) -> Option<(&'static str, usize)> {
 /// `"<method>: `<name>` must be a non-empty string"` unless `value` has text.
 pub fn non_empty(method: &str, name: &str, value: &str) -> Result<(), SdkError> {
     if value.trim().is_empty() {
-        return Err(SdkError::invalid(format!(
-            "{method}: `{name}` must be a non-empty string"
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": `",
+            name,
+            "` must be a non-empty string"
         )));
     }
     Ok(())
@@ -56,8 +59,9 @@ pub fn non_empty(method: &str, name: &str, value: &str) -> Result<(), SdkError> 
 /// One or more tags, none of them empty.
 pub fn tag_list(method: &str, tags: &[String]) -> Result<(), SdkError> {
     if tags.is_empty() || tags.iter().any(|t| t.trim().is_empty()) {
-        return Err(SdkError::invalid(format!(
-            "{method}: `tags` must be one or more non-empty strings"
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": `tags` must be one or more non-empty strings"
         )));
     }
     Ok(())
@@ -176,8 +180,9 @@ pub fn build_status(
 ) -> Result<JsonCall, SdkError> {
     let method = "Template.getBuildStatus";
     if template_id.is_empty() || build_id.is_empty() {
-        return Err(SdkError::invalid(format!(
-            "{method}: `templateId` and `buildId` are required (as returned by buildInBackground)"
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": `templateId` and `buildId` are required (as returned by buildInBackground)",
         )));
     }
     config.reject_legacy(method)?;

@@ -10,6 +10,7 @@ use core::fmt;
 use crate::http::is_secret_header;
 use novita_template_json::quote;
 use novita_template_json::shape::{Decode, Encode, JsSignal, Mismatch, Num, StrMap, Ts};
+use novita_template_json::text::{find_str, parse_u64};
 
 /// The SDK version the headers announce (the official SDK this crate mirrors).
 pub const SDK_VERSION: &str = "2.1.1";
@@ -210,14 +211,13 @@ fn is_loopback_host(host: &str) -> bool {
     if host == "::1" {
         return true;
     }
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts[0] == "127"
-        && parts.iter().all(|p| {
+    host.split('.').count() == 4
+        && host.starts_with("127.")
+        && host.split('.').all(|p| {
             !p.is_empty()
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+                && parse_u64(p).is_some_and(|n| n <= 255)
         })
 }
 
@@ -225,14 +225,18 @@ fn is_loopback_host(host: &str) -> bool {
 fn redact_userinfo(url: &str) -> String {
     // A query string may carry a token too: it is not echoed either.
     let url = match url.find('?') {
-        Some(q) => format!("{}?<redacted>", &url[..q]),
+        Some(q) => novita_template_json::cat!(&url[..q], "?<redacted>"),
         None => url.to_string(),
     };
-    if let Some(scheme_end) = url.find("://") {
+    if let Some(scheme_end) = find_str(&url, "://") {
         let rest = &url[scheme_end + 3..];
         let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
         if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{}://<redacted>@{}", &url[..scheme_end], &rest[at + 1..]);
+            return novita_template_json::cat!(
+                &url[..scheme_end],
+                "://<redacted>@",
+                &rest[at + 1..]
+            );
         }
     }
     url
@@ -242,13 +246,34 @@ fn redact_userinfo(url: &str) -> String {
 /// NUL or characters beyond Latin-1 (what `fetch` accepts), so a bad key or
 /// header fails here, at once and typed, not as a network error after retries.
 fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError> {
-    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    let token = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '!' | '#'
+                    | '$'
+                    | '%'
+                    | '&'
+                    | '\''
+                    | '*'
+                    | '+'
+                    | '-'
+                    | '.'
+                    | '^'
+                    | '_'
+                    | '`'
+                    | '|'
+                    | '~'
+            )
+    };
     if name.is_empty() || !name.chars().all(token) {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!(
-                "{option}: header name {} is not a valid HTTP header name",
-                quote(name)
+            novita_template_json::cat!(
+                option,
+                ": header name ",
+                &quote(name),
+                " is not a valid HTTP header name",
             ),
         ));
     }
@@ -258,7 +283,10 @@ fn validate_header(name: &str, value: &str, option: &str) -> Result<(), SdkError
     {
         return Err(SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!("{option}: the value contains a line break, NUL or a character an HTTP header cannot carry"),
+            novita_template_json::cat!(
+                option,
+                ": the value contains a line break, NUL or a character an HTTP header cannot carry",
+            ),
         ));
     }
     Ok(())
@@ -270,7 +298,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     let bad = |why: &str| {
         SdkError::new(
             ErrorClass::InvalidArgumentError,
-            format!("apiUrl \"{}\" {why}", redact_userinfo(url)),
+            novita_template_json::cat!("apiUrl \"", &redact_userinfo(url), "\" ", why),
         )
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -278,10 +306,10 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     }
     // WHATWG URL parsers read `\` as `/` in http(s) URLs: `http://a.com\@127.0.0.1`
     // goes to a.com. Refused rather than second-guessed.
-    if url.contains('\\') {
+    if url.as_bytes().contains(&b'\\') {
         return Err(bad("must not contain a backslash"));
     }
-    let Some(scheme_end) = url.find("://") else {
+    let Some(scheme_end) = find_str(url, "://") else {
         return Err(bad("is not an absolute http(s) URL"));
     };
     let scheme = url[..scheme_end].to_ascii_lowercase();
@@ -290,7 +318,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
     }
     let rest = &url[scheme_end + 3..];
     let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    if authority.contains('@') {
+    if authority.as_bytes().contains(&b'@') {
         return Err(bad(
             "must not contain credentials (user:password@); pass apiKey or accessToken instead",
         ));
@@ -312,7 +340,7 @@ fn validate_api_url(url: &str, allow_insecure_http: bool) -> Result<(), SdkError
         if !port.is_empty()
             && (port.len() > 5
                 || !port.bytes().all(|b| b.is_ascii_digit())
-                || port.parse::<u32>().map_or(true, |p| p > 65_535))
+                || parse_u64(port).is_none_or(|p| p > 65_535))
         {
             return Err(bad("has an invalid port"));
         }
@@ -369,7 +397,7 @@ impl ConnectionConfig {
             if debug {
                 "http://localhost:3000".to_string()
             } else {
-                format!("https://api.{domain}")
+                novita_template_json::cat!("https://api.", &domain)
             }
         });
         let trimmed = raw_url.trim();
@@ -379,7 +407,7 @@ impl ConnectionConfig {
                 "API URL cannot be empty",
             ));
         }
-        let has_scheme = trimmed.find("://").is_some_and(|i| {
+        let has_scheme = find_str(trimmed, "://").is_some_and(|i| {
             i > 0
                 && trimmed[..i]
                     .bytes()
@@ -388,7 +416,7 @@ impl ConnectionConfig {
         let mut api_url = if has_scheme {
             trimmed.to_string()
         } else {
-            format!("https://{trimmed}")
+            novita_template_json::cat!("https://", trimmed)
         };
         while api_url.ends_with('/') {
             api_url.pop();
@@ -416,7 +444,7 @@ impl ConnectionConfig {
             set_header(
                 &mut headers,
                 "User-Agent",
-                &format!("novita-sandbox-sdk-js/{SDK_VERSION}"),
+                &novita_template_json::cat!("novita-sandbox-sdk-js/", SDK_VERSION),
             );
         } else {
             remove_header(&mut headers, "User-Agent");
@@ -527,7 +555,7 @@ impl ConnectionConfig {
         if self.is_legacy_domain() {
             return Err(SdkError::new(
                 ErrorClass::BuildError,
-                format!("{feature} is not supported on legacy domains"),
+                novita_template_json::cat!(feature, " is not supported on legacy domains"),
             ));
         }
         Ok(())
@@ -573,7 +601,11 @@ impl ConnectionConfig {
             set_header(headers, "X-API-KEY", key);
         }
         if let Some(token) = &self.access_token {
-            set_header(headers, "Authorization", &format!("Bearer {token}"));
+            set_header(
+                headers,
+                "Authorization",
+                &novita_template_json::cat!("Bearer ", token),
+            );
         }
         for (k, v) in &self.headers {
             set_header(headers, k, v);

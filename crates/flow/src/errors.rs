@@ -10,7 +10,8 @@ use crate::prelude::*;
 
 use crate::endpoint::Endpoint;
 use crate::http::{HttpResponse, TransportError};
-use novita_template_json::{parse_bytes, quote};
+use novita_template_json::text::utf8_lossy;
+use novita_template_json::{parse_bytes, quote, u64_text};
 
 /// Longest server-provided text (in characters) copied into an error message.
 pub const MAX_DETAIL_CHARS: usize = 500;
@@ -19,7 +20,12 @@ pub const MAX_DETAIL_CHARS: usize = 500;
 pub fn truncate_detail(text: &str) -> String {
     match text.char_indices().nth(MAX_DETAIL_CHARS) {
         None => text.to_string(),
-        Some((cut, _)) => format!("{}… ({} bytes in total)", &text[..cut], text.len()),
+        Some((cut, _)) => novita_template_json::cat!(
+            &text[..cut],
+            "… (",
+            &u64_text(text.len() as u64),
+            " bytes in total)",
+        ),
     }
 }
 
@@ -44,7 +50,7 @@ fn error_detail(body: &[u8]) -> Option<String> {
         },
         Ok(Json::Str(s)) => s,
         Ok(v) => v.to_compact(),
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
+        Err(_) => utf8_lossy(body).into_owned(),
     };
     Some(truncate_detail(&detail))
 }
@@ -54,67 +60,59 @@ fn error_detail(body: &[u8]) -> Option<String> {
 pub fn error_from_status(endpoint: Endpoint, response: &HttpResponse) -> SdkError {
     let status = response.status;
     let detail = error_detail(&response.body);
-    // Delay-seconds only: an HTTP-date needs the clock, which the retry logic has.
-    let retry_after_ms = response
-        .header("retry-after")
-        .and_then(crate::retry::delay_seconds_ms);
-    let with_status = |class: ErrorClass, message: String| {
-        let mut e = SdkError::new(class, message).with_status(status);
-        e.retry_after_ms = retry_after_ms;
-        e
-    };
-    let fallback = || format!("{status}: {}", response.status_text_or_reason());
-    match endpoint {
-        Endpoint::FileUpload => with_status(
+    let code = u64_text(u64::from(status));
+    let with_code = |text: &str| novita_template_json::cat!(code.as_str(), ": ", text);
+    let reason = response.status_text_or_reason();
+    let (class, message) = match endpoint {
+        Endpoint::FileUpload => (
             ErrorClass::FileUploadError,
-            format!(
-                "Failed to upload file: {}",
-                response.status_text_or_reason()
-            ),
+            novita_template_json::cat!("Failed to upload file: ", reason),
         ),
-        Endpoint::GetTemplate => {
-            // The official SDK prints `JSON.stringify(error)` for this call.
-            let message = if response.body.is_empty() {
-                fallback()
-            } else {
-                let shown = compact_json(&response.body)
-                    .unwrap_or_else(|| quote(&String::from_utf8_lossy(&response.body)));
-                format!("{status}: {}", truncate_detail(&shown))
-            };
-            with_status(ErrorClass::BuildError, message)
+        // The official SDK prints `JSON.stringify(error)` for this call.
+        Endpoint::GetTemplate if !response.body.is_empty() => {
+            let shown =
+                compact_json(&response.body).unwrap_or_else(|| quote(&utf8_lossy(&response.body)));
+            (ErrorClass::BuildError, with_code(&truncate_detail(&shown)))
         }
-        Endpoint::ListTemplates => {
-            // Raw fetch: `body.message ?? JSON.stringify(body)`, or statusText for non-JSON.
-            let message = match parse_bytes(&response.body) {
-                Ok(_) => format!("{status}: {}", detail.unwrap_or_default()),
-                Err(_) => fallback(),
-            };
-            with_status(ErrorClass::BuildError, message)
+        // Raw fetch: `body.message ?? JSON.stringify(body)`, or statusText for non-JSON.
+        Endpoint::ListTemplates if parse_bytes(&response.body).is_ok() => (
+            ErrorClass::BuildError,
+            with_code(detail.as_deref().unwrap_or_default()),
+        ),
+        Endpoint::GetTemplate | Endpoint::ListTemplates => {
+            (ErrorClass::BuildError, with_code(reason))
         }
         _ => {
-            let suffix = detail
-                .as_deref()
-                .filter(|d| !d.is_empty())
-                .map(|d| format!(" - {d}"))
-                .unwrap_or_default();
+            let detail = detail.as_deref().unwrap_or_default();
+            let suffix = if detail.is_empty() { "" } else { " - " };
             match status {
-                401 => with_status(
+                401 => (
                     ErrorClass::AuthenticationError,
-                    format!("Unauthorized, please check your credentials.{suffix}"),
+                    novita_template_json::cat!(
+                        "Unauthorized, please check your credentials.",
+                        suffix,
+                        detail,
+                    ),
                 ),
-                429 => with_status(
+                429 => (
                     ErrorClass::RateLimitError,
-                    format!("Rate limit exceeded, please try again later{suffix}"),
+                    novita_template_json::cat!(
+                        "Rate limit exceeded, please try again later",
+                        suffix,
+                        detail,
+                    ),
                 ),
-                _ => match detail {
-                    Some(d) if !d.is_empty() => {
-                        with_status(endpoint.error_class(), format!("{status}: {d}"))
-                    }
-                    _ => with_status(endpoint.error_class(), fallback()),
-                },
+                _ if detail.is_empty() => (endpoint.error_class(), with_code(reason)),
+                _ => (endpoint.error_class(), with_code(detail)),
             }
         }
-    }
+    };
+    let mut e = SdkError::new(class, message).with_status(status);
+    // Delay-seconds only: an HTTP-date needs the clock, which the retry logic has.
+    e.retry_after_ms = response
+        .header("retry-after")
+        .and_then(crate::retry::delay_seconds_ms);
+    e
 }
 
 /// The error for a request that got no response.
@@ -126,25 +124,25 @@ pub fn error_from_transport(
     match error {
         TransportError::Aborted => SdkError::new(ErrorClass::AbortError, "The request was aborted"),
         TransportError::Timeout => {
-            let after = timeout_ms
-                .map(|ms| format!(" after {ms} ms"))
-                .unwrap_or_default();
-            SdkError::new(
-                ErrorClass::TimeoutError,
-                format!("Request timed out{after}"),
-            )
+            let message = match timeout_ms {
+                Some(ms) => {
+                    novita_template_json::cat!("Request timed out after ", &u64_text(ms), " ms")
+                }
+                None => "Request timed out".into(),
+            };
+            SdkError::new(ErrorClass::TimeoutError, message)
         }
         TransportError::Network(msg) if endpoint == Endpoint::FileUpload => SdkError::new(
             ErrorClass::FileUploadError,
-            format!("Failed to upload file: {}", truncate_detail(msg)),
+            novita_template_json::cat!("Failed to upload file: ", &truncate_detail(msg)),
         ),
         TransportError::Network(msg) => SdkError::new(
             ErrorClass::NetworkError,
-            format!("Network error: {}", truncate_detail(msg)),
+            novita_template_json::cat!("Network error: ", &truncate_detail(msg)),
         ),
         TransportError::Unreadable(msg) => SdkError::new(
             endpoint.error_class(),
-            format!("Invalid response from the server: {}", truncate_detail(msg)),
+            novita_template_json::cat!("Invalid response from the server: ", &truncate_detail(msg)),
         ),
     }
 }

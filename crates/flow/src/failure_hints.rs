@@ -68,12 +68,9 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 /// The cause of a failure whose message is `message` and whose failing step last
 /// printed `tail`, if it is a known one.
 pub fn explain_failure(message: &str, tail: &[&str]) -> Option<FailureCause> {
-    let texts = core::iter::once(message).chain(tail.iter().copied());
-    let texts: alloc::vec::Vec<&str> = texts.collect();
     CAUSES.iter().find_map(|(needles, cause)| {
-        let hit = texts
-            .iter()
-            .any(|t| needles.iter().any(|n| contains_ci(t, n)));
+        let mentioned = |t: &str| needles.iter().any(|n| contains_ci(t, n));
+        let hit = mentioned(message) || tail.iter().any(|t| mentioned(t));
         hit.then_some(*cause)
     })
 }

@@ -4,6 +4,7 @@
 
 use crate::prelude::*;
 use core::fmt;
+use novita_template_json::text::find_str;
 
 /// HTTP methods used by the template API.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// The path plus query of `url` (everything after the authority).
     pub fn path_and_query(&self) -> &str {
-        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
+        let after_scheme = find_str(&self.url, "://").map_or(0, |i| i + 3);
         self.url[after_scheme..]
             .find('/')
             .map_or("/", |i| &self.url[after_scheme + i..])
@@ -64,9 +65,9 @@ pub fn is_secret_header(name: &str) -> bool {
     lower == "authorization"
         || lower == "cookie"
         || lower == "proxy-authorization"
-        || lower.contains("key")
-        || lower.contains("token")
-        || lower.contains("secret")
+        || ["key", "token", "secret"]
+            .iter()
+            .any(|part| find_str(&lower, part).is_some())
 }
 
 impl fmt::Debug for HttpRequest {
@@ -137,11 +138,11 @@ impl HttpResponse {
 
     /// The status text, or the standard reason phrase when the server (or
     /// HTTP/2, which has none) left it empty.
-    pub fn status_text_or_reason(&self) -> String {
+    pub fn status_text_or_reason(&self) -> &str {
         if !self.status_text.trim().is_empty() {
-            return self.status_text.clone();
+            return &self.status_text;
         }
-        reason_phrase(self.status).to_string()
+        reason_phrase(self.status)
     }
 }
 

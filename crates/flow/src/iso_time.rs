@@ -2,7 +2,7 @@
 //! date library: parsing the RFC 3339 timestamps the build server sends, and the
 //! IMF-fixdate form of an HTTP `Retry-After` header.
 
-use crate::prelude::*;
+use novita_template_json::text::{parse_i64, parse_u64};
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -157,8 +157,16 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
 /// Parses an HTTP-date in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`)
 /// into epoch milliseconds, for `Retry-After`.
 pub fn parse_http_date_ms(text: &str) -> Option<f64> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_weekday, day, month, year, time, zone] = parts.as_slice() else {
+    let mut parts = text.split_whitespace();
+    let (Some(_weekday), Some(day), Some(month), Some(year), Some(time), Some(zone), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
     if !zone.eq_ignore_ascii_case("GMT") {
@@ -168,16 +176,16 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
-    let day: u32 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
+    let day = u32::try_from(parse_u64(day)?).ok()?;
+    let year = parse_i64(year)?;
     if day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    let hms: Vec<&str> = time.split(':').collect();
-    let [h, m, s] = hms.as_slice() else {
+    let mut hms = time.split(':');
+    let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
         return None;
     };
-    let (h, m, s): (i64, i64, i64) = (h.parse().ok()?, m.parse().ok()?, s.parse().ok()?);
+    let (h, m, s) = (parse_i64(h)?, parse_i64(m)?, parse_i64(s)?);
     if h > 23 || m > 59 || s > 60 {
         return None;
     }

@@ -27,7 +27,7 @@ mod prelude {
     pub(crate) use alloc::vec;
     pub(crate) use alloc::vec::Vec;
     pub(crate) use novita_template_error::{ErrorClass, SdkError};
-    pub(crate) use novita_template_json::Json;
+    pub(crate) use novita_template_json::{u64_text, Json};
 }
 
 pub mod ansi;

@@ -26,6 +26,7 @@ use crate::log_entry::LogEntry;
 use crate::prelude::*;
 use crate::progress::BuildProgress;
 use novita_template_json::shape::Encode;
+use novita_template_json::{push_quoted, ObjectText};
 
 /// What the build needs from the host before it can send its steps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -78,80 +79,191 @@ pub trait Machine {
     fn abort(&mut self, now_ms: f64);
 }
 
-fn obj(members: Vec<(&str, Json)>) -> Json {
-    Json::Obj(
-        members
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    )
-}
-
-fn opt_ms(ms: Option<u64>) -> Json {
-    ms.map_or(Json::Null, |ms| Json::int(ms as i64))
-}
-
 impl Step {
     /// The step as the JavaScript face's driver reads it: `{"t": "send" | "upload" |
     /// "prepare" | "sleep" | "wait" | "log" | "progress" | "done" | "fail", …}`.
     pub fn to_json(self) -> String {
-        let v = match self {
+        let mut o = ObjectText::new();
+        match self {
             Step::Send {
                 id,
                 request,
                 abortable,
-            } => obj(vec![
-                ("t", Json::str("send")),
-                ("id", Json::int(i64::from(id))),
-                ("method", Json::str(request.method.as_str())),
-                ("url", Json::str(request.url)),
-                (
-                    "headers",
-                    Json::Arr(
-                        request
-                            .headers
-                            .iter()
-                            .map(|(k, v)| Json::strs(&[k.as_str(), v.as_str()]))
-                            .collect(),
-                    ),
-                ),
-                ("body", request.body.map_or(Json::Null, Json::str)),
-                ("timeout", opt_ms(request.timeout_ms)),
-                ("abortable", Json::Bool(abortable)),
-            ]),
+            } => {
+                o.str("t", "send");
+                o.int("id", i64::from(id));
+                o.str("method", request.method.as_str());
+                o.str("url", &request.url);
+                let out = o.key("headers");
+                out.push('[');
+                for (i, (k, v)) in request.headers.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push('[');
+                    push_quoted(out, k);
+                    out.push(',');
+                    push_quoted(out, v);
+                    out.push(']');
+                }
+                out.push(']');
+                match &request.body {
+                    Some(body) => o.str("body", body),
+                    None => o.value("body", &Json::Null),
+                }
+                o.opt_int("timeout", request.timeout_ms);
+                o.value("abortable", &Json::Bool(abortable));
+            }
             Step::Upload {
                 id,
                 copy,
                 url,
                 timeout_ms,
-            } => obj(vec![
-                ("t", Json::str("upload")),
-                ("id", Json::int(i64::from(id))),
-                ("copy", Json::int(copy as i64)),
-                ("url", Json::str(url)),
-                ("timeout", opt_ms(timeout_ms)),
-            ]),
-            Step::Prepare(needs) => obj(vec![
-                ("t", Json::str("prepare")),
-                ("templateId", Json::str(needs.template_id)),
-                ("buildId", Json::str(needs.build_id)),
-            ]),
-            Step::Sleep { ms } => obj(vec![
-                ("t", Json::str("sleep")),
-                ("ms", Json::int(ms as i64)),
-            ]),
-            Step::Wait => obj(vec![("t", Json::str("wait"))]),
-            Step::Log(entry) => obj(vec![
-                ("t", Json::str("log")),
-                ("entry", entry.encode().unwrap_or(Json::Null)),
-            ]),
-            Step::Progress(p) => obj(vec![
-                ("t", Json::str("progress")),
-                ("progress", p.encode().unwrap_or(Json::Null)),
-            ]),
-            Step::Done(value) => obj(vec![("t", Json::str("done")), ("value", value)]),
-            Step::Failed(e) => obj(vec![("t", Json::str("fail")), ("error", e.to_json())]),
+            } => {
+                o.str("t", "upload");
+                o.int("id", i64::from(id));
+                o.int("copy", copy as i64);
+                o.str("url", &url);
+                o.opt_int("timeout", timeout_ms);
+            }
+            Step::Prepare(needs) => {
+                o.str("t", "prepare");
+                o.str("templateId", &needs.template_id);
+                o.str("buildId", &needs.build_id);
+            }
+            Step::Sleep { ms } => {
+                o.str("t", "sleep");
+                o.int("ms", ms as i64);
+            }
+            Step::Wait => o.str("t", "wait"),
+            Step::Log(entry) => {
+                o.str("t", "log");
+                o.value("entry", &entry.encode().unwrap_or(Json::Null));
+            }
+            Step::Progress(p) => {
+                o.str("t", "progress");
+                o.value("progress", &p.encode().unwrap_or(Json::Null));
+            }
+            Step::Done(value) => {
+                o.str("t", "done");
+                o.value("value", &value);
+            }
+            Step::Failed(e) => {
+                o.str("t", "fail");
+                o.value("error", &e.to_json());
+            }
+        }
+        o.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Method;
+
+    /// The step built as a JSON value and written by the general writer: what
+    /// `to_json` must give byte for byte.
+    fn expected(members: Vec<(&str, Json)>) -> String {
+        Json::Obj(
+            members
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
+        .to_compact()
+    }
+
+    #[test]
+    fn steps_as_the_driver_reads_them() {
+        let request = HttpRequest {
+            method: Method::Post,
+            url: "https://api.example/templates?x=\"1\"".into(),
+            headers: vec![
+                ("X-API-Key".into(), "k\u{1}\\".into()),
+                ("Content-Type".into(), "application/json".into()),
+            ],
+            body: Some("{\"a\":1}".into()),
+            timeout_ms: Some(60_000),
+            idempotent: false,
         };
-        v.to_compact()
+        assert_eq!(
+            Step::Send {
+                id: 7,
+                request: request.clone(),
+                abortable: true
+            }
+            .to_json(),
+            expected(vec![
+                ("t", Json::str("send")),
+                ("id", Json::int(7)),
+                ("method", Json::str("POST")),
+                ("url", Json::str(request.url.as_str())),
+                (
+                    "headers",
+                    Json::Arr(vec![
+                        Json::strs(&["X-API-Key", "k\u{1}\\"]),
+                        Json::strs(&["Content-Type", "application/json"]),
+                    ])
+                ),
+                ("body", Json::str("{\"a\":1}")),
+                ("timeout", Json::int(60_000)),
+                ("abortable", Json::Bool(true)),
+            ])
+        );
+        let bare = HttpRequest {
+            method: Method::Get,
+            url: "u".into(),
+            ..HttpRequest::default()
+        };
+        assert_eq!(
+            Step::Send {
+                id: 0,
+                request: bare,
+                abortable: false
+            }
+            .to_json(),
+            r#"{"t":"send","id":0,"method":"GET","url":"u","headers":[],"body":null,"timeout":null,"abortable":false}"#
+        );
+        assert_eq!(
+            Step::Upload {
+                id: 3,
+                copy: 2,
+                url: "https://up/load".into(),
+                timeout_ms: None
+            }
+            .to_json(),
+            r#"{"t":"upload","id":3,"copy":2,"url":"https://up/load","timeout":null}"#
+        );
+        assert_eq!(
+            Step::Prepare(PrepareNeeds {
+                template_id: "t1".into(),
+                build_id: "b1".into()
+            })
+            .to_json(),
+            r#"{"t":"prepare","templateId":"t1","buildId":"b1"}"#
+        );
+        assert_eq!(
+            Step::Sleep { ms: 250 }.to_json(),
+            r#"{"t":"sleep","ms":250}"#
+        );
+        assert_eq!(Step::Wait.to_json(), r#"{"t":"wait"}"#);
+        let entry = LogEntry::info(1000.0, "hello");
+        assert_eq!(
+            Step::Log(entry.clone()).to_json(),
+            expected(vec![
+                ("t", Json::str("log")),
+                ("entry", entry.encode().unwrap()),
+            ])
+        );
+        assert_eq!(
+            Step::Done(Json::strs(&["a"])).to_json(),
+            r#"{"t":"done","value":["a"]}"#
+        );
+        let e = SdkError::invalid("bad");
+        assert_eq!(
+            Step::Failed(e.clone()).to_json(),
+            expected(vec![("t", Json::str("fail")), ("error", e.to_json())])
+        );
     }
 }

@@ -67,15 +67,17 @@ impl ListOptions {
             .integer()
             .filter(|p| *p < 1_000_000_000_000_000)
             .ok_or_else(|| {
-                SdkError::invalid(format!(
-                    "page must be a whole number (got {})",
-                    page_text.text()
+                SdkError::invalid(novita_template_json::cat!(
+                    "page must be a whole number (got ",
+                    page_text.text(),
+                    ")"
                 ))
             })?;
         let limit = limit_text.integer().ok_or_else(|| {
-            SdkError::invalid(format!(
-                "limit must be a whole number (got {})",
-                limit_text.text()
+            SdkError::invalid(novita_template_json::cat!(
+                "limit must be a whole number (got ",
+                limit_text.text(),
+                ")"
             ))
         })?;
         Ok(ListParams {

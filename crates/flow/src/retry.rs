@@ -46,7 +46,7 @@ impl RetryPolicy {
 
 /// Status polling cadence. A person watching a build wants each line within half a
 /// second; the server wants few requests. A steady poll every `steady_interval_ms`
-/// does both: the wait for a line is at most one interval (p95 ≈ 0.95 × 450 ms), at
+/// does both: the wait for a line is at most one interval (p95 ≈ 0.95 × 470 ms), at
 /// less than half the official SDK's requests (one every 200 ms). Learning when the
 /// server writes its batches was tried and missed whenever steps ended at irregular
 /// times (p95 near 1.5 s). Only a build quiet for `quiet_after_ms` is polled less and
@@ -71,7 +71,7 @@ impl Default for PollPolicy {
     fn default() -> Self {
         PollPolicy {
             min_interval_ms: 200,
-            steady_interval_ms: 450,
+            steady_interval_ms: 470,
             quiet_after_ms: 20_000,
             max_interval_ms: 2_000,
             backoff_percent: 150,
@@ -158,7 +158,7 @@ pub fn delay_seconds_ms(value: &str) -> Option<u64> {
     let seconds: u64 = if whole.len() > 9 {
         999_999_999
     } else {
-        whole.parse().ok()?
+        novita_template_json::text::parse_u64(whole)?
     };
     let mut millis = 0u64;
     for (i, b) in fraction.bytes().enumerate() {

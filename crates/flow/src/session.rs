@@ -142,9 +142,10 @@ impl BuildConfig {
             match t.integer() {
                 Some(ms) if ms > 0 => self.deadline_ms = Some(ms as u64),
                 _ => {
-                    let mut e = SdkError::invalid(format!(
-                        "option `timeoutMs` must be a whole number of milliseconds > 0 (got {})",
-                        t.text()
+                    let mut e = SdkError::invalid(novita_template_json::cat!(
+                        "option `timeoutMs` must be a whole number of milliseconds > 0 (got ",
+                        t.text(),
+                        ")",
                     ));
                     e.set_field("argument", Json::str("timeoutMs"));
                     return Err(e);
@@ -318,14 +319,6 @@ impl ServerBuild {
     }
 }
 
-/// What an attempt got, for log entries: `503 Service Unavailable`, `timed out`, …
-fn outcome_text(result: &Result<HttpResponse, TransportError>) -> String {
-    match result {
-        Ok(r) => format!("{} {}", r.status, r.status_text_or_reason()),
-        Err(e) => e.describe(),
-    }
-}
-
 /// How many recent server entries are kept for a failure's log tail.
 const RECENT_ENTRIES: usize = 200;
 /// Lines of the failing step in a `BuildError`'s `logTail`.
@@ -343,9 +336,10 @@ pub struct BuildSession {
     logs: VecDeque<LogEntry>,
     /// Log entries handed to the host so far.
     logs_delivered: u64,
-    /// Progress reports, each with the number of log entries to deliver before it
-    /// (so a step's report comes just before the entry that started or ended it).
-    progress: VecDeque<(u64, BuildProgress)>,
+    /// Progress reports (a few per step), each with the number of log entries to
+    /// deliver before it, so a step's report comes just before the entry that
+    /// started or ended it.
+    progress: Vec<(u64, BuildProgress)>,
     outcome: Option<Result<BuildInfo, SdkError>>,
     started: bool,
     started_ms: f64,
@@ -369,7 +363,7 @@ pub struct BuildSession {
     drain_result: Option<Result<(), SdkError>>,
     tracker: Option<ProgressTracker>,
     /// Recent server entries `(step, message)`, for a failure's log tail.
-    recent: VecDeque<(Option<String>, String)>,
+    recent: Vec<(Option<String>, String)>,
     /// Following a build started elsewhere ([`BuildSession::watch`]).
     watching: bool,
 }
@@ -404,7 +398,7 @@ impl BuildSession {
             phase: Phase::RequestBuild,
             logs: VecDeque::new(),
             logs_delivered: 0,
-            progress: VecDeque::new(),
+            progress: Vec::new(),
             outcome: None,
             started: false,
             started_ms: now_ms,
@@ -425,7 +419,7 @@ impl BuildSession {
             drain_polls: 0,
             drain_result: None,
             tracker: None,
-            recent: VecDeque::new(),
+            recent: Vec::new(),
             watching: false,
         }
     }
@@ -481,10 +475,11 @@ impl BuildSession {
             session.finish(Err(e), now_ms);
             return session;
         }
-        let mut message = format!("Requesting build for template: {}", session.name);
+        let mut message =
+            novita_template_json::cat!("Requesting build for template: ", &session.name);
         if let Some(tags) = session.tags.as_ref().filter(|t| !t.is_empty()) {
             message.push_str(" with tags ");
-            message.push_str(&tags.join(", "));
+            message.push_str(&novita_template_json::text::join(tags, ", "));
         }
         session.logs.push_back(LogEntry::info(now_ms, message));
         let req = wire::request_build(
@@ -591,12 +586,10 @@ impl BuildSession {
         }
         if self
             .progress
-            .front()
+            .first()
             .is_some_and(|(at, _)| *at <= self.logs_delivered)
         {
-            if let Some((_, p)) = self.progress.pop_front() {
-                return Action::Progress(p);
-            }
+            return Action::Progress(self.progress.remove(0).1);
         }
         if let Some(entry) = self.logs.pop_front() {
             self.logs_delivered += 1;
@@ -781,8 +774,9 @@ impl BuildSession {
             let failed = result.is_err() && self.triggered;
             if self.triggered {
                 let at = self.logs_delivered + self.logs.len() as u64;
-                let ended = tracker.on_end(failed_step.as_deref(), failed, now_ms);
-                self.progress.extend(ended.into_iter().map(|p| (at, p)));
+                for p in tracker.on_end(failed_step.as_deref(), failed, now_ms) {
+                    self.progress.push((at, p));
+                }
             }
         }
         if self.started {
@@ -807,10 +801,10 @@ impl BuildSession {
         match &op.request {
             Some(r) => {
                 let path = r.path_and_query();
-                format!(
-                    "{} {}",
+                novita_template_json::cat!(
                     r.method.as_str(),
-                    path.split('?').next().unwrap_or(path)
+                    " ",
+                    path.split('?').next().unwrap_or(path),
                 )
             }
             None => "file upload".to_string(),
@@ -822,7 +816,13 @@ impl BuildSession {
         if self.template_id.is_empty() {
             return String::new();
         }
-        format!(" (template {}, build {})", self.template_id, self.build_id)
+        novita_template_json::cat!(
+            " (template ",
+            &self.template_id,
+            ", build ",
+            &self.build_id,
+            ")",
+        )
     }
 
     /// "it reached step 3 of 9 (runCmd(\"make\"))", or where it stood before the steps.
@@ -830,7 +830,15 @@ impl BuildSession {
         if let Some((index, total, description)) =
             self.tracker.as_ref().and_then(|t| t.position_now())
         {
-            return format!("it reached step {index} of {total} ({description})");
+            return novita_template_json::cat!(
+                "it reached step ",
+                &u64_text(index),
+                " of ",
+                &u64_text(total),
+                " (",
+                description,
+                ")",
+            );
         }
         match self.phase {
             Phase::RequestBuild => "it was still being requested".into(),
@@ -849,10 +857,13 @@ impl BuildSession {
         };
         let mut e = SdkError::new(
             ErrorClass::TemplateBuildTimeoutError,
-            format!(
-                "The build did not finish within {limit} ms: {}{goes_on}{}",
-                self.how_far(),
-                self.ids_text()
+            novita_template_json::cat!(
+                "The build did not finish within ",
+                &u64_text(limit),
+                " ms: ",
+                &self.how_far(),
+                goes_on,
+                &self.ids_text(),
             ),
         );
         if let Some((index, total, description)) =
@@ -914,19 +925,23 @@ impl BuildSession {
             ServerBuild::NotStarted if self.template_id.is_empty() => {
                 "no build was started on the server".to_string()
             }
-            ServerBuild::NotStarted => {
-                format!("the build was never started, so nothing runs on the server{ids}")
-            }
-            ServerBuild::Continues => format!(
-                "the build goes on on the server{ids}: the API has no cancel; {}",
-                self.how_far()
+            ServerBuild::NotStarted => novita_template_json::cat!(
+                "the build was never started, so nothing runs on the server",
+                &ids,
             ),
-            ServerBuild::Deleted => format!(
-                "its template {}, which this build created, was deleted",
-                self.template_id
+            ServerBuild::Continues => novita_template_json::cat!(
+                "the build goes on on the server",
+                &ids,
+                ": the API has no cancel; ",
+                &self.how_far(),
+            ),
+            ServerBuild::Deleted => novita_template_json::cat!(
+                "its template ",
+                &self.template_id,
+                ", which this build created, was deleted",
             ),
         };
-        let mut message = format!("The build was aborted: {what}");
+        let mut message = novita_template_json::cat!("The build was aborted: ", &what);
         if let Some(note) = note {
             message.push_str(" (");
             message.push_str(note);
@@ -959,12 +974,17 @@ impl BuildSession {
                 &mut self.jitter,
                 now_ms,
             ) {
-                let why = outcome_text(&result);
-                let message = format!(
-                    "Retrying {} in {delay} ms (attempt {} of {}): {why}",
-                    Self::describe(op),
-                    op.attempts.made() + 1,
-                    self.config.retry.max_attempts
+                let message = novita_template_json::cat!(
+                    "Retrying ",
+                    &Self::describe(op),
+                    " in ",
+                    &u64_text(delay),
+                    " ms (attempt ",
+                    &u64_text((op.attempts.made() + 1).into()),
+                    " of ",
+                    &u64_text(self.config.retry.max_attempts.into()),
+                    "): ",
+                    &outcome_text(&result),
                 );
                 self.logs.push_back(LogEntry::new(now_ms, "debug", message));
                 return;
@@ -1007,9 +1027,11 @@ impl BuildSession {
                 self.reply_tags = reply.tags;
                 self.logs.push_back(LogEntry::info(
                     now_ms,
-                    format!(
-                        "Template created with ID: {}, Build ID: {}",
-                        self.template_id, self.build_id
+                    novita_template_json::cat!(
+                        "Template created with ID: ",
+                        &self.template_id,
+                        ", Build ID: ",
+                        &self.build_id,
                     ),
                 ));
                 self.phase = Phase::AwaitSteps;
@@ -1043,7 +1065,11 @@ impl BuildSession {
                     let src = self.copies[slot].copy.src.clone();
                     self.logs.push_back(LogEntry::info(
                         now_ms,
-                        format!("Skipping upload of '{src}', already cached"),
+                        novita_template_json::cat!(
+                            "Skipping upload of '",
+                            &src,
+                            "', already cached"
+                        ),
                     ));
                     self.copies[slot].done = true;
                     self.after_copy_progress(now_ms);
@@ -1068,8 +1094,10 @@ impl BuildSession {
                 };
                 state.done = true;
                 let src = state.copy.src.clone();
-                self.logs
-                    .push_back(LogEntry::info(now_ms, format!("Uploaded '{src}'")));
+                self.logs.push_back(LogEntry::info(
+                    now_ms,
+                    novita_template_json::cat!("Uploaded '", &src, "'"),
+                ));
                 self.after_copy_progress(now_ms);
             }
         }
@@ -1114,11 +1142,14 @@ impl BuildSession {
         result: &Result<HttpResponse, TransportError>,
         now_ms: f64,
     ) {
-        let why = outcome_text(result);
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
-            format!("The build trigger got no clear answer ({why}); asking the server whether the build started"),
+            novita_template_json::cat!(
+                "The build trigger got no clear answer (",
+                &outcome_text(result),
+                "); asking the server whether the build started",
+            ),
         ));
         let req = wire::build_status(
             &self.config.connection,
@@ -1179,7 +1210,7 @@ impl BuildSession {
         self.logs.push_back(LogEntry::new(
             now_ms,
             "debug",
-            format!("The build had started (status {status})"),
+            novita_template_json::cat!("The build had started (status ", &status, ")"),
         ));
         self.on_trigger(Ok(HttpResponse::accepted()), now_ms);
         if self.phase == Phase::Polling {
@@ -1270,14 +1301,15 @@ impl BuildSession {
             let e = entry.to_log_entry(now_ms);
             if let Some(tracker) = &mut self.tracker {
                 let at = self.logs_delivered + self.logs.len() as u64;
-                let changed = tracker.on_entry(entry.step.as_deref(), &e.message, e.timestamp_ms);
-                self.progress.extend(changed.into_iter().map(|p| (at, p)));
+                for p in tracker.on_entry(entry.step.as_deref(), &e.message, e.timestamp_ms) {
+                    self.progress.push((at, p));
+                }
             }
             if self.recent.len() == RECENT_ENTRIES {
-                self.recent.pop_front();
+                // At most RECENT_ENTRIES moves: a Vec is enough (no third VecDeque).
+                self.recent.remove(0);
             }
-            self.recent
-                .push_back((entry.step.clone(), e.message.clone()));
+            self.recent.push((entry.step.clone(), e.message.clone()));
             self.logs.push_back(e);
         }
         self.logs_offset += count;
@@ -1310,7 +1342,7 @@ impl BuildSession {
                         let stripped = crate::ansi::strip_ansi(&e.message);
                         if !self.recent.iter().any(|(_, m)| *m == stripped) {
                             self.recent
-                                .push_back((e.step.clone().or(step.clone()), stripped));
+                                .push((e.step.clone().or(step.clone()), stripped));
                         }
                     }
                 }
@@ -1343,23 +1375,18 @@ impl BuildSession {
     /// `reason` and a `hint`; the server's message stays the error's message.
     fn explain(&self, error: &mut SdkError) {
         let step = error.step.clone();
-        let tail: Vec<&str> = {
-            let of_step: Vec<&str> = self
-                .recent
-                .iter()
-                .filter(|(s, _)| step.is_some() && *s == step)
-                .map(|(_, m)| m.as_str())
-                .collect();
-            let lines = if of_step.is_empty() {
-                self.recent.iter().map(|(_, m)| m.as_str()).collect()
-            } else {
-                of_step
-            };
-            let skip = lines.len().saturating_sub(LOG_TAIL_LINES);
-            lines.into_iter().skip(skip).collect()
-        };
-        error.set_field("logTail", Json::strs(&tail));
-        if let Some(cause) = explain_failure(&error.message, &tail) {
+        // The failing step's lines, or every recent line when none is the step's.
+        let of_step = |s: &Option<String>| step.is_some() && *s == step;
+        let any_of_step = self.recent.iter().any(|(s, _)| of_step(s));
+        let mut lines: Vec<&str> = Vec::new();
+        for (s, m) in &self.recent {
+            if !any_of_step || of_step(s) {
+                lines.push(m);
+            }
+        }
+        let tail = &lines[lines.len().saturating_sub(LOG_TAIL_LINES)..];
+        error.set_field("logTail", Json::strs(tail));
+        if let Some(cause) = explain_failure(&error.message, tail) {
             error.set_field("reason", Json::str(cause.reason));
             error.set_field("hint", Json::str(cause.hint));
         }
@@ -1369,9 +1396,9 @@ impl BuildSession {
         let builds = match outcome.and_then(|r| wire::parse_template_builds(&r)) {
             Ok(b) => b,
             Err(e) => {
-                let note = format!(
-                    "whether to delete the template could not be checked: {}",
-                    e.message
+                let note = novita_template_json::cat!(
+                    "whether to delete the template could not be checked: ",
+                    &e.message,
                 );
                 let state = if self.triggered {
                     ServerBuild::Continues
@@ -1418,7 +1445,7 @@ impl BuildSession {
                 } else {
                     ServerBuild::NotStarted
                 };
-                let note = format!("deleting its template failed: {}", e.message);
+                let note = novita_template_json::cat!("deleting its template failed: ", &e.message);
                 self.abort_error(state, Some(&note))
             }
         };
@@ -1483,5 +1510,15 @@ impl Machine for BuildSession {
 
     fn abort(&mut self, _now_ms: f64) {
         BuildSession::abort(self);
+    }
+}
+
+/// What a failed attempt got, for log lines: `503 Service Unavailable`, `timed out`.
+fn outcome_text(result: &Result<HttpResponse, TransportError>) -> String {
+    match result {
+        Ok(r) => {
+            novita_template_json::cat!(&u64_text(r.status.into()), " ", r.status_text_or_reason())
+        }
+        Err(e) => e.describe(),
     }
 }

@@ -14,23 +14,33 @@ fn invalid(message: String) -> SdkError {
 fn shown(value: &str) -> String {
     let cut: String = value.chars().take(64).collect();
     let ellipsis = if cut.len() < value.len() { "…" } else { "" };
-    format!("{}{ellipsis}", novita_template_json::quote(&cut))
+    novita_template_json::quote(&cut) + ellipsis
 }
 
 fn check_token(option: &str, value: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        return Err(invalid(format!("{option} must not be empty")));
+        return Err(invalid(novita_template_json::cat!(
+            option,
+            " must not be empty"
+        )));
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid(format!(
-            "{option} {} must not contain whitespace or control characters",
-            shown(value)
+        return Err(invalid(novita_template_json::cat!(
+            option,
+            " ",
+            &shown(value),
+            " must not contain whitespace or control characters",
         )));
     }
     let len = value.chars().count();
     if len > MAX_NAME_LEN {
-        return Err(invalid(format!(
-            "{option} must be at most {MAX_NAME_LEN} characters long (got {len})"
+        return Err(invalid(novita_template_json::cat!(
+            option,
+            " must be at most ",
+            &u64_text(MAX_NAME_LEN as u64),
+            " characters long (got ",
+            &u64_text(len as u64),
+            ")",
         )));
     }
     Ok(())
@@ -46,17 +56,18 @@ pub fn validate_name(name: &str) -> Result<(), SdkError> {
         ));
     }
     check_token("name", name)?;
-    let parts: Vec<&str> = name.split(':').collect();
-    if parts.len() > 2 {
-        return Err(invalid(format!(
-            "name {} may contain at most one ':'",
-            shown(name)
+    if name.split(':').count() > 2 {
+        return Err(invalid(novita_template_json::cat!(
+            "name ",
+            &shown(name),
+            " may contain at most one ':'"
         )));
     }
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err(invalid(format!(
-            "name {} must have text on both sides of ':' (name:tag)",
-            shown(name)
+    if name.split(':').any(str::is_empty) {
+        return Err(invalid(novita_template_json::cat!(
+            "name ",
+            &shown(name),
+            " must have text on both sides of ':' (name:tag)",
         )));
     }
     Ok(())
@@ -65,7 +76,10 @@ pub fn validate_name(name: &str) -> Result<(), SdkError> {
 /// Each tag: non-empty, no whitespace or control characters, bounded length.
 pub fn validate_tags(option: &str, tags: &[String]) -> Result<(), SdkError> {
     for (i, tag) in tags.iter().enumerate() {
-        check_token(&format!("{option}[{i}]"), tag)?;
+        check_token(
+            &novita_template_json::cat!(option, "[", &u64_text(i as u64), "]"),
+            tag,
+        )?;
     }
     Ok(())
 }
@@ -77,9 +91,11 @@ pub fn positive_integer(option: &str, value: Option<&Num>, default: u32) -> Resu
     };
     match v.integer() {
         Some(n) if n >= 1 && n <= i64::from(u32::MAX) => Ok(n as u32),
-        _ => Err(invalid(format!(
-            "{option} must be a positive integer (got {})",
-            v.text()
+        _ => Err(invalid(novita_template_json::cat!(
+            option,
+            " must be a positive integer (got ",
+            v.text(),
+            ")"
         ))),
     }
 }

@@ -16,8 +16,8 @@ use crate::iso_time::parse_rfc3339_ms;
 use crate::log_entry::LogEntry;
 use crate::sandbox::SandboxOptions;
 use crate::uri_component::encode_uri_component as enc;
-use novita_template_json::shape::{Date, Encode, Num, OrNull};
-use novita_template_json::{parse_bytes, quote};
+use novita_template_json::shape::{put, Date, Encode, Num, OrNull};
+use novita_template_json::{parse_bytes, push_quoted, push_u64};
 
 /// Default `cpuCount` of a build request.
 pub const DEFAULT_CPU_COUNT: u32 = 2;
@@ -28,17 +28,33 @@ fn api_request(
     config: &ConnectionConfig,
     endpoint: Endpoint,
     method: Method,
-    path_and_query: String,
+    path_and_query: &[&str],
     body: Option<String>,
 ) -> HttpRequest {
+    let mut url = config.api_url.clone();
+    for part in path_and_query {
+        url.push_str(part);
+    }
     HttpRequest {
         method,
-        url: format!("{}{}", config.api_url, path_and_query),
+        url,
         headers: config.api_headers(body.is_some()),
         body,
         timeout_ms: config.request_timeout_ms,
         idempotent: endpoint.is_idempotent(),
     }
+}
+
+/// `{"<key>":<value>,"tags":[…]}`, the body of the tag calls.
+fn tags_body(key: &str, value: &str, tags: &[String]) -> String {
+    let mut body = String::from("{");
+    push_quoted(&mut body, key);
+    body.push(':');
+    push_quoted(&mut body, value);
+    body.push_str(",\"tags\":");
+    Json::strs(tags).write_compact(&mut body);
+    body.push('}');
+    body
 }
 
 /// `POST /v3/templates` with `{"name","tags"?,"cpuCount","memoryMB"}`.
@@ -49,18 +65,22 @@ pub fn request_build(
     cpu_count: u32,
     memory_mb: u32,
 ) -> HttpRequest {
-    let tags = tags
-        .map(|t| format!(",\"tags\":{}", Json::strs(t).to_compact()))
-        .unwrap_or_default();
-    let body = format!(
-        "{{\"name\":{}{tags},\"cpuCount\":{cpu_count},\"memoryMB\":{memory_mb}}}",
-        quote(name)
-    );
+    let mut body = String::from("{\"name\":");
+    push_quoted(&mut body, name);
+    if let Some(t) = tags {
+        body.push_str(",\"tags\":");
+        Json::strs(t).write_compact(&mut body);
+    }
+    body.push_str(",\"cpuCount\":");
+    push_u64(&mut body, cpu_count.into());
+    body.push_str(",\"memoryMB\":");
+    push_u64(&mut body, memory_mb.into());
+    body.push('}');
     api_request(
         config,
         Endpoint::RequestBuild,
         Method::Post,
-        "/v3/templates".into(),
+        &["/v3/templates"],
         Some(body),
     )
 }
@@ -71,8 +91,13 @@ pub fn file_upload_link(
     template_id: &str,
     files_hash: &str,
 ) -> HttpRequest {
-    let path = format!("/templates/{}/files/{}", enc(template_id), enc(files_hash));
-    api_request(config, Endpoint::FileUploadLink, Method::Get, path, None)
+    let path = [
+        "/templates/",
+        &enc(template_id),
+        "/files/",
+        &enc(files_hash),
+    ];
+    api_request(config, Endpoint::FileUploadLink, Method::Get, &path, None)
 }
 
 /// `POST /v2/templates/{templateID}/builds/{buildID}` with the serialized template.
@@ -82,16 +107,17 @@ pub fn trigger_build(
     build_id: &str,
     body: String,
 ) -> HttpRequest {
-    let path = format!(
-        "/v2/templates/{}/builds/{}",
-        enc(template_id),
-        enc(build_id)
-    );
+    let path = [
+        "/v2/templates/",
+        &enc(template_id),
+        "/builds/",
+        &enc(build_id),
+    ];
     api_request(
         config,
         Endpoint::TriggerBuild,
         Method::Post,
-        path,
+        &path,
         Some(body),
     )
 }
@@ -103,15 +129,17 @@ pub fn build_status(
     build_id: &str,
     logs_offset: Option<u64>,
 ) -> HttpRequest {
-    let query = logs_offset
-        .map(|n| format!("?logsOffset={n}"))
-        .unwrap_or_default();
-    let path = format!(
-        "/templates/{}/builds/{}/status{query}",
-        enc(template_id),
-        enc(build_id)
-    );
-    api_request(config, Endpoint::BuildStatus, Method::Get, path, None)
+    let offset = logs_offset.map(u64_text);
+    let path = [
+        "/templates/",
+        &enc(template_id),
+        "/builds/",
+        &enc(build_id),
+        "/status",
+        if offset.is_some() { "?logsOffset=" } else { "" },
+        offset.as_deref().unwrap_or_default(),
+    ];
+    api_request(config, Endpoint::BuildStatus, Method::Get, &path, None)
 }
 
 /// `GET /templates/aliases/{alias}`.
@@ -120,40 +148,30 @@ pub fn alias_exists(config: &ConnectionConfig, alias: &str) -> HttpRequest {
         config,
         Endpoint::AliasExists,
         Method::Get,
-        format!("/templates/aliases/{}", enc(alias)),
+        &["/templates/aliases/", &enc(alias)],
         None,
     )
 }
 
 /// `POST /templates/tags` with `{"target","tags"}`.
 pub fn assign_tags(config: &ConnectionConfig, target: &str, tags: &[String]) -> HttpRequest {
-    let body = format!(
-        "{{\"target\":{},\"tags\":{}}}",
-        quote(target),
-        Json::strs(tags).to_compact()
-    );
     api_request(
         config,
         Endpoint::AssignTags,
         Method::Post,
-        "/templates/tags".into(),
-        Some(body),
+        &["/templates/tags"],
+        Some(tags_body("target", target, tags)),
     )
 }
 
 /// `DELETE /templates/tags` with `{"name","tags"}`.
 pub fn remove_tags(config: &ConnectionConfig, name: &str, tags: &[String]) -> HttpRequest {
-    let body = format!(
-        "{{\"name\":{},\"tags\":{}}}",
-        quote(name),
-        Json::strs(tags).to_compact()
-    );
     api_request(
         config,
         Endpoint::RemoveTags,
         Method::Delete,
-        "/templates/tags".into(),
-        Some(body),
+        &["/templates/tags"],
+        Some(tags_body("name", name, tags)),
     )
 }
 
@@ -163,7 +181,7 @@ pub fn get_tags(config: &ConnectionConfig, template_id: &str) -> HttpRequest {
         config,
         Endpoint::GetTags,
         Method::Get,
-        format!("/templates/{}/tags", enc(template_id)),
+        &["/templates/", &enc(template_id), "/tags"],
         None,
     )
 }
@@ -174,7 +192,7 @@ pub fn get_template(config: &ConnectionConfig, template_id: &str) -> HttpRequest
         config,
         Endpoint::GetTemplate,
         Method::Get,
-        format!("/templates/{}", enc(template_id)),
+        &["/templates/", &enc(template_id)],
         None,
     )
 }
@@ -189,10 +207,14 @@ pub fn list_templates(
 ) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
-        url: format!(
-            "{}/v2/templates?template_type={}&page={page}&limit={limit}",
-            config.api_url,
-            enc(template_type)
+        url: novita_template_json::cat!(
+            &config.api_url,
+            "/v2/templates?template_type=",
+            &enc(template_type),
+            "&page=",
+            &u64_text(page),
+            "&limit=",
+            &u64_text(limit),
         ),
         headers: config.raw_headers(),
         body: None,
@@ -216,7 +238,7 @@ pub fn delete_template(
         config,
         Endpoint::DeleteTemplate,
         Method::Delete,
-        format!("/templates/{}", enc(template_id)),
+        &["/templates/", &enc(template_id)],
         None,
     ))
 }
@@ -228,12 +250,9 @@ pub fn create_sandbox(
     o: &SandboxOptions,
 ) -> Result<HttpRequest, SdkError> {
     let timeout_s = o.timeout_seconds()?;
-    let mut body = vec![("templateID".to_string(), Json::str(template_id))];
-    let mut opt = |key: &str, v: Option<Json>| {
-        if let Some(v) = v {
-            body.push((key.to_string(), v));
-        }
-    };
+    let mut body = Vec::with_capacity(13);
+    let mut opt = |key: &str, v: Option<Json>| put(&mut body, key, v);
+    opt("templateID", Some(Json::str(template_id)));
     opt("metadata", o.metadata.as_ref().and_then(Encode::encode));
     opt("mcp", o.mcp.clone());
     opt("envVars", o.envs.as_ref().and_then(Encode::encode));
@@ -259,7 +278,7 @@ pub fn create_sandbox(
         config,
         Endpoint::CreateSandbox,
         Method::Post,
-        "/sandboxes".into(),
+        &["/sandboxes"],
         Some(Json::Obj(body).to_compact()),
     ))
 }
@@ -270,7 +289,7 @@ pub fn kill_sandbox(config: &ConnectionConfig, sandbox_id: &str) -> HttpRequest 
         config,
         Endpoint::KillSandbox,
         Method::Delete,
-        format!("/sandboxes/{}", enc(sandbox_id)),
+        &["/sandboxes/", &enc(sandbox_id)],
         None,
     )
 }
@@ -289,10 +308,10 @@ pub fn json_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Option<J
     parse_bytes(&response.body).map(Some).map_err(|_| {
         SdkError::new(
             endpoint.error_class(),
-            format!(
-                "{}: invalid JSON in response: {}",
-                response.status,
-                truncate_detail(&String::from_utf8_lossy(&response.body))
+            novita_template_json::cat!(
+                &u64_text(response.status.into()),
+                ": invalid JSON in response: ",
+                &truncate_detail(&novita_template_json::text::utf8_lossy(&response.body)),
             ),
         )
         .with_status(response.status)
@@ -309,7 +328,7 @@ fn required_body(endpoint: Endpoint, response: &HttpResponse) -> Result<Json, Sd
 fn malformed(endpoint: Endpoint, what: &str) -> SdkError {
     SdkError::new(
         endpoint.error_class(),
-        format!("Invalid response from the server: {what}"),
+        novita_template_json::cat!("Invalid response from the server: ", what),
     )
 }
 
@@ -326,7 +345,8 @@ fn str_field(v: &Json, key: &str) -> Option<String> {
 }
 
 fn required_str(endpoint: Endpoint, v: &Json, key: &str) -> Result<String, SdkError> {
-    str_field(v, key).ok_or_else(|| malformed(endpoint, &format!("missing {key}")))
+    str_field(v, key)
+        .ok_or_else(|| malformed(endpoint, &novita_template_json::cat!("missing ", key)))
 }
 
 /// A number field as its text, `0` when absent or not a number (`?? 0` in the official SDK).
@@ -457,18 +477,19 @@ fn parse_log_entries(e: Endpoint, value: &Json) -> Result<Vec<ServerLogEntry>, S
     let items = value
         .as_array()
         .ok_or_else(|| malformed(e, "logEntries is not an array"))?;
-    items
-        .iter()
-        .map(|item| {
-            as_object(e, item).map_err(|_| malformed(e, "a log entry is not an object"))?;
-            Ok(ServerLogEntry {
-                timestamp: str_field(item, "timestamp").unwrap_or_default(),
-                level: str_field(item, "level").unwrap_or_else(|| "info".into()),
-                message: str_field(item, "message").unwrap_or_default(),
-                step: str_field(item, "step"),
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if item.as_object().is_none() {
+            return Err(malformed(e, "a log entry is not an object"));
+        }
+        out.push(ServerLogEntry {
+            timestamp: str_field(item, "timestamp").unwrap_or_default(),
+            level: str_field(item, "level").unwrap_or_else(|| "info".into()),
+            message: str_field(item, "message").unwrap_or_default(),
+            step: str_field(item, "step"),
+        });
+    }
+    Ok(out)
 }
 
 pub fn parse_build_status(response: &HttpResponse) -> Result<BuildStatusReply, SdkError> {
@@ -607,17 +628,16 @@ pub fn parse_get_tags(response: &HttpResponse) -> Result<Vec<TemplateTagInfo>, S
     let items = value
         .as_array()
         .ok_or_else(|| malformed(e, "expected a JSON array"))?;
-    items
-        .iter()
-        .map(|item| {
-            as_object(e, item)?;
-            Ok(TemplateTagInfo {
-                tag: str_field(item, "tag").unwrap_or_default(),
-                build_id: str_field(item, "buildID").unwrap_or_default(),
-                created_at: Date(date_of(&str_field(item, "createdAt").unwrap_or_default())),
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        as_object(e, item)?;
+        out.push(TemplateTagInfo {
+            tag: str_field(item, "tag").unwrap_or_default(),
+            build_id: str_field(item, "buildID").unwrap_or_default(),
+            created_at: Date(date_of(&str_field(item, "createdAt").unwrap_or_default())),
+        });
+    }
+    Ok(out)
 }
 
 novita_template_json::shape! {
@@ -654,7 +674,7 @@ novita_template_json::shape! {
 fn date_field(v: &Json, key: &str) -> Option<Date> {
     match v.get(key)? {
         Json::Str(s) if !s.is_empty() => Some(Date(date_of(s))),
-        Json::Num(t) => match novita_template_json::Json::Num(t.clone()).as_integer() {
+        n @ Json::Num(_) => match n.as_integer() {
             Some(0) => None,
             Some(ms) => Some(Date(ms as f64)),
             None => Some(Date(f64::NAN)),
@@ -748,10 +768,13 @@ pub fn parse_list_templates(
     let value = required_body(e, response)?;
     let v = as_object(e, &value)?;
     let templates = match v.get("templates") {
-        Some(Json::Arr(items)) => items
-            .iter()
-            .map(|t| as_object(e, t).map(|m| to_template_info(m, Some(template_type))))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Json::Arr(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for t in items {
+                out.push(to_template_info(as_object(e, t)?, Some(template_type)));
+            }
+            out
+        }
         // Absent or null: an empty page, as the official SDK reads it.
         None | Some(Json::Null) => Vec::new(),
         Some(_) => return Err(malformed(e, "templates is not an array")),
@@ -815,7 +838,10 @@ pub fn version_less_than(a: &str, b: &str) -> Option<bool> {
             Some((c, _)) => (c, true),
             None => (v, false),
         };
-        let parts: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
+        let parts: Option<Vec<u64>> = core
+            .split('.')
+            .map(novita_template_json::text::parse_u64)
+            .collect();
         let parts = parts.filter(|p| !p.is_empty() && p.len() <= 4)?;
         Some((parts, pre))
     }
@@ -837,7 +863,7 @@ impl SandboxCreated {
     /// `sandboxID`, or `sandboxID-clientID` on legacy domains.
     pub fn sandbox_id_for(&self, legacy_domain: bool) -> String {
         match (&self.client_id, legacy_domain) {
-            (Some(client), true) => format!("{}-{client}", self.sandbox_id),
+            (Some(client), true) => novita_template_json::cat!(&self.sandbox_id, "-", client),
             _ => self.sandbox_id.clone(),
         }
     }

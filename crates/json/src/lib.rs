@@ -16,12 +16,13 @@ extern crate alloc;
 
 mod parse;
 pub mod shape;
+pub mod text;
 mod value;
 mod write;
 
 pub use parse::{parse, parse_bytes, ParseError, MAX_DEPTH};
 pub use value::{js_number_string, Json};
-pub use write::{push_i64, push_quoted, push_u64, quote, u64_text};
+pub use write::{push_i64, push_quoted, push_u64, quote, u64_text, ObjectText};
 
 /// What [`shape!`] expands to needs, reachable from crates with or without `std`.
 #[doc(hidden)]

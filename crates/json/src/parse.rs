@@ -32,7 +32,7 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
 
 /// Parses bytes as `fetch`'s `response.json()` does: invalid UTF-8 becomes U+FFFD first.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Json, ParseError> {
-    parse(&String::from_utf8_lossy(bytes))
+    parse(&crate::text::utf8_lossy(bytes))
 }
 
 struct Parser<'a> {

@@ -30,23 +30,42 @@ pub fn js_tag(v: &Json) -> Option<&str> {
     }
 }
 
-/// How a value failed to decode: where (a path such as `tags[0]` or `headers.x`), what
-/// was expected (`a string`) and what came (`number`).
+/// How a value failed to decode (see [`MismatchDetails`]). Boxed: one pointer, so the
+/// `Result` of every decoder stays as small as its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mismatch {
+pub struct Mismatch(Box<MismatchDetails>);
+
+/// Where a value failed to decode (a path such as `tags[0]` or `headers.x`), what was
+/// expected (`a string`) and what came (`number`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MismatchDetails {
     pub path: String,
     pub expected: &'static str,
     pub got: String,
 }
 
+impl core::ops::Deref for Mismatch {
+    type Target = MismatchDetails;
+    fn deref(&self) -> &MismatchDetails {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Mismatch {
+    fn deref_mut(&mut self) -> &mut MismatchDetails {
+        &mut self.0
+    }
+}
+
 impl Mismatch {
     /// A mismatch of `v` itself.
+    #[inline(never)]
     pub fn of(expected: &'static str, v: Option<&Json>) -> Mismatch {
-        Mismatch {
+        Mismatch(Box::new(MismatchDetails {
             path: String::new(),
             expected,
             got: describe(v),
-        }
+        }))
     }
 
     /// The same mismatch seen from the object holding it under `key`.
@@ -251,7 +270,7 @@ impl Num {
         if whole.starts_with('-') || !fraction.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let whole: u64 = whole.parse().ok()?;
+        let whole = crate::text::parse_u64(whole)?;
         whole.checked_add(u64::from(fraction.bytes().any(|b| b != b'0')))
     }
 
@@ -296,11 +315,11 @@ impl<T: Decode> Decode for Vec<T> {
         let items = v
             .as_array()
             .ok_or_else(|| Mismatch::of(Self::EXPECTED, Some(v)))?;
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| T::decode(item).map_err(|e| e.at_index(i)))
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::decode(item).map_err(|e| e.at_index(i))?);
+        }
+        Ok(out)
     }
 }
 
@@ -318,7 +337,7 @@ impl<T: Ts> Ts for Vec<T> {
     fn ts() -> String {
         let inner = T::ts();
         if inner.contains(' ') {
-            alloc::format!("({inner})[]")
+            crate::cat!("(", &inner, ")[]")
         } else {
             inner + "[]"
         }
@@ -546,6 +565,38 @@ pub fn member<T: Decode>(v: &Json, key: &str) -> Result<T, Mismatch> {
     T::decode_member(v.get(key)).map_err(|e| e.at_key(key))
 }
 
+/// Member `key` of object `v`, unless an earlier member failed; a failure is kept in
+/// `failed` and the default value stands in (used by [`shape!`](crate::shape)).
+pub fn field<T: Decode + Default>(v: &Json, key: &str, failed: &mut Option<Mismatch>) -> T {
+    if failed.is_none() {
+        match member(v, key) {
+            Ok(value) => return value,
+            Err(e) => *failed = Some(e),
+        }
+    }
+    T::default()
+}
+
+/// The inherited part of a shape (`extends`), as [`field`] reads a member.
+pub fn part<T: Decode + Default>(v: &Json, failed: &mut Option<Mismatch>) -> T {
+    if failed.is_none() {
+        match T::decode(v) {
+            Ok(value) => return value,
+            Err(e) => *failed = Some(e),
+        }
+    }
+    T::default()
+}
+
+/// Adds member `key` when it has a value (used by [`shape!`](crate::shape)): out of
+/// line, so each encoded member costs one call.
+#[inline(never)]
+pub fn put(members: &mut Vec<(String, Json)>, key: &str, v: Option<Json>) {
+    if let Some(v) = v {
+        members.push((String::from(key), v));
+    }
+}
+
 /// Refuses anything but a plain object (used by [`shape!`](crate::shape)).
 pub fn object<'a>(v: &'a Json, expected: &'static str) -> Result<&'a Json, Mismatch> {
     match v {
@@ -617,6 +668,9 @@ pub fn push_doc(out: &mut String, indent: &str, doc: &[&str]) {
 /// assert_eq!((o.name.as_str(), o.count.unwrap().integer()), ("a", Some(3)));
 /// let e = ExampleOptions::decode(&parse(r#"{"name":1}"#).unwrap()).unwrap_err();
 /// assert_eq!(e.message(), "`name` must be a string, got number");
+/// // Several bad members: the first one declared is reported.
+/// let e = ExampleOptions::decode(&parse(r#"{"name":1,"count":"3"}"#).unwrap()).unwrap_err();
+/// assert_eq!(e.message(), "`count` must be a finite number, got string");
 /// assert!(ExampleOptions::ts_declaration().contains("  count?: number\n"));
 ///
 /// shape! {
@@ -699,10 +753,18 @@ macro_rules! __shape_codec {
             const EXPECTED: &'static str = "an object";
             fn decode(v: &$crate::Json) -> ::core::result::Result<Self, $crate::shape::Mismatch> {
                 let v = $crate::shape::object(v, <Self as $crate::shape::Decode>::EXPECTED)?;
-                ::core::result::Result::Ok($name {
-                    $($pfield: <$parent as $crate::shape::Decode>::decode(v)?,)?
-                    $($field: $crate::shape::member(v, $key)?,)*
-                })
+                // One exit for a failure: no early return per member, each of which
+                // would drop the members decoded before it.
+                let mut failed = ::core::option::Option::None;
+                $(let $pfield = $crate::shape::part::<$parent>(v, &mut failed);)?
+                $(let $field = $crate::shape::field::<$ty>(v, $key, &mut failed);)*
+                match failed {
+                    ::core::option::Option::Some(e) => ::core::result::Result::Err(e),
+                    ::core::option::Option::None => ::core::result::Result::Ok($name {
+                        $($pfield,)?
+                        $($field,)*
+                    }),
+                }
             }
         }
     };
@@ -720,9 +782,7 @@ macro_rules! __shape_codec {
                     }
                 )?
                 $(
-                    if let ::core::option::Option::Some(v) = $crate::shape::Encode::encode(&self.$field) {
-                        members.push(($crate::__private::String::from($key), v));
-                    }
+                    $crate::shape::put(&mut members, $key, $crate::shape::Encode::encode(&self.$field));
                 )*
                 ::core::option::Option::Some($crate::Json::Obj(members))
             }

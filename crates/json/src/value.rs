@@ -130,7 +130,8 @@ pub fn js_number_string(text: &str) -> String {
         }
         return s;
     }
-    if text.contains(['e', 'E']) || !text.contains('.') {
+    let has = |b: u8| text.as_bytes().contains(&b);
+    if has(b'e') || has(b'E') || !has(b'.') {
         return String::from(text);
     }
     String::from(text.trim_end_matches('0').trim_end_matches('.'))
@@ -139,36 +140,38 @@ pub fn js_number_string(text: &str) -> String {
 /// The value of a JSON number's text when it is a whole number within ±2^53.
 /// Integer arithmetic only: `1.50e1` is 15, `1.5` and `1e300` are not integers here.
 pub(crate) fn integer_value(text: &str) -> Option<i64> {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, text),
+    let (negative, rest) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        rest => (false, rest),
     };
-    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+    let (mantissa, exponent) = match rest.iter().position(|b| matches!(b, b'e' | b'E')) {
         Some(i) => (&rest[..i], parse_exponent(&rest[i + 1..])?),
         None => (rest, 0),
     };
-    let (int_part, frac_part) = match mantissa.find('.') {
+    let (int_part, frac_part) = match mantissa.iter().position(|b| *b == b'.') {
         Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
-        None => (mantissa, ""),
+        None => (mantissa, &[][..]),
     };
-    if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+    if int_part.is_empty() || !all_digits(int_part) || !all_digits(frac_part) {
         return None;
     }
     // Shift the decimal point by the exponent, then everything after it must be zero.
-    let digits: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).collect();
+    let digit = |i: usize| match i.checked_sub(int_part.len()) {
+        None => int_part[i],
+        Some(j) => frac_part.get(j).copied().unwrap_or(b'0'),
+    };
+    let total = int_part.len() + frac_part.len();
     let point = int_part.len() as i64 + exponent;
     if point < 0 {
-        return digits.iter().all(|d| *d == b'0').then_some(0);
+        return (0..total).all(|i| digit(i) == b'0').then_some(0);
     }
     let point = point as usize;
     let mut value: i64 = 0;
-    for i in 0..point.max(digits.len()) {
-        let d = digits.get(i).copied().unwrap_or(b'0');
+    for i in 0..point.max(total) {
+        let d = digit(i);
         if i < point {
-            value = value.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+            // At most 2^53 before this step: no overflow.
+            value = value * 10 + i64::from(d - b'0');
             if value > (1 << 53) {
                 return None;
             }
@@ -179,17 +182,21 @@ pub(crate) fn integer_value(text: &str) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-fn parse_exponent(text: &str) -> Option<i64> {
-    let (negative, digits) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
+fn all_digits(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_digit)
+}
+
+fn parse_exponent(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
         _ => (false, text),
     };
-    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || digits.len() > 4 || !all_digits(digits) {
         return None;
     }
     let n = digits
-        .bytes()
+        .iter()
         .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
     Some(if negative { -n } else { n })
 }

@@ -57,11 +57,21 @@ fn words_of(ins: &RawInstruction, takes_flags: bool) -> Words {
 }
 
 fn describe(ins: &RawInstruction) -> String {
-    let mut text = format!("{} {}", ins.keyword, ins.official.join(" "));
+    let mut text = novita_template_json::cat!(
+        &ins.keyword,
+        " ",
+        &novita_template_json::text::join(&ins.official, " ")
+    );
     if text.chars().count() > 80 {
         text = text.chars().take(77).collect::<String>() + "...";
     }
-    format!("fromDockerfile (line {}: {})", ins.line, text.trim_end())
+    novita_template_json::cat!(
+        "fromDockerfile (line ",
+        &u64_text(ins.line as u64),
+        ": ",
+        text.trim_end(),
+        ")",
+    )
 }
 
 /// `Array.prototype.join(" ")` over a parsed JSON array, with JavaScript's element
@@ -70,14 +80,14 @@ fn js_join(items: &[Json], sep: &str) -> String {
     fn to_js_string(v: &Json) -> String {
         match v {
             Json::Null => String::new(),
-            Json::Bool(b) => b.to_string(),
+            Json::Bool(b) => String::from(if *b { "true" } else { "false" }),
             Json::Num(n) => novita_template_json::js_number_string(n),
             Json::Str(s) => s.clone(),
             Json::Arr(a) => js_join(a, ","),
             Json::Obj(_) => "[object Object]".to_string(),
         }
     }
-    items.iter().map(to_js_string).collect::<Vec<_>>().join(sep)
+    novita_template_json::text::join(&items.iter().map(to_js_string).collect::<Vec<_>>(), sep)
 }
 
 /// ENV/ARG words to the variables object, following the official rules
@@ -113,7 +123,7 @@ fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
             }
         }
         2 => {
-            if a[0].contains('=') && a[1].contains('=') {
+            if a[0].as_bytes().contains(&b'=') && a[1].as_bytes().contains(&b'=') {
                 for w in a {
                     if let Some((k, v)) = split(w) {
                         set(&mut vars, &k, &v);
@@ -124,12 +134,12 @@ fn env_object(keyword: &str, words: &Words, escape: char) -> JsObject {
             }
         }
         _ => {
-            if keyword == "ENV" && !a[0].contains('=') {
+            if keyword == "ENV" && !a[0].as_bytes().contains(&b'=') {
                 // Legacy `ENV key value words...`: the official SDK drops it entirely.
                 let value: Vec<String> = a[1..].iter().map(|w| clean(w)).collect();
                 let k = clean(&a[0]);
                 if !k.is_empty() {
-                    vars.insert(&k, &value.join(" "));
+                    vars.insert(&k, &novita_template_json::text::join(&value, " "));
                 }
             } else {
                 for w in a {
@@ -151,14 +161,16 @@ impl Template {
     pub fn from_dockerfile(&mut self, content: &str) -> Result<DockerfileImport, SdkError> {
         let instructions = lex(content);
         let escape = escape_of(content);
-        let froms: Vec<&RawInstruction> = instructions
-            .iter()
-            .filter(|i| i.keyword == "FROM")
-            .collect();
-        if froms.len() > 1 {
-            return Err(SdkError::error("Multi-stage Dockerfiles are not supported"));
+        let mut from = None;
+        for i in &instructions {
+            if i.keyword == "FROM" {
+                if from.is_some() {
+                    return Err(SdkError::error("Multi-stage Dockerfiles are not supported"));
+                }
+                from = Some(i);
+            }
         }
-        let Some(from) = froms.first() else {
+        let Some(from) = from else {
             return Err(SdkError::error(
                 "Dockerfile must contain a FROM instruction",
             ));
@@ -175,24 +187,65 @@ impl Template {
             ));
         }
 
-        let mut t = self.clone();
+        // The steps are recorded on the template itself; after an error, what they
+        // changed is put back (cheaper than working on a copy of the whole template).
+        let saved = (
+            self.instructions.len(),
+            self.envs.clone(),
+            self.start_cmd.clone(),
+            self.ready_cmd.clone(),
+            self.finalize_origin.clone(),
+            self.finalize_call,
+        );
+        match self.record_dockerfile(&instructions, escape) {
+            Ok(warnings) => {
+                self.finish_dockerfile_base(
+                    &base_image,
+                    novita_template_json::cat!("fromDockerfile(FROM ", &lit(&base_image), ")"),
+                );
+                Ok(DockerfileImport {
+                    base_image,
+                    warnings,
+                })
+            }
+            Err(e) => {
+                let (steps, envs, start_cmd, ready_cmd, finalize_origin, finalize_call) = saved;
+                self.instructions.truncate(steps);
+                self.envs = envs;
+                self.start_cmd = start_cmd;
+                self.ready_cmd = ready_cmd;
+                self.finalize_origin = finalize_origin;
+                self.finalize_call = finalize_call;
+                Err(e)
+            }
+        }
+    }
+
+    /// The steps of a Dockerfile's instructions (the body of `fromDockerfile`); the
+    /// warnings for the instructions skipped.
+    fn record_dockerfile(
+        &mut self,
+        instructions: &[RawInstruction],
+        escape: char,
+    ) -> Result<Vec<String>, SdkError> {
+        let t = self;
         let mut warnings = Vec::new();
         let mut user_changed = false;
         let mut workdir_changed = false;
         t.set_user("root")?;
-        relabel_last(&mut t, "fromDockerfile (implicit setUser(\"root\"))");
+        relabel_last(t, "fromDockerfile (implicit setUser(\"root\"))");
         t.set_workdir("/")?;
-        relabel_last(&mut t, "fromDockerfile (implicit setWorkdir(\"/\"))");
+        relabel_last(t, "fromDockerfile (implicit setWorkdir(\"/\"))");
 
-        for ins in &instructions {
+        for ins in instructions {
             let origin = describe(ins);
             match ins.keyword.as_str() {
                 "FROM" | "EXPOSE" | "VOLUME" => {}
                 "RUN" => {
                     let w = words_of(ins, true);
                     if !w.args.is_empty() {
-                        t.run_cmd(&[w.args.join(" ")], None)?;
-                        relabel_last(&mut t, &origin);
+                        t.run_cmd(&[novita_template_json::text::join(&w.args, " ")], None)?;
+                        relabel_last(t, &origin);
                     }
                 }
                 "COPY" | "ADD" => {
@@ -205,10 +258,10 @@ impl Template {
                                 s.to_string()
                             }
                         };
-                        let srcs: Vec<String> = w.args[..w.args.len() - 1]
-                            .iter()
-                            .map(|s| clean(s))
-                            .collect();
+                        let mut srcs = Vec::with_capacity(w.args.len() - 1);
+                        for s in &w.args[..w.args.len() - 1] {
+                            srcs.push(clean(s));
+                        }
                         let dest = clean(&w.args[w.args.len() - 1]);
                         let user = w
                             .flags
@@ -239,7 +292,7 @@ impl Template {
                             dir.clone()
                         };
                         t.set_workdir(&dir)?;
-                        relabel_last(&mut t, &origin);
+                        relabel_last(t, &origin);
                     }
                     workdir_changed = true;
                 }
@@ -252,7 +305,7 @@ impl Template {
                             user.clone()
                         };
                         t.set_user(&user)?;
-                        relabel_last(&mut t, &origin);
+                        relabel_last(t, &origin);
                     }
                     user_changed = true;
                 }
@@ -264,7 +317,7 @@ impl Template {
                 "CMD" | "ENTRYPOINT" => {
                     let w = words_of(ins, false);
                     if !w.args.is_empty() {
-                        let mut command = w.args.join(" ");
+                        let mut command = novita_template_json::text::join(&w.args, " ");
                         if let Ok(Json::Arr(items)) = novita_template_json::parse(&command) {
                             command = js_join(&items, " ");
                         }
@@ -276,29 +329,21 @@ impl Template {
                         t.finalize_call = Some(t.current_call);
                     }
                 }
-                other => warnings.push(format!("Unsupported instruction: {other}")),
+                other => warnings.push(novita_template_json::cat!(
+                    "Unsupported instruction: ",
+                    other
+                )),
             }
         }
         if !user_changed {
             t.set_user("user")?;
-            relabel_last(&mut t, "fromDockerfile (implicit setUser(\"user\"))");
+            relabel_last(t, "fromDockerfile (implicit setUser(\"user\"))");
         }
         if !workdir_changed {
             t.set_workdir("/home/user")?;
-            relabel_last(
-                &mut t,
-                "fromDockerfile (implicit setWorkdir(\"/home/user\"))",
-            );
+            relabel_last(t, "fromDockerfile (implicit setWorkdir(\"/home/user\"))");
         }
-        t.finish_dockerfile_base(
-            &base_image,
-            format!("fromDockerfile(FROM {})", lit(&base_image)),
-        );
-        *self = t;
-        Ok(DockerfileImport {
-            base_image,
-            warnings,
-        })
+        Ok(warnings)
     }
 }
 

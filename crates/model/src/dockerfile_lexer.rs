@@ -13,6 +13,7 @@
 //!   (DIFFERENCES.md); instructions without quotes never use it.
 
 use crate::prelude::*;
+use novita_template_json::text::replace_str;
 /// One Dockerfile instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawInstruction {
@@ -191,7 +192,7 @@ fn grouped_words(text: &str, escape: char) -> Option<Vec<String>> {
 /// outside quotes `\x` becomes `x` except `\$`, which is kept (variables are not
 /// expanded by the model). Words without quotes are returned unchanged.
 pub fn unquote(word: &str, escape: char) -> String {
-    if !word.contains(['"', '\'']) {
+    if !word.bytes().any(|b| b == b'"' || b == b'\'') {
         return word.to_string();
     }
     let chars: Vec<char> = word.chars().collect();
@@ -267,7 +268,7 @@ pub fn escape_of(content: &str) -> char {
 /// Splits Dockerfile text into instructions.
 pub fn lex(content: &str) -> Vec<RawInstruction> {
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
-    let normalized = content.replace("\r\n", "\n").replace('\r', "\n");
+    let normalized = replace_str(content, "\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = normalized.split('\n').collect();
     let escape = escape_char(&lines);
     let mut out = Vec::new();

@@ -15,33 +15,39 @@ pub fn to_dockerfile(t: &Template) -> Result<String, SdkError> {
     let Some(base) = t.base_image() else {
         return Err(SdkError::error("No base image specified for template"));
     };
-    let mut out = format!("FROM {base}\n");
+    let mut out = novita_template_json::cat!("FROM ", base, "\n");
     for i in t.instructions() {
         let arg = |n: usize| i.args.get(n).map(String::as_str).unwrap_or("undefined");
         match i.kind {
-            InstructionKind::Run => out.push_str(&format!("RUN {}\n", arg(0))),
-            InstructionKind::Copy => out.push_str(&format!("COPY {} {}\n", arg(0), arg(1))),
+            InstructionKind::Run => out.push_str(&novita_template_json::cat!("RUN ", arg(0), "\n")),
+            InstructionKind::Copy => out.push_str(&novita_template_json::cat!(
+                "COPY ",
+                arg(0),
+                " ",
+                arg(1),
+                "\n"
+            )),
             InstructionKind::Env => {
-                let pairs: Vec<String> = i
-                    .args
-                    .chunks(2)
-                    .map(|p| {
-                        format!(
-                            "{}={}",
-                            p[0],
-                            p.get(1).map(String::as_str).unwrap_or("undefined")
-                        )
-                    })
-                    .collect();
-                out.push_str(&format!("ENV {}\n", pairs.join(" ")));
+                out.push_str("ENV ");
+                for (n, p) in i.args.chunks(2).enumerate() {
+                    let value = p.get(1).map(String::as_str).unwrap_or("undefined");
+                    let space = if n > 0 { " " } else { "" };
+                    out.push_str(&novita_template_json::cat!(space, &p[0], "=", value));
+                }
+                out.push('\n');
             }
             InstructionKind::Workdir | InstructionKind::User => {
-                out.push_str(&format!("{} {}\n", i.kind.as_str(), i.args.join(" ")));
+                out.push_str(&novita_template_json::cat!(
+                    i.kind.as_str(),
+                    " ",
+                    &novita_template_json::text::join(&i.args, " "),
+                    "\n"
+                ));
             }
         }
     }
     if let Some(start) = t.start_cmd().filter(|s| !s.is_empty()) {
-        out.push_str(&format!("ENTRYPOINT {start}\n"));
+        out.push_str(&novita_template_json::cat!("ENTRYPOINT ", start, "\n"));
     }
     Ok(out)
 }

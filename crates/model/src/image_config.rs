@@ -26,13 +26,15 @@ pub const SKIPPED_ENV_NAMES: [&str; 7] =
 
 /// Turns `config.Env` entries into [`ImageConfig::env`] pairs as the official reader does.
 pub fn env_from_config_entries<S: AsRef<str>>(entries: &[S]) -> Vec<(String, String)> {
-    entries
-        .iter()
-        .filter_map(|e| {
-            let (k, v) = e.as_ref().split_once('=')?;
-            (!SKIPPED_ENV_NAMES.contains(&k)).then(|| (k.to_string(), v.to_string()))
-        })
-        .collect()
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        if let Some((k, v)) = e.as_ref().split_once('=') {
+            if !SKIPPED_ENV_NAMES.contains(&k) {
+                out.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+    out
 }
 
 fn shell_quote_arg(value: &str) -> String {
@@ -44,23 +46,29 @@ fn shell_quote_arg(value: &str) -> String {
     if bare {
         value.to_string()
     } else {
-        format!("'{}'", value.replace('\'', "'\\''"))
+        novita_template_json::cat!("'", &value.replace('\'', "'\\''"), "'")
     }
 }
 
 /// `[...entrypoint, ...cmd]` joined by spaces, each element bare when it matches
 /// `^[A-Za-z0-9_./:@%+=,-]+$` and single-quoted otherwise; `None` when both are empty.
 pub fn effective_start_cmd<S: AsRef<str>>(entrypoint: &[S], cmd: &[S]) -> Option<String> {
-    let parts: Vec<String> = entrypoint
+    let mut out: Option<String> = None;
+    for s in entrypoint
         .iter()
-        .chain(cmd.iter())
-        .map(|s| shell_quote_arg(s.as_ref()))
-        .collect();
-    if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join(" "))
+        .map(AsRef::as_ref)
+        .chain(cmd.iter().map(AsRef::as_ref))
+    {
+        let quoted = shell_quote_arg(s);
+        match &mut out {
+            Some(text) => {
+                text.push(' ');
+                text.push_str(&quoted);
+            }
+            None => out = Some(quoted),
+        }
     }
+    out
 }
 
 /// Applies a successfully read image config to the template, as the official SDK
@@ -82,9 +90,11 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
             .iter()
             .any(|i| i.kind == InstructionKind::Workdir)
         {
-            let origin = format!(
-                "{} (WORKDIR {wd} inherited from the image config)",
-                t.base_origin()
+            let origin = novita_template_json::cat!(
+                t.base_origin(),
+                " (WORKDIR ",
+                wd,
+                " inherited from the image config)",
             );
             t.instructions.push(Instruction {
                 kind: InstructionKind::Workdir,
@@ -103,9 +113,9 @@ pub fn apply(t: &mut Template, config: &ImageConfig) {
             if t.ready_cmd.is_none() {
                 t.ready_cmd = Some(crate::ready_cmd::SLEEP_20.to_string());
             }
-            t.finalize_origin = Some(format!(
-                "{} (start command inherited from the image config)",
-                t.base_origin()
+            t.finalize_origin = Some(novita_template_json::cat!(
+                t.base_origin(),
+                " (start command inherited from the image config)",
             ));
             t.finalize_call = t.base_call;
         }

@@ -21,7 +21,7 @@ fn array_index(key: &str) -> Option<u32> {
     if key.len() > 1 && key.starts_with('0') {
         return None;
     }
-    let n: u64 = key.parse().ok()?;
+    let n = novita_template_json::text::parse_u64(key)?;
     if n < u32::MAX as u64 {
         Some(n as u32)
     } else {
@@ -56,28 +56,24 @@ impl JsObject {
 
     /// The pairs in JavaScript `Object.entries` order.
     pub fn entries(&self) -> Vec<(&str, &str)> {
-        let mut indexed: Vec<(u32, &str, &str)> = Vec::new();
-        let mut named: Vec<(&str, &str)> = Vec::new();
+        // Index keys first, in numeric order (keys are unique, so no ties), placed by
+        // insertion: objects here have a handful of keys, and the library's sort
+        // costs kilobytes of wasm. Then the other keys in insertion order.
+        let mut out: Vec<(&str, &str)> = Vec::with_capacity(self.entries.len());
+        let mut indexes: Vec<u32> = Vec::new();
         for (k, v) in &self.entries {
-            match array_index(k) {
-                Some(n) => indexed.push((n, k, v)),
-                None => named.push((k, v)),
+            if let Some(n) = array_index(k) {
+                let at = indexes.iter().position(|&m| m > n).unwrap_or(indexes.len());
+                indexes.insert(at, n);
+                out.insert(at, (k, v));
             }
         }
-        // Insertion sort: stable, and a few bytes of wasm where the library's sort
-        // costs kilobytes; objects here have a handful of keys.
-        for i in 1..indexed.len() {
-            let mut j = i;
-            while j > 0 && indexed[j - 1].0 > indexed[j].0 {
-                indexed.swap(j - 1, j);
-                j -= 1;
+        for (k, v) in &self.entries {
+            if array_index(k).is_none() {
+                out.push((k, v));
             }
         }
-        indexed
-            .into_iter()
-            .map(|(_, k, v)| (k, v))
-            .chain(named)
-            .collect()
+        out
     }
 }
 

@@ -26,12 +26,12 @@ extern crate alloc;
 /// What every module uses: `alloc`'s types (the crate has no `std`), the error model
 /// and the JSON value.
 mod prelude {
-    pub(crate) use alloc::format;
+
     pub(crate) use alloc::string::{String, ToString};
     pub(crate) use alloc::vec;
     pub(crate) use alloc::vec::Vec;
     pub(crate) use novita_template_error::{ErrorClass, SdkError};
-    pub(crate) use novita_template_json::Json;
+    pub(crate) use novita_template_json::{u64_text, Json};
 }
 
 pub mod base64;

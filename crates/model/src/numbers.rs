@@ -10,8 +10,12 @@ use novita_template_json::shape::Num;
 pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, SdkError> {
     match value.integer() {
         Some(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(SdkError::invalid(format!(
-            "{what} must be an integer between {min} and {max}"
+        _ => Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be an integer between ",
+            &i64_text(min),
+            " and ",
+            &i64_text(max),
         ))),
     }
 }
@@ -20,10 +24,18 @@ pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, Sd
 pub fn file_mode(value: &Num, what: &str) -> Result<u32, SdkError> {
     match value.integer() {
         Some(n) if (0..=0o7777).contains(&n) => Ok(n as u32),
-        _ => Err(SdkError::invalid(format!(
-            "{what} must be an integer between 0 and 0o7777"
+        _ => Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be an integer between 0 and 0o7777"
         ))),
     }
+}
+
+/// The decimal text of `n`.
+pub fn i64_text(n: i64) -> String {
+    let mut s = String::new();
+    novita_template_json::push_i64(&mut s, n);
+    s
 }
 
 /// `mode.toString(8)`.
@@ -61,7 +73,7 @@ pub fn floor_digits(value: &Num) -> Option<String> {
     if exponent.starts_with('-') {
         return Some("0".into()); // JSON.stringify uses a negative exponent only below 1e-6
     }
-    let exponent: usize = exponent.parse().ok()?;
+    let exponent = usize::try_from(novita_template_json::text::parse_u64(exponent)?).ok()?;
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits = String::from(int_part);
     digits.extend(

@@ -2,15 +2,16 @@
 //! command the sandbox polls until it exits 0. Strings are the official ones; arguments
 //! a shell would misread are quoted (DIFFERENCES.md, "Shell quoting").
 
-use crate::numbers::{floor_digits, integer_in};
+use crate::numbers::{floor_digits, i64_text, integer_in};
 use crate::prelude::*;
 use crate::shell_quote::quote_word;
 use novita_template_json::shape::Num;
 
 fn non_empty<'a>(value: &'a str, what: &str) -> Result<&'a str, SdkError> {
     if value.is_empty() {
-        Err(SdkError::invalid(format!(
-            "{what} must be a non-empty string"
+        Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be a non-empty string"
         )))
     } else {
         Ok(value)
@@ -24,7 +25,10 @@ pub const SLEEP_20: &str = "sleep 20";
 /// `waitForPort(port)`: `ss -tuln | grep :PORT`. The port must be an integer in 1..=65535.
 pub fn wait_for_port(port: &Num) -> Result<String, SdkError> {
     let p = integer_in(port, 1, 65535, "waitForPort: port")?;
-    Ok(format!("ss -tuln | grep :{p}"))
+    Ok(novita_template_json::cat!(
+        "ss -tuln | grep :",
+        &i64_text(p)
+    ))
 }
 
 /// `waitForURL(url, statusCode = 200)`: curl the URL and grep the status code.
@@ -34,22 +38,29 @@ pub fn wait_for_url(url: &str, status_code: Option<&Num>) -> Result<String, SdkE
         Some(code) => integer_in(code, 100, 599, "waitForURL: statusCode")?,
         None => 200,
     };
-    Ok(format!(
-        "curl -s -o /dev/null -w \"%{{http_code}}\" {} | grep -q \"{status}\"",
-        quote_word(url)
+    Ok(novita_template_json::cat!(
+        "curl -s -o /dev/null -w \"%{http_code}\" ",
+        &quote_word(url),
+        " | grep -q \"",
+        &i64_text(status),
+        "\"",
     ))
 }
 
 /// `waitForProcess(name)`: `pgrep NAME > /dev/null`.
 pub fn wait_for_process(process_name: &str) -> Result<String, SdkError> {
     let name = non_empty(process_name, "waitForProcess: processName")?;
-    Ok(format!("pgrep {} > /dev/null", quote_word(name)))
+    Ok(novita_template_json::cat!(
+        "pgrep ",
+        &quote_word(name),
+        " > /dev/null"
+    ))
 }
 
 /// `waitForFile(path)`: `[ -f PATH ]`.
 pub fn wait_for_file(filename: &str) -> Result<String, SdkError> {
     let f = non_empty(filename, "waitForFile: filename")?;
-    Ok(format!("[ -f {} ]", quote_word(f)))
+    Ok(novita_template_json::cat!("[ -f ", &quote_word(f), " ]"))
 }
 
 /// `waitForTimeout(ms)`: `sleep max(1, floor(ms / 1000))` seconds.
@@ -68,7 +79,7 @@ pub fn wait_for_timeout(timeout_ms: &Num) -> Result<String, SdkError> {
     } else {
         seconds
     };
-    Ok(format!("sleep {seconds}"))
+    Ok(novita_template_json::cat!("sleep ", seconds))
 }
 
 #[cfg(test)]

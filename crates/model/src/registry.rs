@@ -82,12 +82,11 @@ impl RegistryConfig {
 }
 
 fn obj(pairs: &[(&str, &str)]) -> Json {
-    Json::Obj(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), Json::Str(v.to_string())))
-            .collect(),
-    )
+    let mut members = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        novita_template_json::shape::put(&mut members, k, Some(Json::str(*v)));
+    }
+    Json::Obj(members)
 }
 
 impl RegistryConfig {

@@ -26,49 +26,61 @@ pub fn expandable_double_quote(value: &str) -> String {
     let escaped = value
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
-        .replace('`', "\\`")
-        .replace("$(", "\\$(");
-    format!("\"{escaped}\"")
+        .replace('`', "\\`");
+    let escaped = novita_template_json::text::replace_str(&escaped, "$(", "\\$(");
+    novita_template_json::cat!("\"", &escaped, "\"")
 }
 
 /// The script for the settable variables, lines joined by `\n`, no trailing newline.
 pub fn runtime_env_script(vars: &[(&str, &str)]) -> String {
-    let mut lines: Vec<String> = vec![
-        "set -e".into(),
-        format!(": > {PROFILE_PATH}"),
-        format!(": > {ENVIRONMENT_PATH}"),
-    ];
+    // Lines joined by `\n`: each piece is appended in turn.
+    let mut out =
+        novita_template_json::cat!("set -e\n: > ", PROFILE_PATH, "\n: > ", ENVIRONMENT_PATH,);
+    let mut add = |pieces: &[&str]| {
+        out.push('\n');
+        for piece in pieces {
+            out.push_str(piece);
+        }
+    };
     for (name, value) in vars {
-        lines.push(format!("v={}", expandable_double_quote(value)));
-        lines.push(format!("export {name}=\"$v\""));
-        lines.push(format!(
-            "printf \"export {name}='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> {PROFILE_PATH}"
-        ));
-        lines.push("case \"$v\" in".into());
-        lines.push("  *'\"'*) v= ;;".into());
-        lines.push("esac".into());
-        lines.push(format!(
-            "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '{name}=%s\\n' \"$v\" >> {ENVIRONMENT_PATH}"
-        ));
-        lines.push("true".into());
+        add(&["v=", &expandable_double_quote(value)]);
+        add(&["export ", name, "=\"$v\""]);
+        add(&[
+            "printf \"export ",
+            name,
+            "='%s'\\n\" \"$(printf '%s' \"$v\" | sed \"s/'/'\\\\\\\\''/g\")\" >> ",
+            PROFILE_PATH,
+        ]);
+        add(&["case \"$v\" in\n  *'\"'*) v= ;;\nesac"]);
+        add(&[
+            "[ -n \"$v\" ] && [ \"$(printf '%s' \"$v\" | wc -l)\" -eq 0 ] && printf '",
+            name,
+            "=%s\\n' \"$v\" >> ",
+            ENVIRONMENT_PATH,
+        ]);
+        add(&["true"]);
     }
-    lines.push(format!("chmod 0644 {PROFILE_PATH} {ENVIRONMENT_PATH}"));
-    lines.join("\n")
+    add(&["chmod 0644 ", PROFILE_PATH, " ", ENVIRONMENT_PATH]);
+    out
 }
 
 /// The RUN command of the runtime-env step, or `None` when no variable name is settable.
 pub fn runtime_env_command(envs: &JsObject) -> Option<String> {
-    let usable: Vec<(&str, &str)> = envs
-        .entries()
-        .into_iter()
-        .filter(|(k, _)| is_settable_name(k))
-        .collect();
+    let mut usable = envs.entries();
+    usable.retain(|(k, _)| is_settable_name(k));
     if usable.is_empty() {
         return None;
     }
     let b64 = base64::encode(runtime_env_script(&usable).as_bytes());
-    Some(format!(
-        "echo {b64} | base64 -d > {SCRIPT_PATH} && sh {SCRIPT_PATH} && rm -f {SCRIPT_PATH}"
+    Some(novita_template_json::cat!(
+        "echo ",
+        &b64,
+        " | base64 -d > ",
+        SCRIPT_PATH,
+        " && sh ",
+        SCRIPT_PATH,
+        " && rm -f ",
+        SCRIPT_PATH,
     ))
 }
 

@@ -20,7 +20,7 @@ pub fn quote_word(word: &str) -> String {
     if word.chars().all(is_safe) {
         return word.to_string();
     }
-    format!("'{}'", word.replace('\'', "'\"'\"'"))
+    novita_template_json::cat!("'", &word.replace('\'', "'\"'\"'"), "'")
 }
 
 #[cfg(test)]

@@ -22,22 +22,32 @@ fn normalize_relative(path: &str) -> String {
     if parts.is_empty() {
         ".".to_string()
     } else {
-        parts.join("/")
+        novita_template_json::text::join(&parts, "/")
     }
 }
 
 /// Rejects absolute sources and sources that escape the context directory.
 pub fn validate_source(src: &str) -> Result<(), SdkError> {
     if src.starts_with('/') {
-        return Err(SdkError::new(ErrorClass::TemplateError, format!(
-            "Invalid source path \"{src}\": absolute paths are not allowed. Use a relative path within the context directory."
-        )));
+        return Err(SdkError::new(
+            ErrorClass::TemplateError,
+            novita_template_json::cat!(
+                "Invalid source path \"",
+                src,
+                "\": absolute paths are not allowed. Use a relative path within the context directory.",
+            ),
+        ));
     }
     let normalized = normalize_relative(src);
     if normalized == ".." || normalized.starts_with("../") {
-        return Err(SdkError::new(ErrorClass::TemplateError, format!(
-            "Invalid source path \"{src}\": path escapes the context directory. The path must stay within the context directory."
-        )));
+        return Err(SdkError::new(
+            ErrorClass::TemplateError,
+            novita_template_json::cat!(
+                "Invalid source path \"",
+                src,
+                "\": path escapes the context directory. The path must stay within the context directory.",
+            ),
+        ));
     }
     Ok(())
 }

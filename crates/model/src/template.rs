@@ -4,7 +4,7 @@
 //! Every method validates all of its arguments before it changes anything, so a
 //! rejected call leaves the template as it was.
 
-use crate::call_description::{call, lit, lit_num, lit_one_or_list, lit_opts};
+use crate::call_description::{call_lit, CallText};
 use crate::instruction::{Instruction, InstructionKind};
 use crate::js_object::JsObject;
 use crate::numbers::{file_mode, integer_in, octal, pad_octal};
@@ -14,6 +14,7 @@ use crate::registry::RegistryConfig;
 use crate::shell_quote::quote_word;
 use crate::source_path::validate_source;
 use novita_template_json::shape::Num;
+use novita_template_json::text::parse_u64;
 
 /// The image every template starts from.
 pub const DEFAULT_BASE_IMAGE: &str = "novita/base";
@@ -167,8 +168,24 @@ impl Default for Template {
 
 pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        Err(SdkError::invalid(format!(
-            "{what} must be a non-empty string"
+        Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must be a non-empty string"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// `<method>: <arg> must be a non-empty string` unless `value` has text (the message
+/// is only built when it is needed).
+fn require_arg(value: &str, method: &str, arg: &str) -> Result<(), SdkError> {
+    if value.is_empty() {
+        Err(SdkError::invalid(novita_template_json::cat!(
+            method,
+            ": ",
+            arg,
+            " must be a non-empty string"
         )))
     } else {
         Ok(())
@@ -177,15 +194,16 @@ pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError>
 
 fn require_user(user: &Option<String>, method: &str) -> Result<(), SdkError> {
     match user {
-        Some(u) => require_non_empty(u, &format!("{method}: user")),
+        Some(u) => require_arg(u, method, "user"),
         None => Ok(()),
     }
 }
 
 fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> {
     if items.is_empty() {
-        return Err(SdkError::invalid(format!(
-            "{what} must contain at least one non-empty string"
+        return Err(SdkError::invalid(novita_template_json::cat!(
+            what,
+            " must contain at least one non-empty string"
         )));
     }
     for item in items {
@@ -194,21 +212,29 @@ fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> 
     Ok(())
 }
 
-fn optional_lit(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(lit)
+/// Appends each word after a space, as it is.
+fn push_words<S: AsRef<str>>(cmd: &mut String, words: &[S]) {
+    for w in words {
+        cmd.push(' ');
+        cmd.push_str(w.as_ref());
+    }
+}
+
+/// Appends each word after a space, quoted for the shell when it needs it.
+fn push_quoted_words<S: AsRef<str>>(cmd: &mut String, words: &[S]) {
+    for w in words {
+        cmd.push(' ');
+        cmd.push_str(&quote_word(w.as_ref()));
+    }
 }
 
 /// A mode as the call was written, `0o755` (an invalid one never gets this far).
 fn mode_lit(mode: &Option<Num>) -> Option<String> {
     let m = mode.as_ref()?;
     Some(match m.integer() {
-        Some(n) if (0..=0o7777).contains(&n) => format!("0o{}", octal(n as u32)),
+        Some(n) if (0..=0o7777).contains(&n) => novita_template_json::cat!("0o", &octal(n as u32)),
         _ => m.text().to_string(),
     })
-}
-
-fn flag_lit(v: bool) -> Option<String> {
-    v.then(|| "true".to_string())
 }
 
 impl Template {
@@ -385,16 +411,17 @@ impl Template {
         inherit_config: Option<bool>,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromImage: image")?;
-        let origin = call(
-            "fromImage",
-            vec![
-                Some(lit(image)),
-                credentials
-                    .as_ref()
-                    .map(|c| format!("{{ username: {}, password: \"***\" }}", lit(&c.username))),
-                inherit_config.map(|b| format!("{{ inheritConfig: {b} }}")),
-            ],
-        );
+        let mut c = CallText::new("fromImage");
+        c.lit(image);
+        if let Some(creds) = &credentials {
+            c.opt_lit("username", Some(&creds.username))
+                .opt_raw("password", Some("\"***\""));
+        }
+        let origin = c
+            .end_options()
+            .opt_bool("inheritConfig", inherit_config)
+            .end_options()
+            .finish();
         self.set_image_base(image, credentials, inherit_config, origin);
         Ok(self)
     }
@@ -427,10 +454,10 @@ impl Template {
         default: &str,
     ) -> Result<&mut Self, SdkError> {
         if let Some(v) = variant {
-            require_non_empty(v, &format!("{method}: variant"))?;
+            require_arg(v, method, "variant")?;
         }
-        let image = format!("{prefix}{}", variant.unwrap_or(default));
-        let origin = call(method, vec![variant.map(lit)]);
+        let image = novita_template_json::cat!(prefix, variant.unwrap_or(default));
+        let origin = CallText::new(method).lit_opt(variant).finish();
         self.set_image_base(&image, None, None, origin);
         Ok(self)
     }
@@ -471,7 +498,7 @@ impl Template {
         require_non_empty(template, "fromTemplate: template")?;
         self.base_template = Some(template.to_string());
         self.base_image = None;
-        self.after_base(call("fromTemplate", vec![Some(lit(template))]));
+        self.after_base(call_lit("fromTemplate", template));
         Ok(self)
     }
 
@@ -489,10 +516,10 @@ impl Template {
         credentials: AccessKeyCredentials,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromAWSRegistry: image")?;
-        let origin = call(
-            "fromAWSRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromAWSRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         let AccessKeyCredentials {
             access_key_id,
             secret_access_key,
@@ -518,10 +545,10 @@ impl Template {
         service_account_json: &str,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromGCPRegistry: image")?;
-        let origin = call(
-            "fromGCPRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromGCPRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         self.set_registry_base(
             image,
             RegistryConfig::Gcp {
@@ -539,10 +566,10 @@ impl Template {
         credentials: OciCredentials,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromOCIRegistry: image")?;
-        let origin = call(
-            "fromOCIRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromOCIRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         let OciCredentials {
             tenancy_ocid,
             user_ocid,
@@ -571,10 +598,10 @@ impl Template {
         credentials: AccessKeyCredentials,
     ) -> Result<&mut Self, SdkError> {
         require_non_empty(image, "fromHuaweiCloudRegistry: image")?;
-        let origin = call(
-            "fromHuaweiCloudRegistry",
-            vec![Some(lit(image)), Some("{ ... }".into())],
-        );
+        let origin = CallText::new("fromHuaweiCloudRegistry")
+            .lit(image)
+            .raw("{ ... }")
+            .finish();
         let AccessKeyCredentials {
             access_key_id,
             secret_access_key,
@@ -622,22 +649,23 @@ impl Template {
         if let Some(u) = user {
             require_non_empty(u, "runCmd: user")?;
         }
-        let joined: Vec<&str> = commands.iter().map(|c| c.as_ref()).collect();
-        let origin = call(
-            "runCmd",
-            vec![
-                Some(lit_one_or_list(commands)),
-                lit_opts(&[("user", user.map(lit))]),
-            ],
+        let origin = CallText::new("runCmd")
+            .list(commands)
+            .opt_lit("user", user)
+            .end_options()
+            .finish();
+        self.push_run(
+            novita_template_json::text::join(commands, " && "),
+            user,
+            origin,
         );
-        self.push_run(joined.join(" && "), user, origin);
         Ok(self)
     }
 
     /// `setWorkdir(path)`.
     pub fn set_workdir(&mut self, workdir: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(workdir, "setWorkdir: workdir")?;
-        let origin = call("setWorkdir", vec![Some(lit(workdir))]);
+        let origin = call_lit("setWorkdir", workdir);
         self.push(InstructionKind::Workdir, vec![workdir.to_string()], origin);
         Ok(self)
     }
@@ -645,7 +673,7 @@ impl Template {
     /// `setUser(user)`.
     pub fn set_user(&mut self, user: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(user, "setUser: user")?;
-        let origin = call("setUser", vec![Some(lit(user))]);
+        let origin = call_lit("setUser", user);
         self.push(InstructionKind::User, vec![user.to_string()], origin);
         Ok(self)
     }
@@ -668,14 +696,11 @@ impl Template {
         for (k, v) in envs {
             obj.insert(k.as_ref(), v.as_ref());
         }
-        let origin = {
-            let inner: Vec<String> = obj
-                .entries()
-                .iter()
-                .map(|(k, v)| format!("{}: {}", lit(k), lit(v)))
-                .collect();
-            format!("setEnvs({{ {} }})", inner.join(", "))
-        };
+        let mut origin = CallText::new("setEnvs");
+        for (k, v) in obj.entries() {
+            origin.entry(k, v);
+        }
+        let origin = origin.end_options().finish();
         self.set_envs_object(&obj, origin);
         Ok(self)
     }
@@ -700,18 +725,19 @@ impl Template {
         method: &str,
     ) -> Result<String, SdkError> {
         if src.is_empty() {
-            return Err(SdkError::invalid(format!(
-                "{method}: src must contain at least one path"
+            return Err(SdkError::invalid(novita_template_json::cat!(
+                method,
+                ": src must contain at least one path"
             )));
         }
         for s in src {
-            require_non_empty(s, &format!("{method}: src"))?;
+            require_arg(s, method, "src")?;
             validate_source(s)?;
         }
-        require_non_empty(dest, &format!("{method}: dest"))?;
+        require_arg(dest, method, "dest")?;
         require_user(&options.user, method)?;
         let mode = match &options.mode {
-            Some(m) => file_mode(m, &format!("{method}: mode"))?,
+            Some(m) => file_mode(m, &novita_template_json::cat!(method, ": mode"))?,
             None => 0,
         };
         Ok(if mode == 0 {
@@ -748,19 +774,15 @@ impl Template {
     }
 
     fn copy_origin(src: &[String], dest: &str, o: &CopyOptions) -> String {
-        call(
-            "copy",
-            vec![
-                Some(lit_one_or_list(src)),
-                Some(lit(dest)),
-                lit_opts(&[
-                    ("forceUpload", o.force_upload.map(|b| b.to_string())),
-                    ("user", optional_lit(&o.user)),
-                    ("mode", mode_lit(&o.mode)),
-                    ("resolveSymlinks", o.resolve_symlinks.map(|b| b.to_string())),
-                ]),
-            ],
-        )
+        CallText::new("copy")
+            .list(src)
+            .lit(dest)
+            .opt_bool("forceUpload", o.force_upload)
+            .opt_lit("user", o.user.as_deref())
+            .opt_raw("mode", mode_lit(&o.mode).as_deref())
+            .opt_bool("resolveSymlinks", o.resolve_symlinks)
+            .end_options()
+            .finish()
     }
 
     /// `copy(src | src[], dest, options)`: one COPY per source. Sources are checked as
@@ -790,9 +812,10 @@ impl Template {
             )?);
         }
         for (item, mode) in items.iter().zip(modes) {
-            let origin = format!(
-                "copyItems(... {})",
-                Self::copy_origin(&item.src, &item.dest, &item.options)
+            let origin = novita_template_json::cat!(
+                "copyItems(... ",
+                &Self::copy_origin(&item.src, &item.dest, &item.options),
+                ")",
             );
             self.push_copies(&item.src, &item.dest, &item.options, mode, &origin);
         }
@@ -807,26 +830,22 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         require_list(paths, "remove: path")?;
         require_user(&options.user, "remove")?;
-        let mut words = vec!["rm".to_string()];
+        let mut cmd = String::from("rm");
         if options.recursive {
-            words.push("-r".into());
+            cmd.push_str(" -r");
         }
         if options.force {
-            words.push("-f".into());
+            cmd.push_str(" -f");
         }
-        words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
-        let origin = call(
-            "remove",
-            vec![
-                Some(lit_one_or_list(paths)),
-                lit_opts(&[
-                    ("force", flag_lit(options.force)),
-                    ("recursive", flag_lit(options.recursive)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        push_quoted_words(&mut cmd, paths);
+        let origin = CallText::new("remove")
+            .list(paths)
+            .opt_flag("force", options.force)
+            .opt_flag("recursive", options.recursive)
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -840,21 +859,17 @@ impl Template {
         require_non_empty(src, "rename: src")?;
         require_non_empty(dest, "rename: dest")?;
         require_user(&options.user, "rename")?;
-        let mut cmd = format!("mv {} {}", quote_word(src), quote_word(dest));
+        let mut cmd = novita_template_json::cat!("mv ", &quote_word(src), " ", &quote_word(dest));
         if options.force {
             cmd.push_str(" -f");
         }
-        let origin = call(
-            "rename",
-            vec![
-                Some(lit(src)),
-                Some(lit(dest)),
-                lit_opts(&[
-                    ("force", flag_lit(options.force)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("rename")
+            .lit(src)
+            .lit(dest)
+            .opt_flag("force", options.force)
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
         self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
@@ -871,22 +886,19 @@ impl Template {
             Some(m) => file_mode(m, "makeDir: mode")?,
             None => 0,
         };
-        let mut words = vec!["mkdir".to_string(), "-p".to_string()];
+        let mut cmd = String::from("mkdir -p");
         if mode != 0 {
-            words.push(format!("-m {}", pad_octal(mode)));
+            cmd.push_str(" -m ");
+            cmd.push_str(&pad_octal(mode));
         }
-        words.extend(paths.iter().map(|p| quote_word(p.as_ref())));
-        let origin = call(
-            "makeDir",
-            vec![
-                Some(lit_one_or_list(paths)),
-                lit_opts(&[
-                    ("mode", mode_lit(&options.mode)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        push_quoted_words(&mut cmd, paths);
+        let origin = CallText::new("makeDir")
+            .list(paths)
+            .opt_raw("mode", mode_lit(&options.mode).as_deref())
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -900,24 +912,19 @@ impl Template {
         require_non_empty(src, "makeSymlink: src")?;
         require_non_empty(dest, "makeSymlink: dest")?;
         require_user(&options.user, "makeSymlink")?;
-        let mut words = vec!["ln".to_string(), "-s".to_string()];
+        let mut cmd = String::from("ln -s");
         if options.force {
-            words.push("-f".into());
+            cmd.push_str(" -f");
         }
-        words.push(quote_word(src));
-        words.push(quote_word(dest));
-        let origin = call(
-            "makeSymlink",
-            vec![
-                Some(lit(src)),
-                Some(lit(dest)),
-                lit_opts(&[
-                    ("force", flag_lit(options.force)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        push_quoted_words(&mut cmd, &[src, dest]);
+        let origin = CallText::new("makeSymlink")
+            .lit(src)
+            .lit(dest)
+            .opt_flag("force", options.force)
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -931,22 +938,20 @@ impl Template {
             require_list(p, "pipInstall: packages")?;
         }
         let global = g.unwrap_or(true);
-        let mut words = vec!["pip".to_string(), "install".to_string()];
+        let mut cmd = String::from("pip install");
         if !global {
-            words.push("--user".into());
+            cmd.push_str(" --user");
         }
         match packages {
-            Some(p) => words.extend(p.iter().map(|s| s.as_ref().to_string())),
-            None => words.push(".".into()),
+            Some(p) => push_words(&mut cmd, p),
+            None => cmd.push_str(" ."),
         }
-        let origin = call(
-            "pipInstall",
-            vec![
-                packages.map(lit_one_or_list),
-                lit_opts(&[("g", g.map(|b| b.to_string()))]),
-            ],
-        );
-        self.push_run(words.join(" "), global.then_some("root"), origin);
+        let origin = CallText::new("pipInstall")
+            .list_opt(packages)
+            .opt_bool("g", g)
+            .end_options()
+            .finish();
+        self.push_run(cmd, global.then_some("root"), origin);
         Ok(self)
     }
 
@@ -959,26 +964,26 @@ impl Template {
         options: &PackageOptions,
     ) -> Result<&mut Self, SdkError> {
         if let Some(p) = packages {
-            require_list(p, &format!("{method}: packages"))?;
+            require_list(p, &novita_template_json::cat!(method, ": packages"))?;
         }
-        let mut words = vec![tool.to_string(), "install".to_string()];
+        let mut cmd = novita_template_json::cat!(tool, " install");
         if options.g {
-            words.push("-g".into());
+            cmd.push_str(" -g");
         }
         if options.dev {
-            words.push(dev_flag.into());
+            cmd.push(' ');
+            cmd.push_str(dev_flag);
         }
         if let Some(p) = packages {
-            words.extend(p.iter().map(|s| s.as_ref().to_string()));
+            push_words(&mut cmd, p);
         }
-        let origin = call(
-            method,
-            vec![
-                packages.map(lit_one_or_list),
-                lit_opts(&[("g", flag_lit(options.g)), ("dev", flag_lit(options.dev))]),
-            ],
-        );
-        self.push_run(words.join(" "), options.g.then_some("root"), origin);
+        let origin = CallText::new(method)
+            .list_opt(packages)
+            .opt_flag("g", options.g)
+            .opt_flag("dev", options.dev)
+            .end_options()
+            .finish();
+        self.push_run(cmd, options.g.then_some("root"), origin);
         Ok(self)
     }
 
@@ -1007,26 +1012,26 @@ impl Template {
         options: &AptOptions,
     ) -> Result<&mut Self, SdkError> {
         require_list(packages, "aptInstall: packages")?;
-        let list: Vec<&str> = packages.iter().map(|s| s.as_ref()).collect();
-        let cmd = format!(
-            "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y {}{}{}",
-            if options.no_install_recommends { "--no-install-recommends " } else { "" },
-            if options.fix_missing { "--fix-missing " } else { "" },
-            list.join(" ")
+        let cmd = novita_template_json::cat!(
+            "apt-get update && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y ",
+            if options.no_install_recommends {
+                "--no-install-recommends "
+            } else {
+                ""
+            },
+            if options.fix_missing {
+                "--fix-missing "
+            } else {
+                ""
+            },
+            &novita_template_json::text::join(packages, " "),
         );
-        let origin = call(
-            "aptInstall",
-            vec![
-                Some(lit_one_or_list(packages)),
-                lit_opts(&[
-                    (
-                        "noInstallRecommends",
-                        flag_lit(options.no_install_recommends),
-                    ),
-                    ("fixMissing", flag_lit(options.fix_missing)),
-                ]),
-            ],
-        );
+        let origin = CallText::new("aptInstall")
+            .list(packages)
+            .opt_flag("noInstallRecommends", options.no_install_recommends)
+            .opt_flag("fixMissing", options.fix_missing)
+            .end_options()
+            .finish();
         self.push_run(cmd, Some("root"), origin);
         Ok(self)
     }
@@ -1040,10 +1045,12 @@ impl Template {
             ));
         }
         require_list(servers, "addMcpServer: servers")?;
-        let list: Vec<&str> = servers.iter().map(|s| s.as_ref()).collect();
-        let origin = call("addMcpServer", vec![Some(lit_one_or_list(servers))]);
+        let origin = CallText::new("addMcpServer").list(servers).finish();
         self.push_run(
-            format!("mcp-gateway pull {}", list.join(" ")),
+            novita_template_json::cat!(
+                "mcp-gateway pull ",
+                &novita_template_json::text::join(servers, " ")
+            ),
             Some("root"),
             origin,
         );
@@ -1069,30 +1076,29 @@ impl Template {
             None => None,
         };
         require_user(&options.user, "gitClone")?;
-        let mut words = vec!["git".to_string(), "clone".to_string(), quote_word(url)];
+        let mut cmd = String::from("git clone");
+        push_quoted_words(&mut cmd, &[url]);
         if let Some(b) = &options.branch {
-            words.push(format!("--branch {}", quote_word(b)));
-            words.push("--single-branch".into());
+            cmd.push_str(" --branch");
+            push_quoted_words(&mut cmd, &[b]);
+            cmd.push_str(" --single-branch");
         }
         if let Some(d) = depth {
-            words.push(format!("--depth {d}"));
+            cmd.push_str(" --depth ");
+            cmd.push_str(&crate::numbers::i64_text(d));
         }
         if let Some(p) = path {
-            words.push(quote_word(p));
+            push_quoted_words(&mut cmd, &[p]);
         }
-        let origin = call(
-            "gitClone",
-            vec![
-                Some(lit(url)),
-                path.map(lit),
-                lit_opts(&[
-                    ("branch", optional_lit(&options.branch)),
-                    ("depth", options.depth.as_ref().map(lit_num)),
-                    ("user", optional_lit(&options.user)),
-                ]),
-            ],
-        );
-        self.push_run(words.join(" "), options.user.as_deref(), origin);
+        let origin = CallText::new("gitClone")
+            .lit(url)
+            .lit_opt(path)
+            .opt_lit("branch", options.branch.as_deref())
+            .opt_raw("depth", options.depth.as_ref().map(Num::text))
+            .opt_lit("user", options.user.as_deref())
+            .end_options()
+            .finish();
+        self.push_run(cmd, options.user.as_deref(), origin);
         Ok(self)
     }
 
@@ -1107,10 +1113,10 @@ impl Template {
         if let Some(r) = ready_cmd {
             require_non_empty(r, "setStartCmd: readyCommand")?;
         }
-        let origin = call(
-            "setStartCmd",
-            vec![Some(lit(start_cmd)), ready_cmd.map(lit)],
-        );
+        let origin = CallText::new("setStartCmd")
+            .lit(start_cmd)
+            .lit_opt(ready_cmd)
+            .finish();
         self.start_cmd = Some(start_cmd.to_string());
         self.ready_cmd = ready_cmd.map(str::to_string);
         self.finalize_origin = Some(origin);
@@ -1122,7 +1128,7 @@ impl Template {
     pub fn set_ready_cmd(&mut self, ready_cmd: &str) -> Result<&mut Self, SdkError> {
         require_non_empty(ready_cmd, "setReadyCmd: readyCommand")?;
         self.ready_cmd = Some(ready_cmd.to_string());
-        self.finalize_origin = Some(call("setReadyCmd", vec![Some(lit(ready_cmd))]));
+        self.finalize_origin = Some(call_lit("setReadyCmd", ready_cmd));
         self.finalize_call = Some(self.current_call);
         Ok(self)
     }
@@ -1141,7 +1147,7 @@ impl Template {
                 "Devcontainers can only used in the devcontainer template",
             ));
         }
-        require_non_empty(dir, &format!("{method}: devcontainerDirectory"))
+        require_arg(dir, method, "devcontainerDirectory")
     }
 
     /// `betaDevContainerPrebuild(dir)`: only on the `devcontainer` template.
@@ -1150,14 +1156,11 @@ impl Template {
         devcontainer_directory: &str,
     ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaDevContainerPrebuild")?;
-        let origin = call(
-            "betaDevContainerPrebuild",
-            vec![Some(lit(devcontainer_directory))],
-        );
+        let origin = call_lit("betaDevContainerPrebuild", devcontainer_directory);
         self.push_run(
-            format!(
-                "devcontainer build --workspace-folder {}",
-                quote_word(devcontainer_directory)
+            novita_template_json::cat!(
+                "devcontainer build --workspace-folder ",
+                &quote_word(devcontainer_directory),
             ),
             Some("root"),
             origin,
@@ -1173,17 +1176,18 @@ impl Template {
     ) -> Result<&mut Self, SdkError> {
         self.require_devcontainer(devcontainer_directory, "betaSetDevContainerStart")?;
         let dir = quote_word(devcontainer_directory);
-        let start = format!(
-            "sudo devcontainer up --workspace-folder {dir} && sudo /prepare-exec.sh {dir} | sudo tee /devcontainer.sh > /dev/null && sudo chmod +x /devcontainer.sh && sudo touch /devcontainer.up"
+        let start = novita_template_json::cat!(
+            "sudo devcontainer up --workspace-folder ",
+            &dir,
+            " && sudo /prepare-exec.sh ",
+            &dir,
+            " | sudo tee /devcontainer.sh > /dev/null && sudo chmod +x /devcontainer.sh && sudo touch /devcontainer.up",
         );
         let ready = ready_cmd::wait_for_file("/devcontainer.up")?;
         self.start_cmd = Some(start);
         self.ready_cmd = Some(ready);
         self.finalize_call = Some(self.current_call);
-        self.finalize_origin = Some(call(
-            "betaSetDevContainerStart",
-            vec![Some(lit(devcontainer_directory))],
-        ));
+        self.finalize_origin = Some(call_lit("betaSetDevContainerStart", devcontainer_directory));
         Ok(self)
     }
 
@@ -1206,7 +1210,7 @@ impl Template {
             }
             _ => {}
         }
-        let n: usize = step.trim().parse().ok()?;
+        let n = usize::try_from(parse_u64(step.trim())?).ok()?;
         if n == 0 {
             return Some(self.base_origin.clone());
         }
@@ -1229,7 +1233,7 @@ impl Template {
             "finalize" => return self.finalize_call,
             _ => {}
         }
-        let n: usize = step.trim().parse().ok()?;
+        let n = usize::try_from(parse_u64(step.trim())?).ok()?;
         self.instructions.get(n.checked_sub(1)?).map(|i| i.call)
     }
 
@@ -1238,7 +1242,7 @@ impl Template {
     /// the finalize step.
     pub fn step_descriptions(&self) -> (String, Vec<String>, String) {
         let mut steps: Vec<String> = self.instructions.iter().map(|i| i.origin.clone()).collect();
-        if let Some(extra) = self.step_origin(&format!("{}", steps.len() + 1)) {
+        if let Some(extra) = self.step_origin(&u64_text(steps.len() as u64 + 1)) {
             steps.push(extra);
         }
         let finalize = self.step_origin("finalize").unwrap_or_default();

@@ -5,26 +5,24 @@ use crate::instruction::{Instruction, InstructionKind};
 use crate::prelude::*;
 use crate::runtime_env::runtime_env_command;
 use crate::template::Template;
+use novita_template_json::shape::put;
 
 fn str_array(items: &[String]) -> Json {
     Json::Arr(items.iter().map(|s| Json::Str(s.clone())).collect())
 }
 
 fn step_json(i: &Instruction, files_hash: Option<&str>) -> Json {
-    let mut members = vec![
-        ("type".to_string(), Json::Str(i.kind.as_str().to_string())),
-        ("args".to_string(), str_array(&i.args)),
-        ("force".to_string(), Json::Bool(i.force)),
-    ];
-    if let Some(b) = i.force_upload {
-        members.push(("forceUpload".to_string(), Json::Bool(b)));
-    }
-    if let Some(b) = i.resolve_symlinks {
-        members.push(("resolveSymlinks".to_string(), Json::Bool(b)));
-    }
-    if let Some(h) = files_hash {
-        members.push(("filesHash".to_string(), Json::Str(h.to_string())));
-    }
+    let mut members = Vec::with_capacity(6);
+    put(&mut members, "type", Some(Json::str(i.kind.as_str())));
+    put(&mut members, "args", Some(str_array(&i.args)));
+    put(&mut members, "force", Some(Json::Bool(i.force)));
+    put(&mut members, "forceUpload", i.force_upload.map(Json::Bool));
+    put(
+        &mut members,
+        "resolveSymlinks",
+        i.resolve_symlinks.map(Json::Bool),
+    );
+    put(&mut members, "filesHash", files_hash.map(Json::str));
     Json::Obj(members)
 }
 
@@ -34,9 +32,12 @@ pub fn trigger_body(t: &Template, files_hashes: Option<&[String]>) -> Result<Jso
     if let Some(h) = files_hashes {
         let copies = t.copy_count();
         if h.len() != copies {
-            return Err(SdkError::invalid(format!(
-                "toJSON: filesHashes has {} entries but the template has {copies} COPY steps",
-                h.len()
+            return Err(SdkError::invalid(novita_template_json::cat!(
+                "toJSON: filesHashes has ",
+                &u64_text(h.len() as u64),
+                " entries but the template has ",
+                &u64_text(copies as u64),
+                " COPY steps",
             )));
         }
     }
@@ -51,35 +52,30 @@ pub fn trigger_body(t: &Template, files_hashes: Option<&[String]>) -> Result<Jso
         steps.push(step_json(i, hash.map(String::as_str)));
     }
     if let Some(cmd) = runtime_env_command(&t.envs) {
-        steps.push(Json::Obj(vec![
-            ("type".to_string(), Json::Str("RUN".into())),
-            (
-                "args".to_string(),
-                Json::Arr(vec![Json::Str(cmd), Json::Str("root".into())]),
-            ),
-            ("force".to_string(), Json::Bool(t.force_next_layer)),
-        ]));
+        let mut members = Vec::with_capacity(3);
+        put(&mut members, "type", Some(Json::str("RUN")));
+        put(
+            &mut members,
+            "args",
+            Some(Json::Arr(vec![Json::Str(cmd), Json::str("root")])),
+        );
+        put(&mut members, "force", Some(Json::Bool(t.force_next_layer)));
+        steps.push(Json::Obj(members));
     }
-    let mut body = Vec::new();
-    let mut opt = |key: &str, v: &Option<String>| {
-        if let Some(s) = v {
-            body.push((key.to_string(), Json::Str(s.clone())));
-        }
-    };
-    opt("startCmd", &t.start_cmd);
-    opt("readyCmd", &t.ready_cmd);
-    opt("preBootScript", &t.patch_cmd);
-    body.push(("steps".to_string(), Json::Arr(steps)));
-    body.push(("force".to_string(), Json::Bool(t.force)));
-    if let Some(img) = &t.base_image {
-        body.push(("fromImage".to_string(), Json::Str(img.clone())));
-    }
-    if let Some(tpl) = &t.base_template {
-        body.push(("fromTemplate".to_string(), Json::Str(tpl.clone())));
-    }
-    if let Some(r) = &t.registry_config {
-        body.push(("fromImageRegistry".to_string(), r.to_json()));
-    }
+    let text = |v: &Option<String>| v.as_deref().map(Json::str);
+    let mut body = Vec::with_capacity(8);
+    put(&mut body, "startCmd", text(&t.start_cmd));
+    put(&mut body, "readyCmd", text(&t.ready_cmd));
+    put(&mut body, "preBootScript", text(&t.patch_cmd));
+    put(&mut body, "steps", Some(Json::Arr(steps)));
+    put(&mut body, "force", Some(Json::Bool(t.force)));
+    put(&mut body, "fromImage", text(&t.base_image));
+    put(&mut body, "fromTemplate", text(&t.base_template));
+    put(
+        &mut body,
+        "fromImageRegistry",
+        t.registry_config.as_ref().map(|r| r.to_json()),
+    );
     Ok(Json::Obj(body))
 }
 

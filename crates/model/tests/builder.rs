@@ -325,6 +325,7 @@ fn dockerfile_errors_are_official_and_leave_template_untouched() {
         ("FROM a\nFROM b", ErrorClass::Error, "Multi-stage Dockerfiles are not supported"),
         ("RUN x", ErrorClass::Error, "Dockerfile must contain a FROM instruction"),
         ("FROM a\nRUN x\nCOPY /abs /d", ErrorClass::TemplateError, "Invalid source path \"/abs\": absolute paths are not allowed. Use a relative path within the context directory."),
+        ("FROM a\nENV A=1\nCMD [\"x\"]\nCOPY ../up /d", ErrorClass::TemplateError, "Invalid source path \"../up\": path escapes the context directory. The path must stay within the context directory."),
     ] {
         let e = t.from_dockerfile(content).unwrap_err();
         assert_eq!((e.class, e.message.as_str()), (class, msg));

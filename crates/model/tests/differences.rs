@@ -270,3 +270,28 @@ fn failed_step_names_the_right_call() {
     );
     assert_eq!(t.step_origin("x"), None);
 }
+
+/// Difference 4: keywords are upper-cased as ASCII. JavaScript's `toUpperCase` turns
+/// `uſer` (long s) into `USER`, so the official parser also sets the user `app` here;
+/// Docker's parser, and ours, do not know that instruction and skip it with a warning.
+#[test]
+fn dockerfile_keywords_are_ascii_case_insensitive() {
+    let official = vec![
+        v(&["USER", "root"]),
+        v(&["USER", "app"]),
+        v(&["USER", "bob"]),
+    ];
+    let mut t = Template::default();
+    let warnings = t
+        .from_dockerfile("FROM a\nuſer app\nuser bob\nrun echo hi")
+        .unwrap()
+        .warnings;
+    let users: Vec<Vec<String>> = steps(&t).into_iter().filter(|s| s[0] == "USER").collect();
+    assert_eq!(users, vec![v(&["USER", "root"]), v(&["USER", "bob"])]);
+    assert_ne!(users, official);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        runs(&t).contains(&"echo hi".to_string()),
+        "lower-case `run` is still RUN"
+    );
+}
