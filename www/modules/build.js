@@ -189,10 +189,12 @@ function showResult(children, outcome) {
 function conclude(outcome, { failure = null, cancel = null, withEndMarker = false } = {}) {
   const b = state.build
   const watching = b.running === 'watch'
+  // Only Template.build logs start and end entries; a watch and a background request
+  // that was sent end with the same neutral marker, added here.
+  const marker = withEndMarker || (b.running === 'background' && outcome !== 'not-started')
   stopClock()
   setRunning(null)
-  // A watched log has no end entry of the package's: add the same neutral marker.
-  if (withEndMarker) appendLog(new state.api.LogEntryEnd(new Date(), 'end of build log'))
+  if (marker) appendLog(new state.api.LogEntryEnd(new Date(), 'end of build log'))
   setPhase(outcome)
   finishProgress()
   b.template = null
