@@ -299,7 +299,7 @@ function concludeError(e, controller, { watching = false } = {}) {
   const field = e instanceof api.InvalidArgumentError && !b.buildId && OPTION_FIELDS[e.argument]
   if (field) {
     conclude('not-started', { failure: { text: e.message } })
-    showFieldProblem(field, 'Build', e.message)
+    showFieldProblem(field[0], field[1], e.message)
     return
   }
   conclude('failed', { failure: failureOf(e), withEndMarker: watching })
@@ -388,13 +388,14 @@ export async function buildBackground() {
   const check = await checkedTemplate()
   if (!check) return
   const controller = new AbortController()
-  const { timeoutMs, ...options } = check.options
+  const { timeoutMs } = check.options
   begin('background', controller, check.name, check.template)
   const started = Date.now()
   let info
   try {
+    // `timeoutMs` is checked here (before any request) and applies to the watch.
     info = await state.api.Template.buildInBackground(check.template, check.name, {
-      ...connection(), ...registryOption(), ...options, ...buildCallbacks(), signal: controller.signal,
+      ...connection(), ...registryOption(), ...check.options, ...buildCallbacks(), signal: controller.signal,
     })
   } catch (e) {
     concludeError(e, controller)

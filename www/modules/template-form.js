@@ -44,8 +44,14 @@ function stepField(step, e) {
   return STEP_FIELDS[step.type][0][0]
 }
 
-/** The field of a build option, for an `InvalidArgumentError` whose `argument` names it. */
-export const OPTION_FIELDS = { name: '#tpl-name', tags: '#tpl-tags', cpuCount: '#tpl-cpu', memoryMB: '#tpl-mem', timeoutMs: '#tpl-deadline' }
+/** The field of a build option (and its label), for an `InvalidArgumentError` whose `argument` names it. */
+export const OPTION_FIELDS = {
+  name: ['#tpl-name', 'Name'],
+  tags: ['#tpl-tags', 'Tags'],
+  cpuCount: ['#tpl-cpu', 'CPUs'],
+  memoryMB: ['#tpl-mem', 'Memory'],
+  timeoutMs: ['#tpl-deadline', 'Deadline'],
+}
 
 function envsOf(text, problem) {
   const envs = {}
@@ -157,6 +163,7 @@ export function templateFromForm() {
 /**
  * The build settings (name, tags, CPUs, memory, skipCache, deadline, what Cancel
  * does) with their problems, and a notice when the name will be stored lower-cased.
+ * The options the package checks before any request (the deadline) are left to it.
  */
 export function buildSettings() {
   const issues = []
@@ -180,16 +187,15 @@ export function buildSettings() {
   const memN = Number(mem)
   if (cpu && !(Number.isInteger(cpuN) && cpuN >= 1 && cpuN <= 8)) add('#tpl-cpu', 'CPUs', 'CPUs must be a whole number from 1 to 8.')
   if (mem && !(Number.isInteger(memN) && memN >= 128 && memN <= 8192 && memN % 2 === 0)) add('#tpl-mem', 'Memory', 'Memory must be an even number of MB from 128 to 8192.')
-  // The deadline is typed in seconds; the package takes whole milliseconds (`timeoutMs`).
+  // The deadline is typed in seconds; the package takes whole milliseconds
+  // (`timeoutMs`) and judges the value itself when the build is asked for.
   const deadline = $('#tpl-deadline').value.trim()
-  const deadlineS = Number(deadline)
-  if (deadline && !(Number.isFinite(deadlineS) && deadlineS > 0)) add('#tpl-deadline', 'Deadline', 'The deadline is a number of seconds above 0 (or empty: no deadline).')
   const options = {}
   if (tags.length) options.tags = tags
   if (cpu) options.cpuCount = cpuN
   if (mem) options.memoryMB = memN
   if ($('#tpl-skip-cache').checked) options.skipCache = true
-  if (deadline) options.timeoutMs = Math.max(1, Math.round(deadlineS * 1000))
+  if (deadline) options.timeoutMs = Math.round(Number(deadline) * 1000)
   if ($('#tpl-delete-on-abort').checked) options.deleteOnAbort = true
   return { name, options, issues }
 }
