@@ -136,6 +136,9 @@ export function checkForm() {
 
 /** The check before a build: the form, then (awaited) the COPY sources. */
 export async function checkFormForBuild() {
+  // Checked now; a re-check still pending from the last keystroke would also wipe a
+  // problem the package reports for this build (e.g. the deadline) once it is shown.
+  clearTimeout(state.form.previewTimer)
   const check = checkForm()
   if (!check.template) return check
   await refreshCopyCheck()
