@@ -1,7 +1,7 @@
 // Regenerates the screenshots of the demo page in docs/screenshots/:
 //   node tests/e2e/update-screenshots.mjs
 // demo-building.png: the example template mid-build (laptop size);
-// demo-progress.png: a 14-step rebuild mid-way: "step k of N", the bar, cached steps
+// demo-progress.png: a 16-step rebuild mid-way: "step k of N", the bar, cached steps
 //                    and each step's duration;
 // demo-failed.png:   after a step that ran out of memory: the reason's hint and the
 //                    failing step highlighted in the log;
