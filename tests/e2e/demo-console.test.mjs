@@ -82,7 +82,7 @@ test('the package\'s end-of-log entry is a neutral marker; the outcome line tell
   assert.deepEqual(problems, [])
 })
 
-test('a whole normal session (connect, build, background build, tags, sandbox, delete) logs no error and no failed request', T, async (t) => {
+test('a whole normal session (connect, build, plan, log tools, background build, tags, sandbox, delete) logs no error and no failed request', T, async (t) => {
   const { page, problems, noise, requests } = await openDemo(demo, t)
   const name = `e2e-session-${run}`
   // Connect.
@@ -94,6 +94,15 @@ test('a whole normal session (connect, build, background build, tags, sandbox, d
   await page.fill('#steps li[data-type="pipInstall"] [data-field="packages"]', `flask e2e-${run}`)
   await page.click('#build')
   assert.equal(await waitStatus(page, ENDED), 'ready')
+  // The plan of the next build (the name now exists, so its look-up succeeds), and the log tools.
+  await page.click('#plan-card summary')
+  await page.click('#plan-run')
+  await page.waitForFunction(() => /already on the server: 1$/.test(document.querySelector('#plan-summary')?.textContent || ''))
+  await page.fill('#log-search', 'pip')
+  await page.selectOption('#log-level', 'info')
+  await page.click('#log-zone')
+  await page.click('#log-download')
+  await page.fill('#log-search', '')
   // A background build of the same template, watched to its end.
   await page.fill('#tpl-tags', 'v2')
   await addStep(page, 'runCmd', { cmd: `echo background ${run}` })
