@@ -197,7 +197,6 @@ function conclude(outcome, { failure = null, cancel = null, withEndMarker = fals
   if (marker) appendLog(new state.api.LogEntryEnd(new Date(), 'end of build log'))
   setPhase(outcome)
   finishProgress()
-  b.template = null
   const idsText = b.buildId ? ` (template ${b.templateId}, build ${b.buildId})` : ''
   if (outcome === 'ready') {
     setAddress(true)
@@ -321,12 +320,11 @@ async function checkedTemplate() {
   return check
 }
 
-function begin(kind, controller, name, template) {
+function begin(kind, controller, name) {
   const b = state.build
   b.templateId = ''
   b.buildId = ''
   b.name = name
-  b.template = template
   setAddress(false)
   setRunning(kind, controller)
   resetOutcome()
@@ -366,7 +364,7 @@ export async function buildForeground() {
   const check = await checkedTemplate()
   if (!check) return
   const controller = new AbortController()
-  begin('foreground', controller, check.name, check.template)
+  begin('foreground', controller, check.name)
   try {
     const info = await state.api.Template.build(check.template, check.name, {
       ...connection(), ...registryOption(), ...check.options, ...buildCallbacks(), signal: controller.signal,
@@ -389,7 +387,7 @@ export async function buildBackground() {
   if (!check) return
   const controller = new AbortController()
   const { timeoutMs } = check.options
-  begin('background', controller, check.name, check.template)
+  begin('background', controller, check.name)
   const started = Date.now()
   let info
   try {
@@ -403,17 +401,7 @@ export async function buildBackground() {
   }
   setRunning(null)
   const left = timeoutMs ? Math.max(1, timeoutMs - (Date.now() - started)) : undefined
-  watch(info.templateId, info.buildId, { template: check.template, timeoutMs: left, clockFrom: started })
-}
-
-/** Options of Template.waitForBuild, with the template that was built when this tab has it. */
-function watchOptions(template, extra) {
-  const o = { ...connection(), logsOffset: 0, ...extra }
-  // `template` lets the package describe each step in its progress events. It is
-  // not enumerable so the package's argument encoder, which refuses a template
-  // object among the options, passes over it while the package still reads it.
-  if (template) Object.defineProperty(o, 'template', { value: template, enumerable: false })
-  return o
+  watch(info.templateId, info.buildId, { timeoutMs: left, clockFrom: started })
 }
 
 /**
@@ -421,11 +409,11 @@ function watchOptions(template, extra) {
  * Any tab (or a reload) with ?templateId=…&buildId=… in its address watches the
  * same build; retries and polling are the package's.
  */
-export async function watch(templateId, buildId, { template = null, timeoutMs, clockFrom } = {}) {
+export async function watch(templateId, buildId, { timeoutMs, clockFrom } = {}) {
   if (state.build.running) return
   const b = state.build
   const controller = new AbortController()
-  Object.assign(b, { templateId, buildId, name: '', template })
+  Object.assign(b, { templateId, buildId, name: '' })
   if (b.lastAction !== 'background') b.lastAction = 'watch'
   setRunning('watch', controller)
   resetOutcome()
@@ -438,7 +426,12 @@ export async function watch(templateId, buildId, { template = null, timeoutMs, c
   let first = !clockFrom
   const callbacks = buildCallbacks()
   try {
-    await state.api.Template.waitForBuild({ templateId, buildId }, watchOptions(template, {
+    // No `template` option: waitForBuild reports steps only with it, and the package
+    // refuses it today ("option `template` must be a JSON value"), so a watch shows
+    // the log and the phase but no step progress until the package takes it.
+    await state.api.Template.waitForBuild({ templateId, buildId }, {
+      ...connection(),
+      logsOffset: 0,
       signal: controller.signal,
       timeoutMs,
       onBuildProgress: callbacks.onBuildProgress,
@@ -453,7 +446,7 @@ export async function watch(templateId, buildId, { template = null, timeoutMs, c
         if (RUNNING_PHASES.includes(b.phase) && b.phase !== 'building') setPhase('building')
         appendLog(entry)
       },
-    }))
+    })
     conclude('ready', { withEndMarker: true })
   } catch (e) {
     concludeError(e, controller, { watching: true })

@@ -60,8 +60,6 @@ export const state = {
     failure: null,
     /** The package's word on a cancel: `{ serverBuild, message }`. */
     cancel: null,
-    /** The template a build in this tab was started with (waitForBuild describes its steps). */
-    template: null,
     /** What "Retry" repeats: 'foreground' | 'background' | 'watch'. */
     lastAction: null,
     startedAt: 0,
