@@ -401,15 +401,17 @@ export async function buildBackground() {
   }
   setRunning(null)
   const left = timeoutMs ? Math.max(1, timeoutMs - (Date.now() - started)) : undefined
-  watch(info.templateId, info.buildId, { timeoutMs: left, clockFrom: started })
+  watch(info.templateId, info.buildId, { timeoutMs: left, requestedAt: started })
 }
 
 /**
  * Follows a build with Template.waitForBuild from its first log entry to its end.
  * Any tab (or a reload) with ?templateId=…&buildId=… in its address watches the
- * same build; retries and polling are the package's.
+ * same build; retries and polling are the package's. `requestedAt`: this tab just
+ * requested the build, so its log (which names the template and build) and its
+ * clock go on.
  */
-export async function watch(templateId, buildId, { timeoutMs, clockFrom } = {}) {
+export async function watch(templateId, buildId, { timeoutMs, requestedAt } = {}) {
   if (state.build.running) return
   const b = state.build
   const controller = new AbortController()
@@ -417,13 +419,13 @@ export async function watch(templateId, buildId, { timeoutMs, clockFrom } = {}) 
   if (b.lastAction !== 'background') b.lastAction = 'watch'
   setRunning('watch', controller)
   resetOutcome()
-  clearLog()
+  if (!requestedAt) clearLog()
   setPhase('waiting')
   setAddress(true)
   renderBanner()
-  startClock(clockFrom)
+  startClock(requestedAt)
   keepFocus($('#cancel'))
-  let first = !clockFrom
+  let first = !requestedAt
   const callbacks = buildCallbacks()
   try {
     // No `template` option: waitForBuild reports steps only with it, and the package
