@@ -156,9 +156,14 @@ export async function setName(page, name) {
   await page.fill('#tpl-name', name)
 }
 
-/** Waits until the build reports that step `step` (`base`, `1`, …) started. */
+/**
+ * Waits until the build now running reports that step `step` (`base`, `1`, …) started.
+ * Cancel is enabled once the build began, which also cleared an earlier build's rows:
+ * right after a click on Build the page is still checking the form, and a row left
+ * from the build before would pass for this one.
+ */
 export function stepStarted(page, step) {
-  return page.waitForSelector(`#step-list li[data-step="${step}"]`, { state: 'attached' })
+  return page.waitForFunction((s) => !document.querySelector('#cancel').disabled && !!document.querySelector(`#step-list li[data-step="${s}"]`), step)
 }
 
 /** The names of the account's templates, asked through the package from the page (no 404 on a missing one). */
