@@ -161,8 +161,11 @@ test('Cancel while building: the build goes on on the server and "Watch it" foll
   assert.equal(await serverStatus(page, ids), 'ready')
 
   // With deleteOnAbort (the default): the template this build created is deleted.
+  // A new first command: the same steps would all come from the cache of the build
+  // above and finish before Cancel could be clicked.
   const name2 = `e2e-cancel-run2-${run}`
   await setName(page, name2)
+  await page.locator('#steps li[data-type="runCmd"] [data-field="cmd"]').first().fill(`echo cancel run2 ${run}`)
   await page.check('#tpl-delete-on-abort')
   await page.click('#build')
   await stepStarted(page, '2')
