@@ -5,16 +5,19 @@
 //   connection.js      API URL, key, registry proxy; the options of every call
 //   definition.js      the template form (base, steps, files, start/ready, settings)
 //   template-form.js   form -> Template through the package's builder; settings checks
-//   form-check.js      problems shown under their fields; the Dockerfile preview
+//   form-check.js      problems shown under their fields (COPY sources included); the Dockerfile preview
+//   plan-view.js       the plan of a build before building (Template.plan)
 //   build.js           build, build in background, watch, cancel, retry, outcomes
-//   progress.js        the current step (phase 2: the package's progress events)
+//   progress.js        step progress: "step 3 of 6", the bar, each step's duration
 //   log-view.js        the log and its tools (filter, search, download, follow)
 //   templates.js, tags.js, sandboxes.js
 import { $ } from './modules/dom.js'
 import { state } from './modules/state.js'
 import { initConnection } from './modules/connection.js'
 import { initDefinition, useTemplateAsBase } from './modules/definition.js'
-import { checkForm, scheduleCheck } from './modules/form-check.js'
+import { checkForm, scheduleCheck, checkHooks } from './modules/form-check.js'
+import { initPlanView, markPlanStale } from './modules/plan-view.js'
+import { initProgress } from './modules/progress.js'
 import { initLogView } from './modules/log-view.js'
 import { initBuild, watch, buildHooks } from './modules/build.js'
 import { initTemplates, refreshList, renderList, templateHooks } from './modules/templates.js'
@@ -35,9 +38,12 @@ try {
 initConnection()
 initDefinition(scheduleCheck)
 initLogView(() => { renderList(); renderTags() })
+initProgress()
+initPlanView()
 initBuild()
 initTemplates()
 initTags()
+checkHooks.changed = markPlanStale
 buildHooks.outcome = () => refreshList()
 buildHooks.startSandbox = startSandbox
 templateHooks.showTags = showTagsOf

@@ -3,7 +3,7 @@
 // "finished" when it failed, was cancelled or never reached the API. The last test
 // runs a whole normal session and asserts that nothing at all went wrong.
 import { test } from 'node:test'
-import { assert, useDemo, openDemo, T, run, waitStatus, removeStep, addStep, setName, deadPort, ENDED } from './demo-harness.mjs'
+import { assert, useDemo, openDemo, T, run, waitStatus, removeStep, addStep, setName, deadPort, stepStarted, ENDED } from './demo-harness.mjs'
 
 const demo = useDemo()
 
@@ -61,13 +61,13 @@ test('the package\'s end-of-log entry is a neutral marker; the outcome line tell
   for (let i = 0; i < 16; i++) await addStep(page, 'runCmd', { cmd: `echo end-cancel ${i} ${run}` })
   await setName(page, `e2e-end-cancel-${run}`)
   await page.click('#build')
-  await page.waitForFunction(() => /\[1\] RUN/.test(document.querySelector('#log').textContent))
+  await stepStarted(page, '1')
   await page.click('#cancel')
   assert.equal(await waitStatus(page, ENDED), 'cancelled')
   assert.doesNotMatch(await page.textContent('#log'), /Build finished/)
   ;[end, outcome] = await lastLines(page, 2)
   assert.equal(end, 'end of build log')
-  assert.match(outcome, /^Outcome: cancelled\. Cancelled in this page\. The server was not asked to stop the build/)
+  assert.match(outcome, /^Outcome: cancelled\. The build was aborted: its template \w+, which this build created, was deleted/)
 
   await page.click('#connection summary')
   await page.fill('#api-url', `http://127.0.0.1:${await deadPort()}`)
@@ -82,7 +82,7 @@ test('the package\'s end-of-log entry is a neutral marker; the outcome line tell
   assert.deepEqual(problems, [])
 })
 
-test('a whole normal session (connect, build, background build, tags, sandbox, delete) logs no error and no failed request', T, async (t) => {
+test('a whole normal session (connect, build, plan, log tools, background build, tags, sandbox, delete) logs no error and no failed request', T, async (t) => {
   const { page, problems, noise, requests } = await openDemo(demo, t)
   const name = `e2e-session-${run}`
   // Connect.
@@ -94,6 +94,15 @@ test('a whole normal session (connect, build, background build, tags, sandbox, d
   await page.fill('#steps li[data-type="pipInstall"] [data-field="packages"]', `flask e2e-${run}`)
   await page.click('#build')
   assert.equal(await waitStatus(page, ENDED), 'ready')
+  // The plan of the next build (the name now exists, so its look-up succeeds), and the log tools.
+  await page.click('#plan-card summary')
+  await page.click('#plan-run')
+  await page.waitForFunction(() => /already on the server: 1$/.test(document.querySelector('#plan-summary')?.textContent || ''))
+  await page.fill('#log-search', 'pip')
+  await page.selectOption('#log-level', 'info')
+  await page.click('#log-zone')
+  await page.click('#log-download')
+  await page.fill('#log-search', '')
   // A background build of the same template, watched to its end.
   await page.fill('#tpl-tags', 'v2')
   await addStep(page, 'runCmd', { cmd: `echo background ${run}` })

@@ -129,7 +129,7 @@ export async function openDemo(demo, t, { width = 1366, height = 900, path = '/'
 
 export const status = (page) => page.textContent('#status')
 export const logText = (page) => page.textContent('#log')
-export const ENDED = ['ready', 'failed', 'unreachable', 'cancelled', 'not watching', 'cannot watch']
+export const ENDED = ['ready', 'failed', 'timed out', 'unreachable', 'cancelled', 'not watching', 'cannot watch', 'not started']
 
 /** Waits for the status badge to show one of `wanted`; returns it. */
 export async function waitStatus(page, wanted, timeout = WAIT) {
@@ -154,6 +154,25 @@ export async function addStep(page, type, fields = {}) {
 
 export async function setName(page, name) {
   await page.fill('#tpl-name', name)
+}
+
+/**
+ * Waits until the build now running reports that step `step` (`base`, `1`, …) started.
+ * Cancel is enabled once the build began, which also cleared an earlier build's rows:
+ * right after a click on Build the page is still checking the form, and a row left
+ * from the build before would pass for this one.
+ */
+export function stepStarted(page, step) {
+  return page.waitForFunction((s) => !document.querySelector('#cancel').disabled && !!document.querySelector(`#step-list li[data-step="${s}"]`), step)
+}
+
+/** The names of the account's templates, asked through the package from the page (no 404 on a missing one). */
+export function templateNames(page) {
+  return page.evaluate(async () => {
+    const api = await import('/pkg/web/index.js')
+    const r = await api.Template.list({ apiUrl: location.origin, apiKey: 'demo-key', limit: 100 }).nextPage()
+    return r.templates.flatMap((t) => t.names)
+  })
 }
 
 /** A loopback port nothing listens on. */

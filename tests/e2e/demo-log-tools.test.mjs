@@ -21,9 +21,14 @@ test('after a failure the failing step\'s lines are highlighted, Retry has focus
   const { page, problems, requests } = await openDemo(demo, t)
   await failingBuild(page, `e2e-retry-${run}`)
   const marked = await page.$$eval('#log .line.failed-step', (ls) => ls.map((l) => l.querySelector('.msg').textContent))
-  assert.ok(marked.length >= 2, `the failing step's lines are marked: ${marked}`)
-  for (const m of marked) assert.match(m, /^(CACHED )?\[3\] /)
-  assert.ok(marked.some((m) => /RUN echo __fail__/.test(m)))
+  // Exactly the step's lines: its header, its output and the error that ends it.
+  assert.ok(marked.length >= 3, `the failing step's lines are marked: ${marked}`)
+  assert.match(marked[0], /^\[builder 3\/\d+\] RUN echo __fail__ /)
+  for (const m of marked.slice(1)) assert.doesNotMatch(m, /^(CACHED )?\[/, 'no line of another step')
+  assert.match(marked.at(-1), /^RUN step 3 failed: /)
+  const flags = await page.$$eval('#log .line', (ls) => ls.map((l) => l.classList.contains('failed-step')))
+  const firstMarked = flags.indexOf(true)
+  assert.deepEqual(flags.slice(firstMarked, firstMarked + marked.length), marked.map(() => true), 'the marked lines are consecutive')
   assert.equal(await focused(page), 'BUTTON#retry', 'focus on Retry after the failure')
   // "Show step 3 in the log" scrolls to the first marked line.
   await page.evaluate(() => { document.querySelector('#log').scrollTop = document.querySelector('#log').scrollHeight })
@@ -72,7 +77,10 @@ test('search and level filter narrow the log; the download holds the whole log a
   assert.equal(await page.textContent('#log-count'), `${total} lines`)
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#log-download')])
-  assert.match(download.suggestedFilename(), new RegExp(`^build-${name}-\\d{8}-\\d{6}\\.log$`))
+  // Named by the build (the failed build's id is known: the package names it).
+  const { buildId } = Object.fromEntries(new URL(page.url()).searchParams)
+  assert.ok(buildId)
+  assert.match(download.suggestedFilename(), new RegExp(`^build-${buildId}-\\d{8}-\\d{6}\\.log$`))
   const text = readFileSync(await download.path(), 'utf8')
   const lines = text.trimEnd().split('\n')
   assert.equal(lines.length, total)

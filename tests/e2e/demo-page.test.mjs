@@ -9,8 +9,7 @@
 // The emulator binary is $NOVITA_EMULATOR_BIN or target/debug/novita-emulator.
 // Screenshots go to tests/artifacts/ (gitignored).
 // End-to-end test of the demo page (www/): the basic flows (preview, builds with
-// files, failure, background build across a reload and two tabs, cancel, log
-// follow, text-only log, templates/tags/sandboxes, wrong key, unreachable API).
+// files, failure, background build across a reload and two tabs, log follow, text-only log, templates/tags/sandboxes, wrong key, unreachable API).
 // The other demo-*.test.mjs files cover the build console's specific behaviours.
 //
 //   node --test tests/e2e/           (after `make build` and `cargo build -p novita-emulator`)
@@ -169,23 +168,6 @@ test('a background build survives a reload and a second tab watches it too', T, 
   assert.match(await page.textContent('#build-result'), new RegExp(templateId))
   await page.screenshot({ path: join(artifacts, 'demo-background.png') })
   assert.deepEqual([...problems, ...problems2], [])
-})
-
-test('Cancel stops a foreground build', T, async (t) => {
-  const { page, problems } = await openDemo(t)
-  await setName(page, `e2e-cancel-${run}`)
-  await removeStep(page, 'copy')
-  for (let i = 1; i <= 10; i++) await addStep(page, 'runCmd', { cmd: `echo cancel step ${i} ${run}` })
-  await page.click('#build')
-  await page.waitForFunction(() => document.querySelector('#log').textContent.includes('[base]'))
-  assert.equal(await page.isEnabled('#cancel'), true)
-  await page.click('#cancel')
-  assert.equal(await waitStatus(page, ENDED), 'cancelled')
-  assert.equal(await page.isEnabled('#build'), true)
-  assert.equal(await page.isDisabled('#cancel'), true)
-  assert.match(await logText(page), /Outcome: cancelled\. Cancelled in this page\. The server was not asked to stop the build/)
-  assert.doesNotMatch(await logText(page), /\[finalize\]/)
-  assert.deepEqual(problems, [])
 })
 
 test('the log follows new lines until the user scrolls up', T, async (t) => {

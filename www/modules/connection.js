@@ -82,7 +82,7 @@ async function testConnection() {
   try {
     // The cheapest call that needs a valid key and succeeds on any account.
     const page = await state.api.Template.list(connection({ limit: 1 })).nextPage()
-    say(out, `Connected: the API answered and accepted the key (${page.length ? 'it has templates' : 'no templates yet'}).`, 'ok')
+    say(out, `Connected: the API answered and accepted the key (${page.total ? `${page.total} template${page.total === 1 ? '' : 's'}` : 'no templates yet'}).`, 'ok')
   } catch (e) {
     say(out, explain(e), 'error')
   }

@@ -1,7 +1,7 @@
 // The template form: base, steps (add, edit, reorder, remove), files for `copy`,
 // start and ready commands, build settings. Steps and files live in state.form;
 // the other fields are plain inputs read when the template is constructed.
-import { $, el, keepFocus, acceptPastedLines } from './dom.js'
+import { $, el, keepFocus, acceptPastedLines, humanSize } from './dom.js'
 import { state } from './state.js'
 
 export const BASES = {
@@ -131,10 +131,6 @@ function renderSteps(focus) {
   }
 }
 
-function humanSize(n) {
-  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`
-}
-
 function renderFiles() {
   const { files } = state.form
   const list = $('#files')
@@ -146,7 +142,7 @@ function renderFiles() {
       el('span', { class: 'muted small', text: typeof content === 'string' ? `${humanSize(size)}, in memory` : humanSize(size) }),
       el('button', {
         type: 'button', class: 'icon danger', 'aria-label': `Remove file ${path}`, text: '✕',
-        onclick: () => { files.delete(path); renderFiles(); hooks.changed(); keepFocus($('#pick-files')) },
+        onclick: () => { files.delete(path); state.form.filesVersion++; renderFiles(); hooks.changed(); keepFocus($('#pick-files')) },
       }))
     if (typeof content === 'string') {
       const editor = el('textarea', { rows: 8, spellcheck: 'false', value: content, 'aria-label': `Content of ${path}`, oninput: (e) => files.set(path, e.target.value) })
@@ -162,6 +158,7 @@ function renderFiles() {
 
 function addFiles(list) {
   for (const f of list) state.form.files.set(f.webkitRelativePath || f.relPath || f.name, f)
+  state.form.filesVersion++
   renderFiles()
   hooks.changed()
 }

@@ -21,6 +21,11 @@ export function el(tag, props = {}, ...children) {
   return node
 }
 
+/** `512 B`, `1.5 KB`, `2.0 MB`. */
+export function humanSize(n) {
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`
+}
+
 /** Sets a status line's text and tone ('ok', 'error' or neutral). */
 export function say(node, text, tone = '') {
   node.classList.remove('ok-text', 'error-text')

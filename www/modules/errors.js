@@ -1,13 +1,9 @@
-// What to tell the user about an error, and which build outcome it means.
+// What to tell the user about an error. The package says what kind of failure it
+// was through its error classes; the page reads nothing out of message texts.
 import { state } from './state.js'
 
-/** True when the request never got an answer (server down, wrong URL, CORS, offline). */
-export function isUnreachable(e) {
-  const msg = (e && e.message) || String(e)
-  // The package reports these as errors without an HTTP status whose message says
-  // "Network error" (the browser's own words follow: "Failed to fetch", …).
-  return !(e && e.status) && /network error|failed to fetch|load failed|networkerror/i.test(msg)
-}
+/** True when no reply could be had (server down, wrong URL, CORS, offline): the package's NetworkError. */
+export const isUnreachable = (e) => e instanceof state.api.NetworkError
 
 /** One sentence: what happened and what to do about it. */
 export function explain(e) {
@@ -18,8 +14,8 @@ export function explain(e) {
   if (e instanceof api.AuthenticationError || (e && e.status === 401)) {
     return `The API rejected the key (${msg}). Check the API key in the Connection settings (the emulator started by "make demo" accepts "demo-key").`
   }
-  if (e instanceof api.AbortError) return 'Cancelled.'
-  if (e instanceof api.RateLimitError) return `Rate limited by the API (${msg}). Wait a little and try again.`
+  if (e instanceof api.AbortError) return msg
+  if (e instanceof api.RateLimitError) return `Rate limited by the API (${msg}).${e.hint ? ` ${e.hint}` : ' Wait a little and try again.'}`
   if (e instanceof api.TimeoutError) return `The API did not answer in time (${msg}). Check the API URL and your network, then retry.`
   if (e instanceof api.InvalidArgumentError) return `Invalid input: ${msg}`
   if (e instanceof api.NotFoundError) return `Not found: ${msg}`

@@ -1,11 +1,21 @@
 // Checks the form as the user edits it and before a build: every problem (and the
 // lower-case name notice) is shown the same way, under its field and in a summary
 // next to the Build buttons. Also keeps the Dockerfile preview current.
+//
+// COPY sources are checked by the package when the files are needed: the page asks
+// it with Template.toJSON (which hashes the files as a build would, without any
+// request), once per copy step and for a Dockerfile's COPY lines, so each missing
+// source is reported under the field that names it. The check runs again only when
+// the files or the sources change.
 import { $, $$, el } from './dom.js'
 import { state } from './state.js'
 import { templateFromForm, buildSettings } from './template-form.js'
+import { stepSelector } from './definition.js'
 
 const byPosition = (a, b) => (a.node.compareDocumentPosition(b.node) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1)
+
+/** Hooks set by app.js: runs after every edit (the plan view marks itself stale). */
+export const checkHooks = { changed: () => {} }
 
 function clearMessages() {
   for (const m of $$('.field-msg')) m.remove()
@@ -60,26 +70,87 @@ function preview(template) {
   }
 }
 
+/** What the COPY-source check depends on: the files, the copy steps, a Dockerfile's text. */
+function copyKey() {
+  const copies = state.form.steps.filter((s) => s.type === 'copy').map((s) => [s.id, s.src, s.dest])
+  const dockerfile = $('#base-kind').value === 'dockerfile' ? $('#base-dockerfile').value : ''
+  return JSON.stringify([state.form.filesVersion, copies, dockerfile])
+}
+
+/** Asks the package whether each COPY source matches a file; the problems, by field. */
+async function copyIssues() {
+  const { Template } = state.api
+  const issues = []
+  const check = async (field, where, make) => {
+    let t
+    try {
+      t = make(Template({ fileContext: Object.fromEntries(state.form.files) }))
+    } catch {
+      return // the builder's own refusal is reported by templateFromForm
+    }
+    try {
+      await Template.toJSON(t)
+    } catch (e) {
+      issues.push({ field, where, severity: 'error', message: `${e.message || e}: add the files under "Files for copy" (pick or drop them), or fix the path.` })
+    }
+  }
+  for (const [i, s] of state.form.steps.entries()) {
+    if (s.type === 'copy') await check(stepSelector(s, 'src'), `Step ${i + 1} (copy)`, (t) => t.fromBaseImage().copy(s.src, s.dest))
+  }
+  if ($('#base-kind').value === 'dockerfile') {
+    await check('#base-dockerfile', 'Base', (t) => t.fromDockerfile($('#base-dockerfile').value))
+  }
+  return issues
+}
+
+/** The current COPY problems, when the last check is still about the current form. */
+const knownCopyIssues = () => (state.form.copyCheck.key === copyKey() ? state.form.copyCheck.issues : [])
+
+/** Runs the COPY check when its inputs changed; shows its problems with the others. */
+async function refreshCopyCheck() {
+  const key = copyKey()
+  if (state.form.copyCheck.key === key) return state.form.copyCheck.issues
+  const seq = ++state.form.checkSeq
+  const issues = await copyIssues()
+  // Dropped when the form changed meanwhile (a newer check is on its way).
+  if (seq !== state.form.checkSeq || key !== copyKey()) return null
+  state.form.copyCheck = { key, issues }
+  render([...state.form.issues, ...issues])
+  return issues
+}
+
 /**
  * Constructs the template and checks the settings; shows every problem. Returns
- * `{ template, name, options, errors }`; the caller owns `template` when it asks to
- * keep it (and frees it), otherwise it is freed here.
+ * `{ template, name, options, errors }`; `template` is null while there are errors.
  */
-export function checkForm({ keep = false } = {}) {
+export function checkForm() {
   const { template, issues } = templateFromForm()
   const settings = buildSettings()
-  const all = [...issues, ...settings.issues]
-  state.form.issues = all
-  const placed = render(all)
+  state.form.issues = [...issues, ...settings.issues]
+  const placed = render([...state.form.issues, ...knownCopyIssues()])
   preview(template)
   const errors = placed.filter((i) => i.severity === 'error')
-  const handOver = keep && !errors.length
-  if (!handOver && template && typeof template.free === 'function') template.free()
-  return { template: handOver ? template : null, name: settings.name, options: settings.options, errors }
+  if (template && !issues.length) refreshCopyCheck()
+  return { template: errors.length ? null : template, name: settings.name, options: settings.options, errors }
+}
+
+/** The check before a build: the form, then (awaited) the COPY sources. */
+export async function checkFormForBuild() {
+  // Checked now; a re-check still pending from the last keystroke would also wipe a
+  // problem the package reports for this build (e.g. the deadline) once it is shown.
+  clearTimeout(state.form.previewTimer)
+  const check = checkForm()
+  if (!check.template) return check
+  await refreshCopyCheck()
+  const copy = knownCopyIssues()
+  if (!copy.length) return check
+  const errors = render([...state.form.issues, ...copy]).filter((i) => i.severity === 'error')
+  return { ...check, template: null, errors }
 }
 
 /** Re-checks shortly after the last edit. */
 export function scheduleCheck() {
+  checkHooks.changed()
   clearTimeout(state.form.previewTimer)
   state.form.previewTimer = setTimeout(() => checkForm(), 120)
 }
@@ -90,4 +161,10 @@ export function focusFirstProblem(errors) {
   if (!first) return
   first.node.scrollIntoView({ block: 'center' })
   first.node.focus()
+}
+
+/** Shows a problem the package found when a build was asked for, under its field. */
+export function showFieldProblem(field, where, message) {
+  const placed = render([...state.form.issues, ...knownCopyIssues(), { field, where, message, severity: 'error' }])
+  focusFirstProblem(placed.filter((i) => i.field === field))
 }

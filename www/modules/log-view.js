@@ -4,7 +4,7 @@
 import { $, el } from './dom.js'
 import { state } from './state.js'
 import { clockTime, zoneLabel } from './time.js'
-import { progressFromLogEntry, stepOfMessage } from './progress.js'
+import { currentStep } from './progress.js'
 
 const LEVELS = ['debug', 'info', 'warn', 'error']
 const rank = (level) => Math.max(0, LEVELS.indexOf(level))
@@ -98,16 +98,17 @@ export function clearLog() {
  * Adds an entry: a `LogEntry` from the package or the server. The package's
  * `LogEntryEnd` only says the log is over (it comes after failures too), so it is
  * shown as a neutral end marker; the outcome line after it says how the build ended.
+ * A line that arrives while a build runs belongs to the step that started last.
  */
 export function appendLog(entry, { outcome = '' } = {}) {
   const api = state.api
   const end = entry instanceof api.LogEntryEnd
   const message = end ? 'end of build log' : api.stripAnsi(String(entry.message))
   const level = String(entry.level || 'info').toLowerCase()
-  const line = { entry, level, message, end, outcome, step: end || outcome ? '' : stepOfMessage(message) }
+  const step = end || outcome || !state.build.running ? '' : currentStep()
+  const line = { entry, level, message, end, outcome, step }
   state.log.lines.push(line)
   view().append(lineNode(line))
-  if (!end && !outcome) progressFromLogEntry(level, message)
   showCount()
   scrollIfFollowing()
 }
@@ -117,15 +118,32 @@ export function notePage(level, message, opts) {
   appendLog(new state.api.LogEntry(new Date(), level, message), opts)
 }
 
-/** Marks the failing step's lines; returns the first one, if any. */
-export function highlightStep(step) {
+/**
+ * Marks the failing step's lines; returns the first one, if any. Lines carry their
+ * step when its progress was reported; otherwise (a build watched without its
+ * template) the lines are the ones that end the log and equal the error's `logTail`.
+ */
+export function highlightStep(step, logTail = []) {
+  const lines = state.log.lines
+  if (step && !lines.some((l) => l.step === step) && logTail.length) {
+    const tail = logTail.map((m) => state.api.stripAnsi(String(m)))
+    let i = lines.length - 1
+    for (let k = tail.length - 1; k >= 0 && i >= 0; k--, i--) {
+      while (i >= 0 && (lines[i].end || lines[i].outcome)) i--
+      if (i < 0 || lines[i].message !== tail[k]) break
+      lines[i].step = step
+    }
+  }
   state.log.failedStep = step || ''
   let first = null
-  for (const node of view().children) {
-    const hit = !!step && node.dataset.step === step
+  const nodes = view().children
+  lines.forEach((line, n) => {
+    const node = nodes[n]
+    const hit = !!step && line.step === step
+    if (hit) node.dataset.step = step
     node.classList.toggle('failed-step', hit)
     if (hit && !first) first = node
-  }
+  })
   return first
 }
 

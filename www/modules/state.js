@@ -38,10 +38,16 @@ export const state = {
     /** Current problems and notices: `{ field: Element, message, severity: 'error' | 'notice' }`. */
     issues: [],
     previewTimer: 0,
+    /** Bumped whenever the files change, so the COPY-source check knows when to run again. */
+    filesVersion: 0,
+    /** The last COPY-source check: `{ key, issues }` (issues as above). */
+    copyCheck: { key: '', issues: [] },
+    /** Counts checks, so a slow one that finishes after a newer one is dropped. */
+    checkSeq: 0,
   },
 
   build: {
-    /** idle | requesting | waiting | building | ready | failed | unreachable | cancelled | not-watching | cannot-watch */
+    /** idle | requesting | uploading | waiting | building | ready | failed | timed-out | unreachable | cancelled | not-watching | cannot-watch */
     phase: 'idle',
     /** What runs now: null | 'foreground' | 'background' | 'watch'. */
     running: null,
@@ -50,12 +56,34 @@ export const state = {
     templateId: '',
     buildId: '',
     name: '',
-    /** `{ step, stepDescription, message, error }` after a failure. */
+    /** After a failure: `{ step?, stepDescription?, message?, text?, reason?, hint?, logTail?, extra? }`. */
     failure: null,
+    /** The package's word on a cancel: `{ serverBuild, message }`. */
+    cancel: null,
     /** What "Retry" repeats: 'foreground' | 'background' | 'watch'. */
     lastAction: null,
     startedAt: 0,
     clockTimer: 0,
+  },
+
+  /** Step progress of the build shown (the package's onBuildProgress). */
+  progress: {
+    /** Steps of the build, `base` and `finalize` included; 0 while unknown. */
+    total: 0,
+    /** step id -> `{ step, index, description, state, cached, durationMs }`, in the order they started. */
+    steps: new Map(),
+    /** The step the latest log lines belong to ('' before the first step). */
+    current: '',
+    elapsedMs: 0,
+    /** `{ src, phase, bytesDone, bytesTotal }` while COPY files are hashed and archived. */
+    upload: null,
+  },
+
+  /** The last `Template.plan` result, and whether the form changed since. */
+  plan: {
+    result: null,
+    stale: false,
+    running: false,
   },
 
   log: {

@@ -22,18 +22,35 @@ export function tagProblem(tag) {
   return TAG_RE.test(tag) ? '' : `"${tag}" is not a valid tag: use 1-128 letters, digits, ".", "-" or "_", starting with a letter, digit or "_".`
 }
 
-/** Which field of a step an argument error is about: the one the message names. */
+/**
+ * Which field of a step an argument error is about: the argument the error names
+ * (`InvalidArgumentError.argument`), else the one its message names (not every
+ * builder method's error carries `argument` yet).
+ */
 const ARG_NAMES = {
   runCmd: { cmd: ['command'], user: ['user'] },
   gitClone: { url: ['url'], path: ['path'], branch: ['branch'], depth: ['depth'] },
   copy: { src: ['src', 'source', 'files'], dest: ['dest'] },
 }
-function stepField(step, message) {
+function stepField(step, e) {
   const names = ARG_NAMES[step.type] || {}
+  const message = (e && e.message) || String(e)
+  for (const [field, words] of Object.entries(names)) {
+    if (e && e.argument && words.includes(e.argument)) return field
+  }
   for (const [field, words] of Object.entries(names)) {
     if (words.some((w) => new RegExp(`\\b${w}\\b`, 'i').test(message))) return field
   }
   return STEP_FIELDS[step.type][0][0]
+}
+
+/** The field of a build option (and its label), for an `InvalidArgumentError` whose `argument` names it. */
+export const OPTION_FIELDS = {
+  name: ['#tpl-name', 'Name'],
+  tags: ['#tpl-tags', 'Tags'],
+  cpuCount: ['#tpl-cpu', 'CPUs'],
+  memoryMB: ['#tpl-mem', 'Memory'],
+  timeoutMs: ['#tpl-deadline', 'Deadline'],
 }
 
 function envsOf(text, problem) {
@@ -80,15 +97,14 @@ export function templateFromForm() {
   const problem = (field, where, message) => issues.push({ field, where, message, severity: 'error' })
   let ok = true
   // Runs one builder call; a throw becomes an issue on `field` (a selector, or a
-  // function of the error message giving one) and the chain goes on without that
-  // call, so every problem is reported at once.
+  // function of the error giving one) and the chain goes on without that call, so
+  // every problem is reported at once.
   const call = (field, where, fn) => {
     try {
       return fn()
     } catch (e) {
       ok = false
-      const message = e.message || String(e)
-      problem(typeof field === 'function' ? field(message) : field, where, message)
+      problem(typeof field === 'function' ? field(e) : field, where, e.message || String(e))
       return undefined
     }
   }
@@ -115,7 +131,7 @@ export function templateFromForm() {
       if (!bad) t = call(stepSelector(s, 'envs'), where, () => t.setEnvs(envs)) || t
       return
     }
-    t = call((message) => stepSelector(s, stepField(s, message)), where, () => {
+    t = call((e) => stepSelector(s, stepField(s, e)), where, () => {
       switch (s.type) {
         case 'runCmd': {
           const cmds = String(s.cmd || '').split('\n').map((c) => c.trim()).filter(Boolean)
@@ -141,13 +157,13 @@ export function templateFromForm() {
   const ready = call('#ready-value', 'Ready check', readyCmd)
   if (start) t = call('#start-cmd', 'Start command', () => t.setStartCmd(start, ready)) || t
   else if (ready !== undefined) t = call('#ready-value', 'Ready check', () => t.setReadyCmd(ready)) || t
-  if (!ok && typeof t.free === 'function') t.free()
   return { template: ok ? t : null, issues }
 }
 
 /**
- * The build settings (name, tags, CPUs, memory, skipCache) with their problems,
- * and a notice when the name will be stored lower-cased.
+ * The build settings (name, tags, CPUs, memory, skipCache, deadline, what Cancel
+ * does) with their problems, and a notice when the name will be stored lower-cased.
+ * The options the package checks before any request (the deadline) are left to it.
  */
 export function buildSettings() {
   const issues = []
@@ -171,10 +187,15 @@ export function buildSettings() {
   const memN = Number(mem)
   if (cpu && !(Number.isInteger(cpuN) && cpuN >= 1 && cpuN <= 8)) add('#tpl-cpu', 'CPUs', 'CPUs must be a whole number from 1 to 8.')
   if (mem && !(Number.isInteger(memN) && memN >= 128 && memN <= 8192 && memN % 2 === 0)) add('#tpl-mem', 'Memory', 'Memory must be an even number of MB from 128 to 8192.')
+  // The deadline is typed in seconds; the package takes whole milliseconds
+  // (`timeoutMs`) and judges the value itself when the build is asked for.
+  const deadline = $('#tpl-deadline').value.trim()
   const options = {}
   if (tags.length) options.tags = tags
   if (cpu) options.cpuCount = cpuN
   if (mem) options.memoryMB = memN
   if ($('#tpl-skip-cache').checked) options.skipCache = true
+  if (deadline) options.timeoutMs = Math.round(Number(deadline) * 1000)
+  if ($('#tpl-delete-on-abort').checked) options.deleteOnAbort = true
   return { name, options, issues }
 }
