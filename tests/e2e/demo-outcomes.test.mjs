@@ -2,7 +2,7 @@
 // banner, the page address and the log say the same thing, and the templates list
 // shows the outcome without a manual refresh.
 import { test } from 'node:test'
-import { assert, useDemo, openDemo, T, run, waitStatus, removeStep, addStep, setName, ENDED } from './demo-harness.mjs'
+import { assert, useDemo, openDemo, T, run, waitStatus, removeStep, addStep, setName, stepStarted, ENDED } from './demo-harness.mjs'
 
 const demo = useDemo()
 
@@ -27,8 +27,7 @@ test('Stop watching: badge, banner, address and log agree; Watch again follows t
   const name = `e2e-stop-${run}`
   const cmds = Array.from({ length: 20 }, (_, i) => `echo stop ${i} ${run}`)
   const { templateId, buildId } = await backgroundBuild(page, name, cmds)
-  // A watch has no step progress (see build.js), so the server's log says when step 1 runs.
-  await page.waitForFunction(() => /\[builder 1\//.test(document.querySelector('#log').textContent))
+  await stepStarted(page, '1')
   await page.click('#cancel') // "Stop watching"
   assert.equal(await waitStatus(page, ENDED), 'not watching')
   const banner = await page.textContent('#build-banner')

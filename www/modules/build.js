@@ -401,7 +401,7 @@ export async function buildBackground() {
   }
   setRunning(null)
   const left = timeoutMs ? Math.max(1, timeoutMs - (Date.now() - started)) : undefined
-  watch(info.templateId, info.buildId, { timeoutMs: left, requestedAt: started })
+  watch(info.templateId, info.buildId, { template: check.template, timeoutMs: left, requestedAt: started })
 }
 
 /**
@@ -409,9 +409,9 @@ export async function buildBackground() {
  * Any tab (or a reload) with ?templateId=…&buildId=… in its address watches the
  * same build; retries and polling are the package's. `requestedAt`: this tab just
  * requested the build, so its log (which names the template and build) and its
- * clock go on.
+ * clock go on; `template`: the one it built, for step progress.
  */
-export async function watch(templateId, buildId, { timeoutMs, requestedAt } = {}) {
+export async function watch(templateId, buildId, { template, timeoutMs, requestedAt } = {}) {
   if (state.build.running) return
   const b = state.build
   const controller = new AbortController()
@@ -428,11 +428,11 @@ export async function watch(templateId, buildId, { timeoutMs, requestedAt } = {}
   let first = !requestedAt
   const callbacks = buildCallbacks()
   try {
-    // No `template` option: waitForBuild reports steps only with it, and the package
-    // refuses it today ("option `template` must be a JSON value"), so a watch shows
-    // the log and the phase but no step progress until the package takes it.
+    // With the template (this tab requested the build) the package reports each
+    // step; a watch from a link or a reload has none, so it shows the log and phase.
     await state.api.Template.waitForBuild({ templateId, buildId }, {
       ...connection(),
+      template,
       logsOffset: 0,
       signal: controller.signal,
       timeoutMs,
