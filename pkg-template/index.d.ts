@@ -32,7 +32,10 @@ export declare class SandboxError extends Error {
   constructor(message?: string, stackTrace?: string)
 }
 /** Alias, tag and template errors; a COPY source that matches no file. */
-export declare class TemplateError extends SandboxError {}
+export declare class TemplateError extends SandboxError {
+  /** For a `copy()` source refused at once (absolute, or outside the context): `src`. */
+  argument?: string
+}
 /** A build that failed: request, trigger, status, or a step on the server. */
 export declare class BuildError extends Error {
   constructor(message?: string, stackTrace?: string)

@@ -23,23 +23,18 @@ export function tagProblem(tag) {
 }
 
 /**
- * Which field of a step an argument error is about: the argument the error names
- * (`InvalidArgumentError.argument`), else the one its message names (not every
- * builder method's error carries `argument` yet).
+ * Which field of a step an argument error is about: the argument the package's
+ * `InvalidArgumentError.argument` names, else the step's first field.
  */
 const ARG_NAMES = {
-  runCmd: { cmd: ['command'], user: ['user'] },
-  gitClone: { url: ['url'], path: ['path'], branch: ['branch'], depth: ['depth'] },
-  copy: { src: ['src', 'source', 'files'], dest: ['dest'] },
+  runCmd: { cmd: 'command', user: 'user' },
+  gitClone: { url: 'url', path: 'path', branch: 'branch', depth: 'depth' },
+  copy: { src: 'src', dest: 'dest' },
 }
 function stepField(step, e) {
   const names = ARG_NAMES[step.type] || {}
-  const message = (e && e.message) || String(e)
-  for (const [field, words] of Object.entries(names)) {
-    if (e && e.argument && words.includes(e.argument)) return field
-  }
-  for (const [field, words] of Object.entries(names)) {
-    if (words.some((w) => new RegExp(`\\b${w}\\b`, 'i').test(message))) return field
+  for (const [field, argument] of Object.entries(names)) {
+    if (e && e.argument === argument) return field
   }
   return STEP_FIELDS[step.type][0][0]
 }

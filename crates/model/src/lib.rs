@@ -34,6 +34,7 @@ mod prelude {
     pub(crate) use novita_template_json::{u64_text, Json};
 }
 
+mod arg_error;
 pub mod base64;
 mod call_description;
 mod dockerfile_import;

@@ -2,6 +2,7 @@
 //! timeouts). They arrive as the text `JSON.stringify` wrote, so checks and arithmetic
 //! are done on integers: no float parsing or printing is needed.
 
+use crate::arg_error::arg_error;
 use crate::prelude::*;
 use novita_template_json::shape::Num;
 
@@ -10,13 +11,15 @@ use novita_template_json::shape::Num;
 pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, SdkError> {
     match value.integer() {
         Some(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(SdkError::invalid(novita_template_json::cat!(
+        _ => Err(arg_error(
             what,
-            " must be an integer between ",
-            &i64_text(min),
-            " and ",
-            &i64_text(max),
-        ))),
+            &novita_template_json::cat!(
+                " must be an integer between ",
+                &i64_text(min),
+                " and ",
+                &i64_text(max)
+            ),
+        )),
     }
 }
 
@@ -24,10 +27,7 @@ pub fn integer_in(value: &Num, min: i64, max: i64, what: &str) -> Result<i64, Sd
 pub fn file_mode(value: &Num, what: &str) -> Result<u32, SdkError> {
     match value.integer() {
         Some(n) if (0..=0o7777).contains(&n) => Ok(n as u32),
-        _ => Err(SdkError::invalid(novita_template_json::cat!(
-            what,
-            " must be an integer between 0 and 0o7777"
-        ))),
+        _ => Err(arg_error(what, " must be an integer between 0 and 0o7777")),
     }
 }
 

@@ -4,6 +4,7 @@
 //! Every method validates all of its arguments before it changes anything, so a
 //! rejected call leaves the template as it was.
 
+use crate::arg_error::arg_error;
 use crate::call_description::{call_lit, CallText};
 use crate::instruction::{Instruction, InstructionKind};
 use crate::js_object::JsObject;
@@ -168,10 +169,7 @@ impl Default for Template {
 
 pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        Err(SdkError::invalid(novita_template_json::cat!(
-            what,
-            " must be a non-empty string"
-        )))
+        Err(arg_error(what, " must be a non-empty string"))
     } else {
         Ok(())
     }
@@ -181,12 +179,10 @@ pub(crate) fn require_non_empty(value: &str, what: &str) -> Result<(), SdkError>
 /// is only built when it is needed).
 fn require_arg(value: &str, method: &str, arg: &str) -> Result<(), SdkError> {
     if value.is_empty() {
-        Err(SdkError::invalid(novita_template_json::cat!(
-            method,
-            ": ",
-            arg,
-            " must be a non-empty string"
-        )))
+        Err(arg_error(
+            &novita_template_json::cat!(method, ": ", arg),
+            " must be a non-empty string",
+        ))
     } else {
         Ok(())
     }
@@ -201,10 +197,10 @@ fn require_user(user: &Option<String>, method: &str) -> Result<(), SdkError> {
 
 fn require_list<S: AsRef<str>>(items: &[S], what: &str) -> Result<(), SdkError> {
     if items.is_empty() {
-        return Err(SdkError::invalid(novita_template_json::cat!(
+        return Err(arg_error(
             what,
-            " must contain at least one non-empty string"
-        )));
+            " must contain at least one non-empty string",
+        ));
     }
     for item in items {
         require_non_empty(item.as_ref(), what)?;
@@ -517,12 +513,7 @@ impl Template {
         credentials: AccessKeyCredentials,
         config: fn(String, String, String) -> RegistryConfig,
     ) -> Result<&mut Self, SdkError> {
-        if image.is_empty() {
-            return Err(SdkError::invalid(novita_template_json::cat!(
-                method,
-                ": image must be a non-empty string"
-            )));
-        }
+        require_arg(image, method, "image")?;
         let origin = CallText::new(method).lit(image).raw("{ ... }").finish();
         let AccessKeyCredentials {
             access_key_id,
@@ -650,9 +641,7 @@ impl Template {
         user: Option<&str>,
     ) -> Result<&mut Self, SdkError> {
         if commands.is_empty() || commands.iter().any(|c| c.as_ref().is_empty()) {
-            return Err(SdkError::invalid(
-                "runCmd: command must be a non-empty string",
-            ));
+            return Err(arg_error("runCmd: command", " must be a non-empty string"));
         }
         if let Some(u) = user {
             require_non_empty(u, "runCmd: user")?;
@@ -733,14 +722,15 @@ impl Template {
         method: &str,
     ) -> Result<String, SdkError> {
         if src.is_empty() {
-            return Err(SdkError::invalid(novita_template_json::cat!(
-                method,
-                ": src must contain at least one path"
-            )));
+            return Err(arg_error(
+                &novita_template_json::cat!(method, ": src"),
+                " must contain at least one path",
+            ));
         }
         for s in src {
             require_arg(s, method, "src")?;
-            validate_source(s)?;
+            // The official message, with the argument named for a form.
+            validate_source(s).map_err(|e| e.with_field("argument", Json::str("src")))?;
         }
         require_arg(dest, method, "dest")?;
         require_user(&options.user, method)?;
